@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { createServer, type Socket } from "node:net";
+import { pathToFileURL } from "node:url";
+import { lineReader } from "./lines.ts";
+import { DEFAULT_PORT, fail, log, settings, stopOnSignal } from "./terminal.ts";
+
+export const EVENTS = ["create", "update", "delete"]; // the only events this server passes on
+const MAX_UNSENT_BYTES = 1024 * 1024; // a client that stops reading is dropped before it costs more
+
+export async function startServer({ port = DEFAULT_PORT, host = undefined as string | undefined, print = log } = {}) {
+  const pool = new Map<string, Socket>();
+
+  const server = createServer((socket) => {
+    const id = randomBytes(3).toString("hex");
+    pool.set(id, socket);
+    print(`${id} connected (${pool.size} in the pool)`);
+    socket.on("close", () => {
+      pool.delete(id);
+      print(`${id} disconnected (${pool.size} in the pool)`);
+    });
+    socket.on("error", (error: NodeJS.ErrnoException) => print(`${id} ${error.code ?? error.message}`));
+
+    const read = lineReader();
+    socket.on("data", (chunk: Buffer) => {
+      let heard = "";
+      for (const line of read(chunk)) {
+        if ("error" in line) {
+          print(`${id} sent a bad line: ${line.error}`);
+          if (line.fatal) {
+            socket.removeAllListeners("data");
+            socket.end(`error ${line.error}: disconnecting\n`);
+            break;
+          }
+          socket.write(`error ${line.error}: not passed on\n`);
+          continue;
+        }
+        const event = line.text.split(" ", 1)[0];
+        if (EVENTS.includes(event)) {
+          heard += line.text + "\n";
+          print(`${event} from ${id}: ${line.text.slice(event.length + 1)}`);
+        } else {
+          socket.write(`error unknown event "${event}": this server passes on ${EVENTS.join(", ")}\n`);
+          print(`${id} sent unknown event "${event}": not passed on`);
+        }
+      }
+      if (heard) broadcast(heard);
+    });
+  });
+
+  // All the lines of one read go to each socket as one write: one system call per client, not per line.
+  function broadcast(lines: string) {
+    for (const [id, socket] of pool) {
+      if (!socket.writable) continue;
+      socket.write(lines);
+      if (socket.writableLength > MAX_UNSENT_BYTES) {
+        print(`${id} dropped: it stopped reading (over 1 MiB unsent)`);
+        socket.destroy();
+      }
+    }
+  }
+
+  server.listen(port, host);
+  await once(server, "listening");
+  return {
+    port: (server.address() as { port: number }).port,
+    pool,
+    close: async () => {
+      for (const socket of pool.values()) socket.destroy();
+      if (server.listening) await new Promise((done) => server.close(done));
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const { port, host } = settings();
+  const server = await startServer({ port, host }).catch((error) => fail(explain(error, port)));
+  log(`listening on port ${server.port}: connect with npm run tcp:logger, or nc localhost ${server.port}`);
+  stopOnSignal(server.close);
+}
+
+function explain(error: NodeJS.ErrnoException, port: number) {
+  if (error.code === "EADDRINUSE") return `port ${port} is busy (another lesson's server?): stop it, or run with PORT=${port + 1}`;
+  if (error.code === "EADDRNOTAVAIL") return `HOST=${process.env.HOST} is not an address of this machine`;
+  return `cannot listen on port ${port}: ${error.message}`;
+}
