@@ -5,15 +5,22 @@ import { DEFAULT_PORT, log, settings, stopOnSignal } from "./terminal.ts";
 const EVENTS = ["create", "update", "delete", "read"]; // read: the server does not care about it
 const THINGS = ["chair", "table", "lamp", "shelf"];
 
-const randomEvent = () => EVENTS[Math.floor(Math.random() * EVENTS.length)];
+// A shuffled bag: random order, yet every four events include one read for the audience to watch.
+function shuffledEvents() {
+  let bag: string[] = [];
+  return () => {
+    if (bag.length === 0) bag = [...EVENTS].sort(() => Math.random() - 0.5);
+    return bag.pop() as string;
+  };
+}
 
-export function startApp({ port = DEFAULT_PORT, host = "localhost", every = 1000, pick = randomEvent, print = log } = {}) {
+export function startApp({ port = DEFAULT_PORT, host = "localhost", every = 1000, pick = shuffledEvents(), print = log } = {}) {
   const connection = new Connection(host, port, print);
   connection.on("line", (line) => print(`heard ${line}`));
   let id = 0;
   const timer = setInterval(() => {
     id += 1;
-    const line = `${pick()} ${JSON.stringify({ id, thing: THINGS[id % THINGS.length], at: new Date().toISOString() })}`;
+    const line = `${pick()} ${JSON.stringify({ id, thing: THINGS[id % THINGS.length] })}`;
     // One connection for the app's whole life; while it is down, events are dropped, not queued.
     print(connection.send(line) ? `sent ${line}` : `dropped ${line} (not connected)`);
   }, every);

@@ -37,6 +37,7 @@ export class Connection extends EventEmitter<{ connect: []; disconnect: []; line
     const closed = new Promise((done) => socket.once("close", done));
     if (this.connected) socket.end();
     else socket.destroy();
+    this.connected = false;
     await closed;
   }
 

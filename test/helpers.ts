@@ -1,0 +1,88 @@
+import { spawn } from "node:child_process";
+import { once, type EventEmitter } from "node:events";
+import { connect, type Socket } from "node:net";
+import { onTestFinished } from "vitest";
+
+const WAIT_MS = 3000;
+
+// Collects printed lines; until() resolves once the lines satisfy a condition, or fails saying what it had.
+export function recorder(name = "recorder") {
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  return {
+    lines,
+    line: (text: string) => {
+      lines.push(text);
+      for (const check of waiters) check();
+    },
+    until(want: number | RegExp | ((lines: string[]) => boolean), ms = WAIT_MS): Promise<string[]> {
+      const done =
+        typeof want === "number" ? () => lines.length >= want
+        : want instanceof RegExp ? () => lines.some((line) => want.test(line))
+        : () => want(lines);
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!done()) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(lines);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`${name}: waited ${ms} ms for ${String(want)}, got ${lines.length} lines: ${JSON.stringify(lines)}`));
+        }, ms);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+export async function waitFor(emitter: EventEmitter, event: string, ms = WAIT_MS) {
+  return once(emitter, event, { signal: AbortSignal.timeout(ms) }).catch((error: Error) => {
+    throw new Error(`waited ${ms} ms for "${event}": ${error.message}`);
+  });
+}
+
+// A raw TCP client standing for `nc`: what it hears is recorded line by line.
+export async function tcpClient(port: number) {
+  const socket = connect({ port, host: "127.0.0.1" });
+  onTestFinished(() => void socket.destroy());
+  await waitFor(socket, "connect");
+  const heard = recorder("tcp client");
+  eachLine(socket, heard.line);
+  socket.on("error", () => {}); // the tests below provoke resets on purpose
+  return { socket, heard, send: (text: string | Buffer) => socket.write(text) };
+}
+
+// A lesson script run as a terminal would: `tsx <file>`, stdout read line by line, stopped with SIGTERM.
+export function runScript(file: string, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ["--import", "tsx", file], {
+    env: { ...process.env, ...env, FORCE_COLOR: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const out = recorder(file);
+  eachLine(child.stdout, out.line);
+  eachLine(child.stderr, out.line);
+  // "close" comes after the output is read to its end, unlike "exit"
+  const closed = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
+  const exitCode = async () => (await closed)[0];
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    return exitCode();
+  };
+  onTestFinished(async () => void (await stop()));
+  return { child, out, exitCode, stop };
+}
+
+function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void) {
+  let unfinished = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
+    const lines = (unfinished + chunk).split("\n");
+    unfinished = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
+  });
+}
+
+export const withoutTime = (line: string) => line.replace(/^\d\d:\d\d:\d\d /, "");

@@ -1,0 +1,231 @@
+import { once } from "node:events";
+import { expect, onTestFinished, test } from "vitest";
+import { startApp } from "../tcp-demo/app.ts";
+import { startLogger } from "../tcp-demo/logger.ts";
+import { lineReader } from "../tcp-demo/lines.ts";
+import { startServer } from "../tcp-demo/server.ts";
+import { recorder, runScript, tcpClient, waitFor, withoutTime } from "./helpers.ts";
+
+async function server(port = 0) {
+  const log = recorder("server");
+  const started = await startServer({ port, print: log.line });
+  onTestFinished(() => started.close());
+  return { ...started, log };
+}
+
+function logger(port: number) {
+  const heard = recorder("logger");
+  const started = startLogger({ port, print: heard.line });
+  onTestFinished(() => started.close());
+  return { ...started, heard, connected: waitFor(started.connection, "connect") };
+}
+
+const eventsOf = (lines: string[]) => lines.filter((line) => /^(create|update|delete|read) /.test(line));
+
+test("two loggers hear create, update, delete in order, never read", async () => {
+  const { port } = await server();
+  const loggers = [logger(port), logger(port)];
+  await Promise.all(loggers.map((l) => l.connected));
+  const sent = recorder("app");
+  const cycle = ["create", "read", "update", "read", "delete"];
+  const app = startApp({ port, every: 5, pick: () => cycle[Math.floor(Math.random() * cycle.length)], print: sent.line });
+  onTestFinished(() => app.close());
+  await sent.until((lines) => lines.filter((line) => line.startsWith("sent read")).length >= 3);
+  app.connection.send("delete sentinel"); // same connection, so the server handles every earlier line first
+  const expected = [
+    ...sent.lines.filter((line) => /^sent (create|update|delete) /.test(line)).map((line) => line.slice(5)),
+    "delete sentinel",
+  ];
+  for (const { heard } of loggers) {
+    await heard.until(/^delete sentinel$/);
+    expect(eventsOf(heard.lines)).toEqual(expected);
+  }
+});
+
+test("the pool grows and shrinks as clients come and go", async () => {
+  const { port, pool, log } = await server();
+  const first = await tcpClient(port);
+  await log.until(/connected \(1 in the pool\)/);
+  const second = await tcpClient(port);
+  await log.until(/connected \(2 in the pool\)/);
+  first.socket.end();
+  await log.until(/disconnected \(1 in the pool\)/);
+  second.socket.end();
+  await log.until(/disconnected \(0 in the pool\)/);
+  expect(pool.size).toBe(0);
+});
+
+test("unknown events go back to the sender as an error and reach no one", async () => {
+  const { port } = await server();
+  const sender = await tcpClient(port);
+  const listener = await tcpClient(port);
+  sender.send("read 42\nfly away\ncreate sentinel\n");
+  await listener.heard.until(/^create sentinel$/);
+  expect(listener.heard.lines).toEqual(["create sentinel"]);
+  await sender.heard.until(3);
+  expect(sender.heard.lines).toEqual([
+    'error unknown event "read": this server passes on create, update, delete',
+    'error unknown event "fly": this server passes on create, update, delete',
+    "create sentinel",
+  ]);
+});
+
+test("the line reader reassembles a line split across chunks and a UTF-8 character split between them", () => {
+  const read = lineReader();
+  const snowman = Buffer.from("create ☃ snow\n"); // ☃ is three bytes, split below after the first
+  expect(read(snowman.subarray(0, 8))).toEqual([]);
+  expect(read(snowman.subarray(8, 12))).toEqual([]);
+  expect(read(snowman.subarray(12))).toEqual([{ text: "create ☃ snow" }]);
+});
+
+test("the line reader hands over every line of one chunk, skips empty lines and accepts \\r\\n", () => {
+  const read = lineReader();
+  expect(read(Buffer.from('create {"id":1}\r\n\n  \r\nupdate {"id":2}\ndelete {"id":3}\ncrea'))).toEqual([
+    { text: 'create {"id":1}' },
+    { text: 'update {"id":2}' },
+    { text: 'delete {"id":3}' },
+  ]);
+  expect(read(Buffer.from("te 4\n"))).toEqual([{ text: "create 4" }]);
+});
+
+test("lines written in pieces, together, with \\r\\n and with multi-byte characters reach a listener whole", async () => {
+  const { port } = await server();
+  const sender = await tcpClient(port);
+  const listener = await tcpClient(port);
+  sender.socket.setNoDelay(true);
+  const snowman = Buffer.from("create ☃ snow\n");
+  sender.send(snowman.subarray(0, 8));
+  sender.send(snowman.subarray(8));
+  sender.send("upd");
+  sender.send('ate {"id":1}\r\n\r\n\ndelete {"id":2}\ncreate {"id":3}\n');
+  await listener.heard.until(4);
+  expect(listener.heard.lines).toEqual(["create ☃ snow", 'update {"id":1}', 'delete {"id":2}', 'create {"id":3}']);
+});
+
+test("a line over 64 KiB gets its sender an error and a disconnect; everyone else keeps receiving", async () => {
+  const { port, log } = await server();
+  const sender = await tcpClient(port);
+  const listener = await tcpClient(port);
+  sender.send("create " + "x".repeat(70 * 1024)); // no newline yet: the server must not wait for one
+  await waitFor(sender.socket, "close");
+  expect(sender.heard.lines).toEqual(["error line longer than 64 KiB: disconnecting"]);
+  await log.until(/sent a bad line: line longer than 64 KiB/);
+  const other = await tcpClient(port);
+  other.send("update sentinel\n");
+  await listener.heard.until(/^update sentinel$/);
+  expect(listener.heard.lines).toEqual(["update sentinel"]);
+});
+
+test("bytes that are not UTF-8 get an error back and are not passed on", async () => {
+  const { port, log } = await server();
+  const sender = await tcpClient(port);
+  const listener = await tcpClient(port);
+  sender.send(Buffer.concat([Buffer.from("create "), Buffer.from([0xff, 0xfe]), Buffer.from("\ncreate sentinel\n")]));
+  await listener.heard.until(/^create sentinel$/);
+  expect(listener.heard.lines).toEqual(["create sentinel"]);
+  expect(sender.heard.lines[0]).toBe("error line is not valid UTF-8: not passed on");
+  await log.until(/sent a bad line: line is not valid UTF-8/);
+});
+
+test("a client that stops reading is dropped once 1 MiB waits for it; the others keep receiving", async () => {
+  const { port, log } = await server();
+  const stuck = await tcpClient(port);
+  stuck.socket.pause();
+  const sender = await tcpClient(port);
+  const line = "create " + "x".repeat(50 * 1024) + "\n";
+  for (let round = 1; !log.lines.some((l) => /stopped reading/.test(l)); round++) {
+    expect(round, "the server never dropped the stuck client").toBeLessThan(500);
+    sender.send(line.repeat(20)); // about 1 MiB a round; the sender reads its echo, so it is never stuck
+    await sender.heard.until(round * 20, 5000);
+  }
+  await log.until(/disconnected \(1 in the pool\)/); // the stuck one is gone, the sender stays
+  sender.send("delete sentinel\n");
+  await sender.heard.until(/^delete sentinel$/);
+});
+
+test("clients that reset their connection leave the pool; a broadcast still reaches everyone else", async () => {
+  const { port, pool, log } = await server();
+  const listener = await tcpClient(port);
+  const doomed = await Promise.all([1, 2, 3].map(() => tcpClient(port)));
+  const sender = await tcpClient(port);
+  await log.until(/\(5 in the pool\)/);
+  for (const client of doomed) client.socket.resetAndDestroy();
+  sender.send("create after-reset\n"); // races the resets: the loop may meet dead sockets
+  await listener.heard.until(/^create after-reset$/);
+  await log.until(/disconnected \(2 in the pool\)/);
+  expect(pool.size).toBe(2);
+  sender.send("delete sentinel\n");
+  await listener.heard.until(/^delete sentinel$/);
+  expect(listener.heard.lines).toEqual(["create after-reset", "delete sentinel"]);
+});
+
+test("a logger started before its server connects when it comes up, and again after a restart", async () => {
+  const { port, close } = await startServer({ port: 0, print: () => {} });
+  await close(); // a free port, with nothing on it yet
+  const { connection, heard } = logger(port);
+  await heard.until(/no server on localhost:\d+: start it with npm run tcp:server/);
+  const first = await server(port);
+  await waitFor(connection, "connect");
+  const speaker = await tcpClient(port);
+  speaker.send("create before-restart\n");
+  await heard.until(/^create before-restart$/);
+
+  await first.close();
+  await heard.until(/lost the server/);
+  const second = await server(port);
+  await waitFor(connection, "connect");
+  await heard.until(/back: reconnected/);
+  const again = await tcpClient(second.port);
+  again.send("update after-restart\n");
+  await heard.until(/^update after-restart$/);
+  expect(eventsOf(heard.lines)).toEqual(["create before-restart", "update after-restart"]);
+});
+
+test("the app drops events while it has no server, instead of queueing them", async () => {
+  const { port, close } = await startServer({ port: 0, print: () => {} });
+  await close();
+  const said = recorder("app");
+  const app = startApp({ port, every: 10, print: said.line });
+  onTestFinished(() => app.close());
+  await said.until(/^dropped \w+ \{"id":3,/);
+  const { log } = await server(port);
+  await said.until(/^sent (create|update|delete) /);
+  app.connection.send("delete sentinel");
+  await log.until(/delete from \w+: sentinel/);
+  const idsOf = (lines: string[]) => lines.map((line) => /"id":(\d+)/.exec(line)?.[1]).filter(Boolean);
+  const dropped = idsOf(said.lines.filter((line) => line.startsWith("dropped")));
+  expect(dropped.length).toBeGreaterThanOrEqual(3);
+  expect(idsOf(log.lines)).not.toEqual(expect.arrayContaining([dropped[0]]));
+  for (const id of dropped) expect(idsOf(log.lines)).not.toContain(id);
+});
+
+test("an invalid PORT or a busy port gets one line that says what to do, and exit code 2", async () => {
+  const invalid = runScript("tcp-demo/logger.ts", { PORT: "forty" });
+  expect(await invalid.exitCode()).toBe(2);
+  expect(invalid.out.lines).toEqual(['PORT must be a whole number from 0 to 65535, not "forty"']);
+
+  const { port } = await server();
+  const busy = runScript("tcp-demo/server.ts", { PORT: String(port) });
+  expect(await busy.exitCode()).toBe(2);
+  expect(busy.out.lines).toEqual([
+    `port ${port} is busy (another lesson's server?): stop it, or run with PORT=${port + 1}`,
+  ]);
+});
+
+test("three terminals: the logger shows the app's events and never read", { timeout: 20_000 }, async () => {
+  const server = runScript("tcp-demo/server.ts", { PORT: "0" });
+  const port = /listening on port (\d+)/.exec((await server.out.until(/listening on port \d+/)).join("\n"))?.[1] ?? "";
+  const logger = runScript("tcp-demo/logger.ts", { PORT: port });
+  await logger.out.until(/connected to localhost/);
+  const app = runScript("tcp-demo/app.ts", { PORT: port });
+  const sent = (lines: string[]) => lines.filter((line) => / sent /.test(line)).map((line) => line.split(" sent ")[1]);
+  const passedOn = (lines: string[]) => lines.filter((line) => /^(create|update|delete) /.test(line));
+  // The sentinel is the first event passed on after the app has sent a read.
+  await app.out.until((lines) => passedOn(sent(lines).slice(sent(lines).findIndex((l) => l.startsWith("read ")) + 1)).length > 0
+    && sent(lines).some((l) => l.startsWith("read ")), 12_000);
+  const wanted = passedOn(sent(app.out.lines));
+  const logged = () => logger.out.lines.map(withoutTime).filter((line) => /^(create|update|delete|read) /.test(line));
+  await logger.out.until(() => logged().includes(wanted.at(-1) ?? ""));
+  expect(logged().slice(0, wanted.length)).toEqual(wanted);
+  for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
+});
