@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { once, type EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
+import { io, type Socket as ClientSocket } from "socket.io-client";
 import { onTestFinished } from "vitest";
 
 const WAIT_MS = 3000;
@@ -86,3 +87,13 @@ function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void)
 }
 
 export const withoutTime = (line: string) => line.replace(/^\d\d:\d\d:\d\d /, "");
+
+// A Socket.IO client standing for one more terminal or a browser tool: its own connection, no reconnection.
+export async function ioClient(port: number, namespace = "/") {
+  const socket: ClientSocket = io(`http://localhost:${port}${namespace}`, { forceNew: true, reconnection: false });
+  onTestFinished(() => void socket.disconnect());
+  const heard = recorder(`client ${namespace}`);
+  socket.onAny((event: string, ...args: unknown[]) => heard.line(`${event} ${JSON.stringify(args)}`));
+  await waitFor(socket as unknown as EventEmitter, "connect");
+  return { socket, heard };
+}

@@ -1,0 +1,170 @@
+import type { EventEmitter } from "node:events";
+import { expect, onTestFinished, test } from "vitest";
+import { startApp } from "../socketio-demo/app.ts";
+import { startLogger } from "../socketio-demo/logger.ts";
+import { startServer } from "../socketio-demo/server.ts";
+import { ioClient, recorder, runScript, waitFor, withoutTime } from "./helpers.ts";
+
+async function server(port = 0) {
+  const log = recorder("server");
+  const started = await startServer({ port, print: log.line });
+  onTestFinished(() => started.close());
+  return { ...started, log };
+}
+
+async function logger(port: number) {
+  const heard = recorder("logger");
+  const started = startLogger({ port, print: heard.line });
+  onTestFinished(started.close);
+  const events = recorder("logger's socket");
+  started.socket.onAny((event, ...args) => events.line(`${event} ${JSON.stringify(args)}`));
+  await waitFor(started.socket as unknown as EventEmitter, "connect");
+  return { ...started, heard, events };
+}
+
+function app(port: number, every = 20) {
+  const said = recorder("app");
+  const started = startApp({ port, every, print: said.line });
+  onTestFinished(started.close);
+  return { ...started, said };
+}
+
+const spoken = (lines: string[]) => lines.filter((l) => l.startsWith("speak ")).map((l) => JSON.parse(l.slice(6)));
+const idsIn = (lines: string[]) => lines.map((l) => /"id":(\d+)/.exec(l)?.[1]).filter(Boolean).map(Number);
+
+test("the logger hears every speak as a message, in order, with its exact payload; directed events stay directed", async () => {
+  const { port } = await server();
+  const { events } = await logger(port);
+  const bystander = await ioClient(port);
+  const { socket, said } = app(port);
+  await said.until(/^welcome, just for me: I am \S+, one of 3 clients$/);
+  await said.until((lines) => lines.filter((l) => l.startsWith("receipt")).length >= 4);
+  socket.emit("speak", "sentinel"); // on the app's own connection, so every earlier speak is handled first
+  await events.until(/"sentinel"/);
+  const notes = [...spoken(said.lines), "sentinel"];
+  expect(events.lines).toEqual([
+    expect.stringMatching(/^welcome \[\{"id":"[^"]+","clients":1\}\]$/), // its own, not the app's
+    ...notes.map((speech) => `message ${JSON.stringify([{ from: socket.id, speech }])}`),
+  ]);
+  await bystander.heard.until(/"sentinel"/);
+  expect(bystander.heard.lines.filter((l) => !l.startsWith("message "))).toEqual([
+    `welcome [{"id":"${bystander.socket.id}","clients":2}]`, // its own, never the app's
+  ]);
+  expect(said.lines).toContainEqual(expect.stringMatching(/^receipt, just for me: #1 heard by 3$/));
+});
+
+test("every client gets its own welcome, and a speak without a callback gets its receipt as an event", async () => {
+  const { port } = await server();
+  const first = await ioClient(port);
+  const second = await ioClient(port);
+  await first.heard.until(/^welcome/);
+  await second.heard.until(/^welcome/);
+  expect(first.heard.lines).toEqual([`welcome [{"id":"${first.socket.id}","clients":1}]`]);
+  expect(second.heard.lines).toEqual([`welcome [{"id":"${second.socket.id}","clients":2}]`]);
+  second.socket.emit("speak", "hello");
+  await second.heard.until(/^receipt/);
+  expect(second.heard.lines.slice(1)).toEqual([
+    `message [{"from":"${second.socket.id}","speech":"hello"}]`,
+    `receipt [{"ok":true,"heardBy":2}]`,
+  ]);
+  await first.heard.until(/hello/);
+  expect(first.heard.lines.slice(1)).toEqual([`message [{"from":"${second.socket.id}","speech":"hello"}]`]);
+});
+
+test("bad speak payloads get an error back, reach no one, and the next speak still works", async () => {
+  const { port, log } = await server();
+  const listener = await ioClient(port);
+  const speaker = await ioClient(port);
+  const raw = speaker.socket as unknown as { timeout(ms: number): { emitWithAck(...args: unknown[]): Promise<unknown> } };
+  const ask = (...args: unknown[]) => raw.timeout(2000).emitWithAck("speak", ...args);
+  const bad = [[], [null], [42], [[1, 2]], [{ name: "chair" }], [{ id: "1", change: "created" }], [""], ["x".repeat(20_000)]];
+  for (const args of bad) {
+    expect(await ask(...args)).toEqual({ ok: false, error: expect.stringMatching(/^speak (takes text or a record|is too big)/) });
+  }
+  expect(await ask("x".repeat(20_000))).toEqual({ ok: false, error: "speak is too big: 20002 bytes, at most 10000" });
+  expect(await ask(null)).toEqual({ ok: false, error: 'speak takes text or a record like {"id":1,"change":"created"}, not null' });
+  speaker.socket.emit("speak", 7 as never); // no callback: the error comes back as a receipt event
+  await speaker.heard.until(/^receipt \[\{"ok":false/);
+  expect(await ask("plain text, as the browser tool sends it")).toEqual({ ok: true, heardBy: 2 });
+  await listener.heard.until(/plain text/);
+  expect(listener.heard.lines.slice(1)).toEqual([
+    `message [{"from":"${speaker.socket.id}","speech":"plain text, as the browser tool sends it"}]`,
+  ]);
+  expect(log.lines.filter((l) => l.includes("speak refused"))).toHaveLength(bad.length + 3);
+});
+
+test("after a server restart on the same port, the same logger and app hear messages again", { timeout: 10_000 }, async () => {
+  const first = await server();
+  const { heard } = await logger(first.port);
+  const { said } = app(first.port, 50);
+  await heard.until(/^message from/);
+  await first.close();
+  await heard.until(/^lost the server at http:\/\/localhost:\d+ \(transport close\): reconnecting$/);
+  await server(first.port);
+  await heard.until(/^back: reconnected to/, 5000);
+  await said.until(/^back: reconnected to/, 5000);
+  const after = heard.lines.length;
+  await heard.until((lines) => lines.slice(after).some((l) => l.startsWith("message from")));
+});
+
+test("no burst: what the app could not send while the server was down never arrives later", { timeout: 10_000 }, async () => {
+  const first = await server();
+  const { heard } = await logger(first.port);
+  const { said, socket } = app(first.port, 20);
+  await said.until(/^receipt/);
+  await first.close();
+  await said.until((lines) => lines.filter((l) => l.startsWith("dropped")).length >= 20);
+  const second = await server(first.port);
+  await said.until(/^back: reconnected/, 5000);
+  await heard.until(/^back: reconnected/, 5000);
+  const lost = said.lines.findIndex((l) => l.startsWith("lost the server"));
+  const back = said.lines.findIndex((l) => l.startsWith("back: reconnected"));
+  const whileDown = idsIn(said.lines.slice(lost, back));
+  expect(whileDown.length).toBeGreaterThanOrEqual(20);
+  socket.emit("speak", "sentinel");
+  await heard.until(/"sentinel"/);
+  // Buffered emits would reach the new server as soon as the app reconnects, even before the logger is back.
+  for (const id of whileDown) {
+    expect(idsIn(second.log.lines)).not.toContain(id);
+    expect(idsIn(heard.lines)).not.toContain(id);
+  }
+});
+
+test("CORS: the browser tool's origin and local pages are allowed, other origins are not", async () => {
+  const { port } = await server();
+  const handshake = (origin: string) =>
+    fetch(`http://localhost:${port}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
+  for (const origin of ["https://amritb.github.io", "http://localhost:5173", "http://127.0.0.1:8080"]) {
+    const response = await handshake(origin);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("access-control-allow-origin")).toBe(origin);
+    await response.text();
+  }
+  const refused = await handshake("https://example.com");
+  expect(refused.status).toBe(403);
+  expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+  await refused.text();
+});
+
+test("a namespace that does not exist gets a clear error", async () => {
+  const { port } = await server();
+  const { io } = await import("socket.io-client");
+  const socket = io(`http://localhost:${port}/school`, { forceNew: true, reconnection: false });
+  onTestFinished(() => void socket.disconnect());
+  const [error] = (await waitFor(socket as unknown as EventEmitter, "connect_error")) as [Error];
+  expect(error.message).toBe("Invalid namespace");
+});
+
+test("three terminals: the logger prints each message the app speaks", { timeout: 15_000 }, async () => {
+  const server = runScript("socketio-demo/server.ts", { PORT: "0" });
+  const port = /listening on port (\d+)/.exec((await server.out.until(/listening on port \d+/)).join("\n"))?.[1] ?? "";
+  const logger = runScript("socketio-demo/logger.ts", { PORT: port });
+  await logger.out.until(/connected to/);
+  const app = runScript("socketio-demo/app.ts", { PORT: port });
+  await app.out.until((lines) => lines.filter((l) => / receipt, just for me/.test(l)).length >= 3, 8000);
+  const sent = app.out.lines.filter((l) => / speak \{/.test(l)).map((l) => l.split(" speak ")[1]);
+  await logger.out.until((lines) => lines.some((l) => l.endsWith(sent[2])));
+  const printed = logger.out.lines.map(withoutTime).filter((l) => l.startsWith("message from "));
+  expect(printed.slice(0, 3).map((l) => l.slice(l.indexOf(": ") + 2))).toEqual(sent.slice(0, 3));
+  for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
+});
