@@ -8,7 +8,7 @@ export function startApp({ port = DEFAULT_PORT, host = "localhost", every = 750,
   const where = `http://${host}:${port}`;
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(where, { forceNew: true });
   narrate(socket, where, print);
-  socket.on("welcome", ({ id, clients }) => print(`welcome, just for me: I am ${id}, one of ${clients} clients`));
+  socket.on("welcome", ({ id, clients }) => print(`welcome, just for me: I am ${id}, ${clients} connected`));
   socket.on("message", ({ from, speech }) => print(`heard message from ${from}: ${JSON.stringify(speech)}`));
 
   let id = 0;

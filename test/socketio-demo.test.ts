@@ -37,7 +37,7 @@ test("the logger hears every speak as a message, in order, with its exact payloa
   const { events } = await logger(port);
   const bystander = await ioClient(port);
   const { socket, said } = app(port);
-  await said.until(/^welcome, just for me: I am \S+, one of 3 clients$/);
+  await said.until(/^welcome, just for me: I am \S+, 3 connected$/);
   await said.until((lines) => lines.filter((l) => l.startsWith("receipt")).length >= 4);
   socket.emit("speak", "sentinel"); // on the app's own connection, so every earlier speak is handled first
   await events.until(/"sentinel"/);
