@@ -30,9 +30,9 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
 
   const clients = () => io.sockets.sockets.size;
   io.on("connection", (socket) => {
-    print(`${socket.id} connected (${clients()} connected)`);
+    print(`${socket.id} connected (${clients()} in the pool)`);
     socket.emit("welcome", { id: socket.id, clients: clients() });
-    socket.on("disconnect", (reason) => print(`${socket.id} disconnected: ${reason} (${clients()} connected)`));
+    socket.on("disconnect", (reason) => print(`${socket.id} disconnected: ${reason} (${clients()} in the pool)`));
 
     socket.on("speak", (speech: unknown, ack?: unknown) => {
       if (typeof speech === "function") [speech, ack] = [undefined, speech]; // a callback and nothing to say
