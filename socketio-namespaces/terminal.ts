@@ -1,0 +1,69 @@
+// What every script of this lesson needs from its terminal: settings, time-stamped lines, a clean Ctrl-C.
+import type { Socket } from "socket.io-client";
+
+export const DEFAULT_PORT = 3000;
+const DEFAULT_ORIGINS = "https://amritb.github.io,http://localhost:*,http://127.0.0.1:*";
+
+export function settings() {
+  const { PORT, HOST } = process.env;
+  const port = Number(PORT ?? DEFAULT_PORT);
+  if (PORT?.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) {
+    fail(`PORT must be a whole number from 0 to 65535, not "${PORT}"`);
+  }
+  return { port, host: HOST || undefined };
+}
+
+// CORS_ORIGINS: web pages allowed to connect, comma-separated, "*" for any part ("http://localhost:*") or any page.
+export function originAllowed(list = process.env.CORS_ORIGINS ?? DEFAULT_ORIGINS) {
+  const patterns = list.split(",").map((origin) => origin.trim()).filter(Boolean).map((origin) =>
+    new RegExp(`^${origin.replace(/[.+?^${}()|[\]\\/]/g, "\\$&").replaceAll("*", "[\\w.:-]*")}$`));
+  return (origin: string | undefined) => origin === undefined || patterns.some((pattern) => pattern.test(origin));
+}
+
+export function log(line: string) {
+  console.log(`${new Date().toTimeString().slice(0, 8)} ${line}`);
+}
+
+export function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+export function stopOnSignal(close: () => Promise<unknown> | unknown) {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, async () => {
+      await close();
+      process.exit(0);
+    });
+  }
+}
+
+export function explainListenError(error: NodeJS.ErrnoException, port: number) {
+  if (error.code === "EADDRINUSE") return `port ${port} is busy (another lesson's server?): stop it, or run with PORT=${port + 1}`;
+  if (error.code === "EADDRNOTAVAIL") return `HOST=${process.env.HOST} is not an address of this machine`;
+  return `cannot listen on port ${port}: ${error.message}`;
+}
+
+// Socket.IO reconnects by itself; we only say what it is doing, one line each time the story changes.
+export function narrate(socket: Socket, where: string, print: (line: string) => void, server = "npm run namespaces:server") {
+  let connectedBefore = false;
+  let told = false;
+  socket.on("connect", () => {
+    print(`${connectedBefore ? "back: reconnected" : "connected"} to ${where} as ${socket.id}`);
+    connectedBefore = true;
+    told = false;
+  });
+  socket.on("disconnect", (reason) => {
+    if (reason !== "io client disconnect") print(`lost the server at ${where} (${reason}): reconnecting`);
+    told = true;
+  });
+  socket.on("connect_error", (error) => {
+    if (error.message === "Invalid namespace") {
+      print(`${where} has no such namespace: is it this lesson's server? Start it with ${server} (retrying)`);
+      setTimeout(() => socket.connect(), 2000).unref();
+    } else if (!told) {
+      print(`no server at ${where}: start it with ${server} (retrying)`);
+    }
+    told = true;
+  });
+}

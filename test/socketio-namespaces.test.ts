@@ -1,0 +1,153 @@
+import { expect, onTestFinished, test } from "vitest";
+import { startApp } from "../socketio-namespaces/app.ts";
+import { startLogger as startCodefellowsLogger } from "../socketio-namespaces/codefellows-logger.ts";
+import { startLogger as startHomeLogger } from "../socketio-namespaces/home-logger.ts";
+import { startLogger as startCoreLogger } from "../socketio-namespaces/logger.ts";
+import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-logger.ts";
+import { startServer } from "../socketio-namespaces/server.ts";
+import { ioClient, recorder, runScript, withoutTime } from "./helpers.ts";
+
+async function server(port = 0) {
+  const log = recorder("server");
+  const started = await startServer({ port, print: log.line });
+  onTestFinished(() => started.close());
+  return { ...started, log };
+}
+
+const LOGGERS = { core: startCoreLogger, home: startHomeLogger, school: startSchoolLogger, codefellows: startCodefellowsLogger };
+type Name = keyof typeof LOGGERS;
+
+async function loggers(port: number) {
+  const started = Object.fromEntries(Object.entries(LOGGERS).map(([name, start]) => {
+    const heard = recorder(`${name} logger`);
+    const logger = start({ port, print: heard.line });
+    onTestFinished(logger.close);
+    return [name, { ...logger, heard }];
+  })) as Record<Name, ReturnType<typeof startCoreLogger> & { heard: ReturnType<typeof recorder> }>;
+  await Promise.all(Object.values(started).map(({ heard }) => heard.until(/ welcome /)));
+  await started.codefellows.heard.until(/^\/school joined room codefellows$/);
+  return started;
+}
+
+function app(port: number) {
+  const said = recorder("app");
+  const started = startApp({ port, every: 5, print: said.line });
+  onTestFinished(started.close);
+  return { ...started, said };
+}
+
+// What a logger printed, less its connection story and its own welcome: the events it was sent.
+const events = (lines: string[]) => lines.filter((l) => /^\/\S* (message|lesson) /.test(l));
+
+test("each logger sees exactly its slice: core, home, school without lesson, codefellows with lesson", async () => {
+  const { port } = await server();
+  const logs = await loggers(port);
+  const { said, sockets } = app(port);
+  await said.until((lines) => lines.filter((l) => /^\/school lesson /.test(l)).length >= 3);
+  sockets.core.emit("speak", "sentinel /");
+  sockets.home.emit("speak", "sentinel /home");
+  sockets.school.emit("speak", "sentinel /school");
+  sockets.school.emit("lesson", "sentinel lesson"); // last on the shared connection: everything before it is handled
+  const sent = [...said.lines.filter((l) => /^\/\S* (speak|lesson) /.test(l)), '/ speak "sentinel /"',
+    '/home speak "sentinel /home"', '/school speak "sentinel /school"', '/school lesson "sentinel lesson"'];
+  const expected = (namespace: string, withLessons: boolean) => sent
+    .filter((l) => l.startsWith(`${namespace} speak `) || (withLessons && l.startsWith(`${namespace} lesson `)))
+    .map((l) => {
+      const [, event, json] = /^\S+ (speak|lesson) (.*)$/.exec(l) ?? [];
+      const id = { "/": sockets.core.id, "/school": sockets.school.id, "/home": sockets.home.id }[namespace];
+      return `${namespace} ${event === "speak" ? "message" : "lesson"} from ${id}: ${json}`;
+    });
+
+  await logs.core.heard.until(/sentinel \/"$/);
+  await logs.home.heard.until(/sentinel \/home"$/);
+  await logs.school.heard.until(/sentinel \/school"$/);
+  await logs.codefellows.heard.until(/sentinel lesson"$/);
+  expect(events(logs.core.heard.lines)).toEqual(expected("/", false));
+  expect(events(logs.home.heard.lines)).toEqual(expected("/home", false));
+  expect(events(logs.school.heard.lines)).toEqual(expected("/school", false));
+  expect(events(logs.codefellows.heard.lines)).toEqual(expected("/school", true));
+  expect(expected("/school", true).filter((l) => l.startsWith("/school lesson")).length).toBeGreaterThanOrEqual(4);
+  for (const { heard } of Object.values(logs)) {
+    expect(heard.lines.filter((l) => / welcome /.test(l))).toHaveLength(1); // its own welcome, never another's
+  }
+});
+
+test("the app's three namespaces share one underlying connection; each logger has its own", async () => {
+  const { port, io } = await server();
+  const logs = await loggers(port);
+  const { sockets, said } = app(port);
+  await said.until((lines) => lines.filter((l) => l.startsWith("connected to")).length === 3);
+  const connectionOf = (namespace: string, id: string | undefined) => io.of(namespace).sockets.get(id ?? "")?.client; // one Client per connection
+  const appConnection = connectionOf("/", sockets.core.id);
+  expect(appConnection).toBeDefined();
+  expect(connectionOf("/school", sockets.school.id)).toBe(appConnection);
+  expect(connectionOf("/home", sockets.home.id)).toBe(appConnection);
+  const loggerConnections = [
+    connectionOf("/", logs.core.socket.id), connectionOf("/home", logs.home.socket.id),
+    connectionOf("/school", logs.school.socket.id), connectionOf("/school", logs.codefellows.socket.id),
+  ];
+  expect(new Set([appConnection, ...loggerConnections]).size).toBe(5);
+});
+
+test("after a server restart the codefellows logger is back in its room; the school logger still gets no lesson", { timeout: 10_000 }, async () => {
+  const first = await server();
+  const logs = await loggers(first.port);
+  await first.close();
+  await logs.codefellows.heard.until(/^lost the server/);
+  const second = await server(first.port);
+  await logs.codefellows.heard.until((lines) => lines.filter((l) => l === "/school joined room codefellows").length === 2, 5000);
+  await logs.school.heard.until(/^back: reconnected/, 5000);
+  const teacher = await ioClient(second.port, "/school");
+  teacher.socket.emit("lesson", "after the restart");
+  teacher.socket.emit("speak", "sentinel");
+  await logs.codefellows.heard.until(/sentinel"$/);
+  await logs.school.heard.until(/sentinel"$/);
+  expect(events(logs.codefellows.heard.lines)).toEqual([
+    `/school lesson from ${teacher.socket.id}: "after the restart"`,
+    `/school message from ${teacher.socket.id}: "sentinel"`,
+  ]);
+  expect(events(logs.school.heard.lines)).toEqual([`/school message from ${teacher.socket.id}: "sentinel"`]);
+});
+
+test("a bad join is answered with an error and changes no room; lesson outside /school reaches no one", async () => {
+  const { port, io, log } = await server();
+  const logs = await loggers(port);
+  const student = await ioClient(port, "/school");
+  const ask = (socket: typeof student.socket, event: string, ...args: unknown[]) =>
+    (socket as unknown as { timeout(ms: number): { emitWithAck(...a: unknown[]): Promise<unknown> } }).timeout(2000).emitWithAck(event, ...args);
+  for (const room of [[], [""], [42], [null], ["x".repeat(33)], ["two words"], [["codefellows"]]]) {
+    expect(await ask(student.socket, "join", ...room)).toEqual({ ok: false, error: expect.stringMatching(/^join takes a room name of 1 to 32/) });
+  }
+  expect([...io.of("/school").sockets.get(student.socket.id ?? "")?.rooms ?? []]).toEqual([student.socket.id]);
+  expect(io.of("/school").adapter.rooms.get("codefellows")?.size).toBe(1); // the codefellows logger alone
+
+  const core = await ioClient(port, "/");
+  const home = await ioClient(port, "/home");
+  expect(await ask(core.socket, "lesson", "not here")).toEqual({ ok: false, error: '/ has no "lesson" event; it takes speak' });
+  expect(await ask(home.socket, "lesson", "nor here")).toEqual({ ok: false, error: '/home has no "lesson" event; it takes speak' });
+  expect(await ask(student.socket, "lesson", "sentinel")).toEqual({ ok: true, heardBy: 1 });
+  await logs.codefellows.heard.until(/sentinel"$/);
+  expect(events(logs.codefellows.heard.lines)).toEqual([`/school lesson from ${student.socket.id}: "sentinel"`]);
+  for (const name of ["core", "home", "school"] as const) expect(events(logs[name].heard.lines)).toEqual([]);
+  expect(log.lines.filter((l) => / refused: /.test(l))).toHaveLength(9);
+});
+
+test("six terminals: every logger's output matches the matrix", { timeout: 20_000 }, async () => {
+  const server = runScript("socketio-namespaces/server.ts", { PORT: "0" });
+  const port = /listening on port (\d+)/.exec((await server.out.until(/listening on port \d+/)).join("\n"))?.[1] ?? "";
+  const runs = Object.fromEntries(["logger", "home-logger", "school-logger", "codefellows-logger"].map((name) =>
+    [name, runScript(`socketio-namespaces/${name}.ts`, { PORT: port })]));
+  await runs["codefellows-logger"].out.until(/joined room codefellows/);
+  const app = runScript("socketio-namespaces/app.ts", { PORT: port });
+  await app.out.until(/ \/school lesson /, 10_000);
+  await runs["codefellows-logger"].out.until(/ \/school lesson /);
+  const printed = (name: string) => events(runs[name].out.lines.map(withoutTime));
+  await runs["logger"].out.until(/ \/ message /);
+  await runs["home-logger"].out.until(/ \/home message /);
+  await runs["school-logger"].out.until(/ \/school message /);
+  expect(printed("logger").every((l) => l.startsWith("/ message "))).toBe(true);
+  expect(printed("home-logger").every((l) => l.startsWith("/home message "))).toBe(true);
+  expect(printed("school-logger").every((l) => l.startsWith("/school message "))).toBe(true);
+  expect(new Set(printed("codefellows-logger").map((l) => l.split(" ", 2).join(" ")))).toEqual(new Set(["/school message", "/school lesson"]));
+  for (const run of [app, ...Object.values(runs), server]) expect(await run.stop()).toBe(0);
+});
