@@ -3,7 +3,7 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { Server } from "socket.io";
-import { DEFAULT_PORT, explainListenError, fail, log, originAllowed, settings, stopOnSignal } from "./terminal.ts";
+import { DEFAULT_PORT, explainListenError, fail, listening, log, originAllowed, settings, stopOnSignal } from "./terminal.ts";
 
 export const CHANGES = ["created", "updated", "deleted"] as const;
 export interface Note { id: number; change: (typeof CHANGES)[number]; at?: string }
@@ -72,6 +72,6 @@ const describe = (value: unknown) =>
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { port, host } = settings();
   const server = await startServer({ port, host }).catch((error) => fail(explainListenError(error, port)));
-  log(`listening on port ${server.port}: connect with npm run socketio:logger, or a browser tool to http://localhost:${server.port}`);
+  log(listening(server.port, host, "socketio:logger"));
   stopOnSignal(server.close);
 }

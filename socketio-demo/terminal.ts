@@ -1,4 +1,5 @@
 // What every script of this lesson needs from its terminal: settings, time-stamped lines, a clean Ctrl-C.
+import { networkInterfaces } from "node:os";
 import type { Socket } from "socket.io-client";
 
 export const DEFAULT_PORT = 3000;
@@ -39,7 +40,9 @@ export function stopOnSignal(close: () => Promise<unknown> | unknown) {
 }
 
 export function explainListenError(error: NodeJS.ErrnoException, port: number) {
-  if (error.code === "EADDRINUSE") return `port ${port} is busy (another lesson's server?): stop it, or run with PORT=${port + 1}`;
+  if (error.code === "EADDRINUSE") {
+    return `port ${port} is busy: is a Socket.IO lesson's server running (socketio:server and namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: PORT=${port + 1} npm run socketio:server`;
+  }
   if (error.code === "EADDRNOTAVAIL") return `HOST=${process.env.HOST} is not an address of this machine`;
   return `cannot listen on port ${port}: ${error.message}`;
 }
@@ -66,4 +69,15 @@ export function narrate(socket: Socket, where: string, print: (line: string) => 
     }
     told = true;
   });
+}
+
+// The addresses other machines on this network can reach us on: what a class puts in HOST.
+export function networkAddresses() {
+  return Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === "IPv4").map((a) => a?.address);
+}
+
+export function listening(port: number, host: string | undefined, logger: string) {
+  const others = host ? [host] : networkAddresses();
+  const remote = others.length ? `, or from another machine: HOST=${others.join(" or ")} ${port === DEFAULT_PORT ? "" : `PORT=${port} `}npm run ${logger}` : "";
+  return `listening on port ${port}: connect with ${port === DEFAULT_PORT ? "" : `PORT=${port} `}npm run ${logger}${remote}`;
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { Server, type Namespace } from "socket.io";
 import { answerer, CHANGES, passOn } from "./speech.ts";
-import { DEFAULT_PORT, explainListenError, fail, log, originAllowed, settings, stopOnSignal } from "./terminal.ts";
+import { DEFAULT_PORT, explainListenError, fail, listening, log, originAllowed, settings, stopOnSignal } from "./terminal.ts";
 
 export { CHANGES };
 export interface Note { id: number; change: (typeof CHANGES)[number]; at?: string }
@@ -86,6 +86,6 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { port, host } = settings();
   const server = await startServer({ port, host }).catch((error) => fail(explainListenError(error, port)));
-  log(`listening on port ${server.port}: namespaces ${Object.keys(EVENTS).join(" ")}; try npm run namespaces:logger`);
+  log(listening(server.port, host, "namespaces:logger"));
   stopOnSignal(server.close);
 }

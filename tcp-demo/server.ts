@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { createServer, type Socket } from "node:net";
 import { pathToFileURL } from "node:url";
 import { lineReader } from "./lines.ts";
-import { DEFAULT_PORT, fail, log, settings, stopOnSignal } from "./terminal.ts";
+import { DEFAULT_PORT, explainListenError, fail, listening, log, settings, stopOnSignal } from "./terminal.ts";
 
 export const EVENTS = ["create", "update", "delete"]; // the only events this server passes on
 const MAX_UNSENT_BYTES = 1024 * 1024; // a client that stops reading is dropped before it costs more
@@ -74,13 +74,7 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { port, host } = settings();
-  const server = await startServer({ port, host }).catch((error) => fail(explain(error, port)));
-  log(`listening on port ${server.port}: connect with npm run tcp:logger, or nc localhost ${server.port}`);
+  const server = await startServer({ port, host }).catch((error) => fail(explainListenError(error, port)));
+  log(listening(server.port, host, "tcp:logger"));
   stopOnSignal(server.close);
-}
-
-function explain(error: NodeJS.ErrnoException, port: number) {
-  if (error.code === "EADDRINUSE") return `port ${port} is busy (another lesson's server?): stop it, or run with PORT=${port + 1}`;
-  if (error.code === "EADDRNOTAVAIL") return `HOST=${process.env.HOST} is not an address of this machine`;
-  return `cannot listen on port ${port}: ${error.message}`;
 }

@@ -3,6 +3,7 @@ import { expect, onTestFinished, test } from "vitest";
 import { startApp } from "../socketio-demo/app.ts";
 import { startLogger } from "../socketio-demo/logger.ts";
 import { startServer } from "../socketio-demo/server.ts";
+import { networkAddresses } from "../socketio-demo/terminal.ts";
 import { ioClient, recorder, runScript, waitFor, withoutTime } from "./helpers.ts";
 
 async function server(port = 0) {
@@ -167,4 +168,47 @@ test("three terminals: the logger prints each message the app speaks", { timeout
   const printed = logger.out.lines.map(withoutTime).filter((l) => l.startsWith("message from "));
   expect(printed.slice(0, 3).map((l) => l.slice(l.indexOf(": ") + 2))).toEqual(sent.slice(0, 3));
   for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
+});
+
+test("a logger with no server says so once, then connects when the server comes up", { timeout: 10_000 }, async () => {
+  const { port, close } = await startServer({ port: 0, print: () => {} });
+  await close(); // a free port, with nothing on it yet
+  const heard = recorder("logger");
+  const started = startLogger({ port, print: heard.line });
+  onTestFinished(started.close);
+  await heard.until(1);
+  await server(port);
+  await heard.until(/^connected to /, 8000);
+  expect(heard.lines.map((l) => l.replace(/ as \S+$/, ""))).toEqual([
+    `no server at http://localhost:${port}: start it with npm run socketio:server (retrying)`,
+    `connected to http://localhost:${port}`,
+  ]);
+});
+
+test("an invalid PORT or a busy port gets one line that says what to do, and exit code 2", async () => {
+  const invalid = runScript("socketio-demo/server.ts", { PORT: "70000" });
+  expect(await invalid.exitCode()).toBe(2);
+  expect(invalid.out.lines).toEqual(['PORT must be a whole number from 0 to 65535, not "70000"']);
+  const { port } = await server();
+  const busy = runScript("socketio-demo/server.ts", { PORT: String(port) });
+  expect(await busy.exitCode()).toBe(2);
+  expect(busy.out.lines).toEqual([`port ${port} is busy: is a Socket.IO lesson's server running (socketio:server and ` +
+    `namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: PORT=${port + 1} npm run socketio:server`]);
+});
+
+test("a logger reaches the server through this machine's network address, as a student's laptop would", async (context) => {
+  const [address] = networkAddresses();
+  if (!address) context.skip("this machine has no network address other than loopback");
+  const { port } = await server();
+  const heard = recorder("logger");
+  const started = startLogger({ port, host: address, print: heard.line });
+  onTestFinished(started.close);
+  await heard.until(/^connected to /);
+  const speaker = await ioClient(port);
+  speaker.socket.emit("speak", "over the network");
+  await heard.until(/over the network/);
+  expect(heard.lines.map((l) => l.replace(/(as|from) [\w-]+/, "$1 ID"))).toEqual([
+    `connected to http://${address}:${port} as ID`,
+    `message from ID: "over the network"`,
+  ]);
 });

@@ -4,6 +4,7 @@ import { startLogger as startCodefellowsLogger } from "../socketio-namespaces/co
 import { startLogger as startHomeLogger } from "../socketio-namespaces/home-logger.ts";
 import { startLogger as startCoreLogger } from "../socketio-namespaces/logger.ts";
 import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-logger.ts";
+import { startServer as startOtherLessonServer } from "../socketio-demo/server.ts";
 import { startServer } from "../socketio-namespaces/server.ts";
 import { ioClient, recorder, runScript, withoutTime } from "./helpers.ts";
 
@@ -150,4 +151,16 @@ test("six terminals: every logger's output matches the matrix", { timeout: 20_00
   expect(printed("school-logger").every((l) => l.startsWith("/school message "))).toBe(true);
   expect(new Set(printed("codefellows-logger").map((l) => l.split(" ", 2).join(" ")))).toEqual(new Set(["/school message", "/school lesson"]));
   for (const run of [app, ...Object.values(runs), server]) expect(await run.stop()).toBe(0);
+});
+
+test("a logger pointed at a server without its namespace says which server to start", async () => {
+  const other = await startOtherLessonServer({ port: 0, print: () => {} });
+  onTestFinished(other.close);
+  const heard = recorder("school logger");
+  const logger = startSchoolLogger({ port: other.port, print: heard.line });
+  onTestFinished(logger.close);
+  await heard.until(1);
+  expect(heard.lines).toEqual([
+    `http://localhost:${other.port}/school has no such namespace: is it this lesson's server? Start it with npm run namespaces:server (retrying)`,
+  ]);
 });

@@ -4,6 +4,7 @@ import { startApp } from "../tcp-demo/app.ts";
 import { startLogger } from "../tcp-demo/logger.ts";
 import { lineReader } from "../tcp-demo/lines.ts";
 import { startServer } from "../tcp-demo/server.ts";
+import { networkAddresses } from "../tcp-demo/terminal.ts";
 import { recorder, runScript, tcpClient, waitFor, withoutTime } from "./helpers.ts";
 
 async function server(port = 0) {
@@ -13,9 +14,9 @@ async function server(port = 0) {
   return { ...started, log };
 }
 
-function logger(port: number) {
+function logger(port: number, host = "localhost") {
   const heard = recorder("logger");
-  const started = startLogger({ port, print: heard.line });
+  const started = startLogger({ port, host, print: heard.line });
   onTestFinished(() => started.close());
   return { ...started, heard, connected: waitFor(started.connection, "connect") };
 }
@@ -208,7 +209,7 @@ test("an invalid PORT or a busy port gets one line that says what to do, and exi
   const busy = runScript("tcp-demo/server.ts", { PORT: String(port) });
   expect(await busy.exitCode()).toBe(2);
   expect(busy.out.lines).toEqual([
-    `port ${port} is busy (another lesson's server?): stop it, or run with PORT=${port + 1}`,
+    `port ${port} is busy: is a tcp:server already running? Stop it (Ctrl-C), or pick another: PORT=${port + 1} npm run tcp:server`,
   ]);
 });
 
@@ -228,4 +229,24 @@ test("three terminals: the logger shows the app's events and never read", { time
   await logger.out.until(() => logged().includes(wanted.at(-1) ?? ""));
   expect(logged().slice(0, wanted.length)).toEqual(wanted);
   for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
+});
+
+test("a logger given an unknown HOST says so in one line", async () => {
+  const heard = recorder("logger");
+  const started = startLogger({ host: "no-such-host.invalid", port: 4000, print: heard.line });
+  onTestFinished(started.close);
+  await heard.until(1, 5000);
+  expect(heard.lines).toEqual(['unknown host "no-such-host.invalid": check HOST (retrying)']);
+});
+
+test("a logger reaches the server through this machine's network address, as a student's laptop would", async (context) => {
+  const [address] = networkAddresses();
+  if (!address) context.skip("this machine has no network address other than loopback");
+  const { port } = await server();
+  const { heard, connected } = logger(port, address);
+  await connected;
+  const speaker = await tcpClient(port);
+  speaker.send("create over-the-network\n");
+  await heard.until(/^create over-the-network$/);
+  expect(heard.lines).toEqual([`connected to ${address}:${port}`, "create over-the-network"]);
 });
