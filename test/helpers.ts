@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { once, type EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
 import { io, type Socket as ClientSocket } from "socket.io-client";
-import { onTestFinished } from "vitest";
+import { expect, onTestFinished } from "vitest";
 
 const WAIT_MS = 3000;
 
@@ -97,3 +98,24 @@ export async function ioClient(port: number, namespace = "/") {
   await waitFor(socket as unknown as EventEmitter, "connect");
   return { socket, heard };
 }
+
+// The README's "What you'll see" blocks must stay true: each of their lines has the shape of a line the scripts printed.
+export function expectReadmeOutput(lesson: string, printed: Record<string, string[]>) {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const marker = readme.indexOf(`<!-- output: ${lesson} -->\n\`\`\`text\n`);
+  expect(marker, `README.md has no output block for ${lesson}`).toBeGreaterThan(-1);
+  const start = readme.indexOf("\n", readme.indexOf("```text", marker)) + 1;
+  const shown = readme.slice(start, readme.indexOf("\n```", start)).split("\n");
+  const real = new Set(Object.entries(printed).flatMap(([label, lines]) => lines.map((line) => shape(`[${label}] ${line}`))));
+  for (const line of shown) expect(real, `README line never printed by the ${lesson} scripts:\n${line}`).toContain(shape(line));
+}
+
+const shape = (line: string) => line
+  .replace(/, or from another machine: .*$/, "") // this machine's addresses, if it has any
+  .replace(/PORT=\d+ /g, "")
+  .replace(/"[^"]*"/g, '"…"')
+  .replace(/\b\d\d:\d\d:\d\d\b/g, "TIME")
+  .replace(/\b[\w-]{20}\b/g, "ID") // Socket.IO socket ids
+  .replace(/\b[0-9a-f]{6}\b/g, "ID") // TCP pool ids
+  .replace(/\b(create|update|delete)\b/g, "EVENT")
+  .replace(/\d+/g, "N");

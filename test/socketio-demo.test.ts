@@ -4,7 +4,7 @@ import { startApp } from "../socketio-demo/app.ts";
 import { startLogger } from "../socketio-demo/logger.ts";
 import { startServer } from "../socketio-demo/server.ts";
 import { networkAddresses } from "../socketio-demo/terminal.ts";
-import { ioClient, recorder, runScript, waitFor, withoutTime } from "./helpers.ts";
+import { expectReadmeOutput, ioClient, recorder, runScript, waitFor, withoutTime } from "./helpers.ts";
 
 async function server(port = 0) {
   const log = recorder("server");
@@ -167,6 +167,7 @@ test("three terminals: the logger prints each message the app speaks", { timeout
   await logger.out.until((lines) => lines.some((l) => l.endsWith(sent[2])));
   const printed = logger.out.lines.map(withoutTime).filter((l) => l.startsWith("message from "));
   expect(printed.slice(0, 3).map((l) => l.slice(l.indexOf(": ") + 2))).toEqual(sent.slice(0, 3));
+  expectReadmeOutput("socketio", { server: server.out.lines, logger: logger.out.lines, app: app.out.lines });
   for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
 });
 

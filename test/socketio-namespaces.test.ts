@@ -6,7 +6,7 @@ import { startLogger as startCoreLogger } from "../socketio-namespaces/logger.ts
 import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-logger.ts";
 import { startServer as startOtherLessonServer } from "../socketio-demo/server.ts";
 import { startServer } from "../socketio-namespaces/server.ts";
-import { ioClient, recorder, runScript, withoutTime } from "./helpers.ts";
+import { expectReadmeOutput, ioClient, recorder, runScript, withoutTime } from "./helpers.ts";
 
 async function server(port = 0) {
   const log = recorder("server");
@@ -140,7 +140,7 @@ test("six terminals: every logger's output matches the matrix", { timeout: 20_00
     [name, runScript(`socketio-namespaces/${name}.ts`, { PORT: port })]));
   await runs["codefellows-logger"].out.until(/joined room codefellows/);
   const app = runScript("socketio-namespaces/app.ts", { PORT: port });
-  await app.out.until(/ \/school lesson /, 10_000);
+  await app.out.until(/ \/school receipt for lesson/, 10_000);
   await runs["codefellows-logger"].out.until(/ \/school lesson /);
   const printed = (name: string) => events(runs[name].out.lines.map(withoutTime));
   await runs["logger"].out.until(/ \/ message /);
@@ -150,6 +150,10 @@ test("six terminals: every logger's output matches the matrix", { timeout: 20_00
   expect(printed("home-logger").every((l) => l.startsWith("/home message "))).toBe(true);
   expect(printed("school-logger").every((l) => l.startsWith("/school message "))).toBe(true);
   expect(new Set(printed("codefellows-logger").map((l) => l.split(" ", 2).join(" ")))).toEqual(new Set(["/school message", "/school lesson"]));
+  expectReadmeOutput("namespaces", {
+    server: server.out.lines, app: app.out.lines, logger: runs["logger"].out.lines, home: runs["home-logger"].out.lines,
+    school: runs["school-logger"].out.lines, codefellows: runs["codefellows-logger"].out.lines,
+  });
   for (const run of [app, ...Object.values(runs), server]) expect(await run.stop()).toBe(0);
 });
 

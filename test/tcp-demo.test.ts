@@ -5,7 +5,7 @@ import { startLogger } from "../tcp-demo/logger.ts";
 import { lineReader } from "../tcp-demo/lines.ts";
 import { startServer } from "../tcp-demo/server.ts";
 import { networkAddresses } from "../tcp-demo/terminal.ts";
-import { recorder, runScript, tcpClient, waitFor, withoutTime } from "./helpers.ts";
+import { expectReadmeOutput, recorder, runScript, tcpClient, waitFor, withoutTime } from "./helpers.ts";
 
 async function server(port = 0) {
   const log = recorder("server");
@@ -228,6 +228,7 @@ test("three terminals: the logger shows the app's events and never read", { time
   const logged = () => logger.out.lines.map(withoutTime).filter((line) => /^(create|update|delete|read) /.test(line));
   await logger.out.until(() => logged().includes(wanted.at(-1) ?? ""));
   expect(logged().slice(0, wanted.length)).toEqual(wanted);
+  expectReadmeOutput("tcp", { server: server.out.lines, logger: logger.out.lines, app: app.out.lines });
   for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
 });
 
