@@ -24,27 +24,31 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
     const read = lineReader();
     socket.on("data", (chunk: Buffer) => {
       let heard = "";
+      const passOn = () => {
+        if (heard) broadcast(heard);
+        heard = "";
+      };
       for (const line of read(chunk)) {
-        if ("error" in line) {
-          print(`${id} sent a bad line: ${line.error}`);
-          if (line.fatal) {
-            socket.removeAllListeners("data");
-            socket.end(`error ${line.error}: disconnecting\n`);
-            break;
-          }
-          socket.write(`error ${line.error}: not passed on\n`);
-          continue;
-        }
-        const event = line.text.split(" ", 1)[0];
-        if (EVENTS.includes(event)) {
+        const event = "text" in line ? line.text.split(" ", 1)[0] : "";
+        if ("text" in line && EVENTS.includes(event)) {
           heard += line.text + "\n";
           print(`${event} from ${id}: ${line.text.slice(event.length + 1)}`);
-        } else {
+          continue;
+        }
+        passOn(); // what came before the bad line goes first: order per connection holds for the sender too
+        if ("text" in line) {
           socket.write(`error unknown event "${event}": this server passes on ${EVENTS.join(", ")}\n`);
           print(`${id} sent unknown event "${event}": not passed on`);
+        } else if (line.fatal) {
+          print(`${id} dropped: ${line.error}`);
+          socket.removeAllListeners("data");
+          return socket.end(`error ${line.error}: disconnecting\n`);
+        } else {
+          socket.write(`error ${line.error}: not passed on\n`);
+          print(`${id} sent a bad line: ${line.error}`);
         }
       }
-      if (heard) broadcast(heard);
+      passOn();
     });
   });
 
