@@ -57,9 +57,10 @@ export async function tcpClient(port: number) {
   return { socket, heard, send: (text: string | Buffer) => socket.write(text) };
 }
 
-// A lesson script run as a terminal would: `tsx <file>`, stdout read line by line, stopped with SIGTERM.
-export function runScript(file: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ["--import", "tsx", file], {
+// A lesson script run as a terminal would (`tsx <file>`, or `tsx watch <file>`), read line by line, stopped with SIGTERM.
+export function runScript(file: string, env: Record<string, string> = {}, { watch = false } = {}) {
+  const tsx = watch ? [new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname, "watch", "--clear-screen=false"] : ["--import", "tsx"];
+  const child = spawn(process.execPath, [...tsx, file], {
     env: { ...process.env, ...env, FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });

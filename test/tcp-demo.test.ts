@@ -1,4 +1,6 @@
-import { once } from "node:events";
+import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, onTestFinished, test } from "vitest";
 import { startApp } from "../tcp-demo/app.ts";
 import { startLogger } from "../tcp-demo/logger.ts";
@@ -251,4 +253,34 @@ test("a logger reaches the server through this machine's network address, as a s
   speaker.send("create over-the-network\n");
   await heard.until(/^create over-the-network$/);
   expect(heard.lines).toEqual([`connected to ${address}:${port}`, "create over-the-network"]);
+});
+
+test("live coding: saving the server restarts it, a crash waits for the next save, and the logger rides through", { timeout: 20_000 }, async () => {
+  const folder = await mkdtemp(join(tmpdir(), "tcp-demo-"));
+  onTestFinished(() => rm(folder, { recursive: true, force: true }));
+  await cp("tcp-demo", folder, { recursive: true });
+  await writeFile(join(folder, "package.json"), '{ "type": "module" }'); // a copy to edit, so the real file stays put
+  const serverFile = join(folder, "server.ts");
+  const { port, close } = await startServer({ port: 0, print: () => {} });
+  await close();
+  const server = runScript(serverFile, { PORT: String(port) }, { watch: true });
+  const listening = (count: number) => server.out.until((l) => l.filter((x) => /listening on port/.test(x)).length >= count, 8000);
+  await listening(1);
+  const { heard } = logger(port);
+  await heard.until(/^connected to/);
+
+  await appendFile(serverFile, "\n// an edit\n");
+  await listening(2);
+  await heard.until(/^back: reconnected/, 8000);
+
+  const source = await readFile(serverFile, "utf8");
+  await writeFile(serverFile, source.replace("export const EVENTS", 'throw new Error("a typo while editing");\nexport const EVENTS'));
+  await server.out.until(/Error: a typo while editing/, 8000);
+  await writeFile(serverFile, source);
+  await listening(3);
+  await heard.until((lines) => lines.filter((l) => l.startsWith("back: reconnected")).length >= 2, 8000);
+  const speaker = await tcpClient(port);
+  speaker.send("create after-the-fix\n");
+  await heard.until(/^create after-the-fix$/, 8000);
+  expect(await server.stop()).toBe(0);
 });
