@@ -88,6 +88,9 @@ function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void)
   });
 }
 
+// Everything up to the sentinel, which proves nothing else was on its way; what came after it belongs to later events.
+export const upTo = (lines: string[], sentinel: RegExp) => lines.slice(0, lines.findIndex((line) => sentinel.test(line)) + 1);
+
 export const withoutTime = (line: string) => line.replace(/^\d\d:\d\d:\d\d /, "");
 
 // A Socket.IO client standing for one more terminal or a browser tool: its own connection, no reconnection.
