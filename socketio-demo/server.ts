@@ -3,6 +3,7 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { Server } from "socket.io";
+import { serveAdminUi } from "./admin.ts";
 import { DEFAULT_PORT, explainListenError, fail, listening, log, originAllowed, settings, stopOnSignal } from "./terminal.ts";
 
 export const CHANGES = ["created", "updated", "deleted"] as const;
@@ -25,7 +26,7 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
   const allowed = originAllowed();
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
     cors: { origin: (origin, callback) => callback(null, allowed(origin)) },
-    allowRequest: (request, callback) => callback(null, allowed(request.headers.origin)), // WebSockets skip CORS
+    allowRequest: (request, callback) => callback(null, allowed(request.headers.origin, request.headers.host)), // WebSockets skip CORS
   });
 
   const clients = () => io.sockets.sockets.size;
@@ -50,7 +51,9 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
 
   http.listen(port, host);
   await once(http, "listening");
-  return { port: (http.address() as AddressInfo).port, io, close: () => io.close() };
+  const bound = (http.address() as AddressInfo).port;
+  const admin = serveAdminUi(io, http, bound);
+  return { port: bound, admin, io, close: () => io.close() };
 }
 
 function checkSpeech(speech: unknown): string | undefined {
@@ -72,6 +75,6 @@ const describe = (value: unknown) =>
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { port, host } = settings();
   const server = await startServer({ port, host }).catch((error) => fail(explainListenError(error, port)));
-  log(listening(server.port, host, "socketio:logger"));
+  log(listening(server.port, host, "socketio:logger", server.admin));
   stopOnSignal(server.close);
 }

@@ -18,7 +18,9 @@ export function settings() {
 export function originAllowed(list = process.env.CORS_ORIGINS ?? DEFAULT_ORIGINS) {
   const patterns = list.split(",").map((origin) => origin.trim()).filter(Boolean).map((origin) =>
     new RegExp(`^${origin.replace(/[.+?^${}()|[\]\\/]/g, "\\$&").replaceAll("*", "[\\w.:-]*")}$`));
-  return (origin: string | undefined) => origin === undefined || patterns.some((pattern) => pattern.test(origin));
+  // No origin: not a browser. The server's own origin: a page it served itself, such as the Admin UI.
+  return (origin: string | undefined, host?: string) =>
+    origin === undefined || origin === `http://${host}` || patterns.some((pattern) => pattern.test(origin));
 }
 
 export function log(line: string) {
@@ -76,8 +78,9 @@ export function networkAddresses() {
   return Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === "IPv4").map((a) => a?.address);
 }
 
-export function listening(port: number, host: string | undefined, logger: string) {
+export function listening(port: number, host: string | undefined, logger: string, admin?: string) {
   const others = host ? [host] : networkAddresses();
+  const ui = admin ? `, Admin UI at http://localhost:${port}${admin}` : "";
   const remote = others.length ? `, or from another machine: HOST=${others.join(" or ")} ${port === DEFAULT_PORT ? "" : `PORT=${port} `}npm run ${logger}` : "";
-  return `listening on port ${port}: connect with ${port === DEFAULT_PORT ? "" : `PORT=${port} `}npm run ${logger}${remote}`;
+  return `listening on port ${port}: connect with ${port === DEFAULT_PORT ? "" : `PORT=${port} `}npm run ${logger}${ui}${remote}`;
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { Server, type Namespace } from "socket.io";
 import { answerer, CHANGES, passOn } from "./speech.ts";
+import { serveAdminUi } from "./admin.ts";
 import { DEFAULT_PORT, explainListenError, fail, listening, log, originAllowed, settings, stopOnSignal } from "./terminal.ts";
 
 export { CHANGES };
@@ -35,7 +36,7 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
   const allowed = originAllowed();
   const io = new Server(http, {
     cors: { origin: (origin, callback) => callback(null, allowed(origin)) },
-    allowRequest: (request, callback) => callback(null, allowed(request.headers.origin)), // WebSockets skip CORS
+    allowRequest: (request, callback) => callback(null, allowed(request.headers.origin, request.headers.host)), // WebSockets skip CORS
   });
   const core: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of("/");
   const home: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of("/home");
@@ -80,12 +81,14 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
 
   http.listen(port, host);
   await once(http, "listening");
-  return { port: (http.address() as AddressInfo).port, io, close: () => io.close() };
+  const bound = (http.address() as AddressInfo).port;
+  const admin = serveAdminUi(io, http, bound);
+  return { port: bound, admin, io, close: () => io.close() };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { port, host } = settings();
   const server = await startServer({ port, host }).catch((error) => fail(explainListenError(error, port)));
-  log(listening(server.port, host, "namespaces:logger"));
+  log(listening(server.port, host, "namespaces:logger", server.admin));
   stopOnSignal(server.close);
 }

@@ -1,4 +1,5 @@
-import { expect, onTestFinished, test } from "vitest";
+import { io } from "socket.io-client";
+import { expect, onTestFinished, test, vi } from "vitest";
 import { startApp } from "../socketio-namespaces/app.ts";
 import { startLogger as startCodefellowsLogger } from "../socketio-namespaces/codefellows-logger.ts";
 import { startLogger as startHomeLogger } from "../socketio-namespaces/home-logger.ts";
@@ -6,7 +7,7 @@ import { startLogger as startCoreLogger } from "../socketio-namespaces/logger.ts
 import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-logger.ts";
 import { startServer as startOtherLessonServer } from "../socketio-demo/server.ts";
 import { startServer } from "../socketio-namespaces/server.ts";
-import { expectReadmeOutput, ioClient, recorder, runScript, upTo, withoutTime } from "./helpers.ts";
+import { expectReadmeOutput, ioClient, recorder, runScript, upTo, waitFor, withoutTime } from "./helpers.ts";
 
 async function server(port = 0) {
   const log = recorder("server");
@@ -168,4 +169,63 @@ test("a logger pointed at a server without its namespace says which server to st
   expect(heard.lines).toEqual([
     `http://localhost:${other.port}/school has no such namespace: is it this lesson's server? Start it with npm run namespaces:server (retrying)`,
   ]);
+});
+
+async function adminClient(port: number, auth?: { username: string; password: string }) {
+  const socket = io(`http://localhost:${port}/admin`, { forceNew: true, reconnection: false, auth });
+  onTestFinished(() => void socket.disconnect());
+  const config = new Promise<{ supportedFeatures: string[] }>((resolve) => socket.once("config", resolve));
+  const [outcome] = await Promise.race([waitFor(socket as never, "connect"), waitFor(socket as never, "connect_error")]);
+  return { socket, config, refused: outcome instanceof Error ? outcome.message : undefined };
+}
+
+test("the Admin UI is read-only by default: a request to disconnect the class is ignored", async () => {
+  const { port, io } = await server();
+  const logs = await loggers(port);
+  const admin = await adminClient(port);
+  expect(admin.refused).toBeUndefined();
+  expect((await admin.config).supportedFeatures).not.toContain("DISCONNECT");
+  admin.socket.emit("_disconnect", "/school", false);
+  admin.socket.emit("join", "/school", "hacked");
+  const [serverSide] = io.of("/admin").sockets.values();
+  const gone = waitFor(serverSide as never, "disconnect");
+  admin.socket.disconnect(); // the sentinel: once the server sees it go, it has handled both requests above
+  await gone;
+  expect(logs.codefellows.socket.connected).toBe(true);
+  expect(io.of("/school").adapter.rooms.get("hacked")).toBeUndefined();
+  expect(events(logs.school.heard.lines)).toEqual([]); // the admin namespace never reaches a lesson logger
+});
+
+test("ADMIN_PASSWORD asks for a login and allows changes; ADMIN_UI=off turns the UI off", async () => {
+  vi.stubEnv("ADMIN_PASSWORD", "open sesame");
+  onTestFinished(() => void vi.unstubAllEnvs());
+  const { port, io } = await server();
+  const logs = await loggers(port);
+  expect((await adminClient(port)).refused).toBe("invalid credentials");
+  const admin = await adminClient(port, { username: "admin", password: "open sesame" });
+  expect((await admin.config).supportedFeatures).toContain("DISCONNECT");
+  admin.socket.emit("join", "/school", "promoted", logs.school.socket.id);
+  await waitFor(io.of("/school").adapter as never, "join-room");
+  expect([...io.of("/school").adapter.rooms.get("promoted") ?? []]).toEqual([logs.school.socket.id]);
+
+  vi.stubEnv("ADMIN_UI", "off");
+  const quiet = await server();
+  expect((await adminClient(quiet.port)).refused).toBe("Invalid namespace");
+  expect((await fetch(`http://localhost:${quiet.port}/admin/`)).status).toBe(404);
+});
+
+test("the Admin UI is served from the lesson server itself, and nothing outside its folder is", async () => {
+  const { port } = await server();
+  const page = await fetch(`http://localhost:${port}/admin/`);
+  expect(page.headers.get("content-type")).toBe("text/html");
+  const html = await page.text();
+  expect(html).toContain("<title>Socket.IO Admin UI</title>");
+  const script = /src="(js\/app\.[^"]+\.js)"/.exec(html)?.[1];
+  const asset = await fetch(`http://localhost:${port}/admin/${script}`);
+  expect([asset.status, asset.headers.get("content-type")]).toEqual([200, "text/javascript"]);
+  await asset.arrayBuffer();
+  const { request } = await import("node:http");
+  const traversal = await new Promise<number | undefined>((resolve) =>
+    request({ port, path: "/admin/../../../package.json" }, (response) => resolve(response.resume().statusCode)).end());
+  expect(traversal).toBe(404);
 });

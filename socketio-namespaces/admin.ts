@@ -1,0 +1,48 @@
+// The Socket.IO Admin UI, served by the lesson's own server: who is connected, to which namespace and room, live.
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import { hostname } from "node:os";
+import { dirname, extname, join, normalize } from "node:path";
+import { instrument } from "@socket.io/admin-ui";
+import bcrypt from "bcryptjs";
+import type { Server } from "socket.io";
+
+export const ADMIN_PATH = "/admin/";
+const UI = join(dirname(createRequire(import.meta.url).resolve("@socket.io/admin-ui/package.json")), "ui", "dist");
+const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml" };
+// The UI connects to the server that served it, without asking for its address.
+const CONNECT_HERE = `<script>localStorage.setItem("server_url", location.origin)</script>`;
+
+// ADMIN_UI=off turns it off; ADMIN_PASSWORD asks for a login (user admin) and allows changes, which are off without one.
+export function serveAdminUi(io: Server, http: HttpServer, port: number, env = process.env) {
+  const on = env.ADMIN_UI !== "off";
+  const password = env.ADMIN_PASSWORD;
+  if (on) {
+    instrument(io, {
+      auth: password ? { type: "basic", username: "admin", password: bcrypt.hashSync(password, 10) } : false,
+      readonly: !password, // without a password, anyone who opens the page could disconnect the class
+      mode: "development",
+      serverId: `${hostname()}:${port}`,
+    });
+  }
+  http.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? "/").split("?")[0];
+    if (path.startsWith("/socket.io/")) return; // Socket.IO answers those
+    if (on && path === "/admin") return void response.writeHead(301, { location: ADMIN_PATH }).end();
+    if (on && path.startsWith(ADMIN_PATH)) return void sendFile(path.slice(ADMIN_PATH.length) || "index.html", response);
+    response.writeHead(404, { "content-type": "text/plain" });
+    response.end(`This is a Socket.IO lesson server: connect a Socket.IO client${on ? `, or open ${ADMIN_PATH}` : ""}.\n`);
+  });
+  return on ? `${ADMIN_PATH}${password ? "" : " (read-only)"}` : undefined;
+}
+
+async function sendFile(name: string, response: ServerResponse) {
+  const file = normalize(join(UI, name));
+  const found = file.startsWith(UI) && (await stat(file).catch(() => undefined))?.isFile();
+  if (!found) return void response.writeHead(404).end();
+  response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+  if (name !== "index.html") return void createReadStream(file).pipe(response);
+  response.end((await readFile(file, "utf8")).replace("<head>", `<head>${CONNECT_HERE}`));
+}
