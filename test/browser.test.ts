@@ -1,0 +1,160 @@
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { chromium, type Browser } from "playwright-core";
+import { beforeAll, expect, onTestFinished, test, vi } from "vitest";
+import { startApp } from "../socketio-namespaces/app.ts";
+import { startLogger as startCodefellowsLogger } from "../socketio-namespaces/codefellows-logger.ts";
+import { startLogger as startHomeLogger } from "../socketio-namespaces/home-logger.ts";
+import { startLogger as startCoreLogger } from "../socketio-namespaces/logger.ts";
+import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-logger.ts";
+import { startServer } from "../socketio-namespaces/server.ts";
+import { startServer as startDemoServer } from "../socketio-demo/server.ts";
+import { startLogger as startDemoLogger } from "../socketio-demo/logger.ts";
+import { recorder, waitFor } from "./helpers.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync"];
+const SHOTS = new URL("screenshots/", import.meta.url);
+
+let browser: Browser;
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    if (process.env.CI) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium`);
+    return;
+  }
+  await mkdir(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  return () => browser.close();
+});
+
+async function page(context: { skip: (note: string) => never }) {
+  if (!browser) context.skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+  const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  tab.setDefaultTimeout(10_000);
+  onTestFinished(() => tab.close());
+  return tab;
+}
+
+// The dashboard's charts animate in: take pictures until two in a row are the same, then keep that one.
+async function stillScreenshot(tab: Awaited<ReturnType<typeof page>>, name: string) {
+  let previous: Buffer | undefined;
+  for (let tries = 0; tries < 50; tries++) {
+    const shot = await tab.screenshot();
+    if (previous?.equals(shot)) return writeFile(new URL(name, SHOTS), shot);
+    previous = shot;
+  }
+  throw new Error(`the page never stood still for a screenshot (${name})`);
+}
+
+async function namespacesLesson() {
+  const quiet = () => {};
+  const server = await startServer({ port: 0, print: quiet });
+  onTestFinished(server.close);
+  const joined = waitFor(server.io.of("/school").adapter as never, "join-room");
+  const codefellows = startCodefellowsLogger({ port: server.port, print: quiet });
+  const loggers = [startCoreLogger, startHomeLogger, startSchoolLogger].map((start) => start({ port: server.port, print: quiet }));
+  const app = startApp({ port: server.port, print: quiet });
+  for (const client of [codefellows, ...loggers, app]) onTestFinished(client.close);
+  await joined;
+  return { server, codefellows, school: loggers[2], app };
+}
+
+test("the Admin UI loads from the lesson server and shows the namespaces, the room and every socket", async (context) => {
+  const tab = await page(context);
+  const { server, codefellows } = await namespacesLesson();
+  await tab.goto(`http://localhost:${server.port}/admin/`);
+  await tab.getByText("connected", { exact: true }).first().waitFor();
+  // The dashboard's namespace table: the app and one logger in /, the app and two loggers in /school, ...
+  await expect.poll(() => tab.locator("body").innerText(), { timeout: 10_000 }).toMatch(/Namespaces\s+Name\s+# of sockets\s+\/\s+2\s+\/home\s+2\s+\/school\s+3\s/);
+  await stillScreenshot(tab, "admin-ui.png"); // the one the README shows
+
+  await tab.goto(`http://localhost:${server.port}/admin/#/rooms/`);
+  await tab.getByLabel("Select namespace").click({ force: true });
+  await tab.getByRole("option", { name: "/school" }).click();
+  await expect.poll(() => tab.locator("tbody").innerText(), { timeout: 10_000 }).toMatch(/codefellows\s+PUBLIC\s+1/);
+  await stillScreenshot(tab, "admin-ui-rooms.png");
+
+  await tab.goto(`http://localhost:${server.port}/admin/#/n/%2Fschool/sockets/${codefellows.socket.id}`);
+  await expect.poll(() => tab.locator("body").innerText(), { timeout: 10_000 }).toContain("codefellows");
+});
+
+test("without a password the UI cannot move a socket into a room; with ADMIN_PASSWORD it can", async (context) => {
+  // The school logger's page in the UI: pick the codefellows room and press the join button.
+  const joinFromTheUi = async (tab: Awaited<ReturnType<typeof page>>, port: number, id: string | undefined) => {
+    await tab.getByText("connected", { exact: true }).first().waitFor();
+    await tab.goto(`http://localhost:${port}/admin/#/n/%2Fschool/sockets/${id}`); // the same page, another view
+    await tab.getByLabel("Join a room").click({ force: true });
+    await tab.getByRole("option", { name: "codefellows" }).click();
+    await tab.locator("form:has(.select-room) button[type=submit]").click();
+  };
+  const readOnly = await namespacesLesson();
+  const tab = await page(context);
+  await tab.goto(`http://localhost:${readOnly.server.port}/admin/`);
+  await joinFromTheUi(tab, readOnly.server.port, readOnly.school.socket.id);
+  const [adminSide] = readOnly.server.io.of("/admin").sockets.values();
+  const gone = waitFor(adminSide as never, "disconnect");
+  await tab.close(); // the sentinel: the server handles the page's join before it sees the page go
+  await gone;
+  expect([...readOnly.server.io.of("/school").adapter.rooms.get("codefellows") ?? []]).toEqual([readOnly.codefellows.socket.id]);
+
+  vi.stubEnv("ADMIN_PASSWORD", "open sesame");
+  onTestFinished(() => void vi.unstubAllEnvs());
+  const guarded = await namespacesLesson();
+  const login = await page(context);
+  await login.goto(`http://localhost:${guarded.server.port}/admin/`); // it asks for the login first
+  await login.getByLabel("Username").fill("admin");
+  await login.getByLabel("Password").fill("open sesame");
+  await login.getByRole("button", { name: "Connect" }).click();
+  const joined = waitFor(guarded.server.io.of("/school").adapter as never, "join-room", 10_000);
+  await Promise.all([joined, joinFromTheUi(login, guarded.server.port, guarded.school.socket.id)]);
+  expect([...guarded.server.io.of("/school").adapter.rooms.get("codefellows") ?? []].sort())
+    .toEqual([guarded.codefellows.socket.id, guarded.school.socket.id].sort());
+});
+
+// A page from another origin: served on a second local port, it loads the client from the lesson server.
+async function pageServer(lessonPort: number) {
+  const http = createServer((_, response) => response.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html>
+<script src="http://localhost:${lessonPort}/socket.io/socket.io.js"></script>
+<script>
+  window.receipts = [];
+  const socket = io("http://localhost:${lessonPort}", { reconnection: false });
+  socket.on("connect", () => {
+    socket.emit("speak", "hello from a browser", (receipt) => window.receipts.push(receipt));
+    socket.emit("speak", { id: 7, change: "created" }, (receipt) => window.receipts.push(receipt));
+    document.title = "connected";
+  });
+  socket.on("connect_error", (error) => (document.title = "refused: " + error.message));
+</script>`));
+  http.listen(0, "127.0.0.1");
+  await once(http, "listening");
+  onTestFinished(() => new Promise<void>((done) => http.close(() => done())));
+  return (http.address() as AddressInfo).port;
+}
+
+test("CORS in a real browser: a page on another local origin connects and speaks; an origin off the list cannot", async (context) => {
+  const tab = await page(context);
+  const server = await startDemoServer({ port: 0, print: () => {} });
+  onTestFinished(server.close);
+  const heard = recorder("logger");
+  const logger = startDemoLogger({ port: server.port, print: heard.line });
+  onTestFinished(logger.close);
+  await heard.until(/^connected/);
+  const port = await pageServer(server.port);
+
+  await tab.goto(`http://127.0.0.1:${port}/`); // allowed by default: http://127.0.0.1:*
+  await tab.waitForFunction(() => (window as unknown as { receipts: unknown[] }).receipts.length === 2);
+  await heard.until(/"created"/);
+  expect(heard.lines.slice(1).map((l) => l.replace(/from \S+:/, "from ID:"))).toEqual([
+    'message from ID: "hello from a browser"',
+    'message from ID: {"id":7,"change":"created"}',
+  ]);
+
+  const outsider = await page(context);
+  await outsider.goto(`http://outsider.localhost:${port}/`); // another origin, not on the list
+  await outsider.waitForFunction(() => document.title.startsWith("refused"));
+  expect(await outsider.title()).toMatch(/^refused: /);
+});

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+// npm run test:browser: headless Chromium against the real servers, kept out of npm test so it needs no browser.
+export default defineConfig({
+  test: {
+    include: ["test/browser.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
