@@ -83,7 +83,12 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
   await once(http, "listening");
   const bound = (http.address() as AddressInfo).port;
   const admin = serveAdminUi(io, http, bound);
-  return { port: bound, admin, io, close: () => io.close() };
+  const close = async () => {
+    const closed = io.close();
+    http.closeAllConnections(); // a browser's keep-alive connection (the Admin UI's) would hold the port open
+    await closed;
+  };
+  return { port: bound, admin, io, close };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

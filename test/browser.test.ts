@@ -13,7 +13,7 @@ import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-
 import { startServer } from "../socketio-namespaces/server.ts";
 import { startServer as startDemoServer } from "../socketio-demo/server.ts";
 import { startLogger as startDemoLogger } from "../socketio-demo/logger.ts";
-import { recorder, waitFor } from "./helpers.ts";
+import { recorder, runScript, waitFor } from "./helpers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -64,8 +64,8 @@ async function namespacesLesson() {
 }
 
 test("the Admin UI loads from the lesson server and shows the namespaces, the room and every socket", async (context) => {
-  const tab = await page(context);
   const { server, codefellows } = await namespacesLesson();
+  const tab = await page(context);
   await tab.goto(`http://localhost:${server.port}/admin/`);
   await tab.getByText("connected", { exact: true }).first().waitFor();
   // The dashboard's namespace table: the app and one logger in /, the app and two loggers in /school, ...
@@ -136,7 +136,6 @@ async function pageServer(lessonPort: number) {
 }
 
 test("CORS in a real browser: a page on another local origin connects and speaks; an origin off the list cannot", async (context) => {
-  const tab = await page(context);
   const server = await startDemoServer({ port: 0, print: () => {} });
   onTestFinished(server.close);
   const heard = recorder("logger");
@@ -144,6 +143,7 @@ test("CORS in a real browser: a page on another local origin connects and speaks
   onTestFinished(logger.close);
   await heard.until(/^connected/);
   const port = await pageServer(server.port);
+  const tab = await page(context);
 
   await tab.goto(`http://127.0.0.1:${port}/`); // allowed by default: http://127.0.0.1:*
   await tab.waitForFunction(() => (window as unknown as { receipts: unknown[] }).receipts.length === 2);
@@ -157,4 +157,14 @@ test("CORS in a real browser: a page on another local origin connects and speaks
   await outsider.goto(`http://outsider.localhost:${port}/`); // another origin, not on the list
   await outsider.waitForFunction(() => document.title.startsWith("refused"));
   expect(await outsider.title()).toMatch(/^refused: /);
+});
+
+test("Ctrl-C stops a server even while the Admin UI is open in a browser", async (context) => {
+  const server = runScript("socketio-namespaces/server.ts", { PORT: "0" });
+  const port = /listening on port (\d+)/.exec((await server.out.until(/listening on port \d+/)).join("\n"))?.[1];
+  const tab = await page(context);
+  await tab.goto(`http://localhost:${port}/admin/`);
+  await tab.getByText("connected", { exact: true }).first().waitFor();
+  expect(await server.stop()).toBe(0);
+  await tab.getByText("disconnected", { exact: true }).first().waitFor();
 });
