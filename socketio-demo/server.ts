@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { Server } from "socket.io";
 import { serveAdminUi } from "./admin.ts";
-import { DEFAULT_PORT, explainListenError, fail, listening, log, originAllowed, settings, stopOnSignal } from "./terminal.ts";
+import { commentary, DEFAULT_PORT, explainListenError, fail, listening, log, originAllowed, settings, stopOnSignal } from "./terminal.ts";
 
 export const CHANGES = ["created", "updated", "deleted"] as const;
 export interface Note { id: number; change: (typeof CHANGES)[number]; at?: string }
@@ -30,20 +30,21 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
   });
 
   const clients = () => io.sockets.sockets.size;
+  const say = commentary(print, clients);
   io.on("connection", (socket) => {
-    print(`${socket.id} connected (${clients()} in the pool)`);
+    say.note(`${socket.id} connected (${clients()} in the pool)`);
     socket.emit("welcome", { id: socket.id, clients: clients() });
-    socket.on("disconnect", (reason) => print(`${socket.id} disconnected: ${reason} (${clients()} in the pool)`));
+    socket.on("disconnect", (reason) => say.note(`${socket.id} disconnected: ${reason} (${clients()} in the pool)`));
 
     socket.on("speak", (speech: unknown, ack?: unknown) => {
       if (typeof speech === "function") [speech, ack] = [undefined, speech]; // a callback and nothing to say
       const reply = (receipt: Receipt) => (typeof ack === "function" ? ack(receipt) : socket.emit("receipt", receipt));
       const problem = checkSpeech(speech);
       if (problem) {
-        print(`${socket.id} speak refused: ${problem}`);
+        say.dropped(`${socket.id} speak refused: ${problem}`);
         return reply({ ok: false, error: problem });
       }
-      print(`speak from ${socket.id}: ${JSON.stringify(speech)}`);
+      say.event(`speak from ${socket.id}: ${JSON.stringify(speech)}`);
       io.emit("message", { from: socket.id, speech: speech as Speech });
       reply({ ok: true, heardBy: clients() });
     });
@@ -54,6 +55,7 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
   const bound = (http.address() as AddressInfo).port;
   const admin = serveAdminUi(io, http, bound);
   const close = async () => {
+    say.stop();
     const closed = io.close();
     http.closeAllConnections(); // a browser's keep-alive connection (the Admin UI's) would hold the port open
     await closed;

@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { Server, type Namespace } from "socket.io";
 import { answerer, CHANGES, passOn } from "./speech.ts";
 import { serveAdminUi } from "./admin.ts";
-import { DEFAULT_PORT, explainListenError, fail, listening, log, originAllowed, settings, stopOnSignal } from "./terminal.ts";
+import { commentary, DEFAULT_PORT, explainListenError, fail, listening, log, originAllowed, settings, stopOnSignal } from "./terminal.ts";
 
 export { CHANGES };
 export interface Note { id: number; change: (typeof CHANGES)[number]; at?: string }
@@ -41,20 +41,21 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
   const core: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of("/");
   const home: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of("/home");
   const school: Namespace<SchoolClientToServerEvents, SchoolServerToClientEvents> = io.of("/school");
+  const say = commentary(print, () => io.engine.clientsCount);
 
   for (const nsp of [core, school, home] as Namespace<ClientToServerEvents, ServerToClientEvents>[]) {
     nsp.on("connection", (socket) => {
-      print(`${nsp.name} ${socket.id} connected (${nsp.sockets.size} in ${nsp.name})`);
+      say.note(`${nsp.name} ${socket.id} connected (${nsp.sockets.size} in ${nsp.name})`);
       socket.emit("welcome", { id: socket.id, clients: nsp.sockets.size });
-      socket.on("disconnect", (why) => print(`${nsp.name} ${socket.id} disconnected: ${why} (${nsp.sockets.size} in ${nsp.name})`));
-      socket.on("speak", (...args: unknown[]) => passOn(socket, "speak", args, print, (message) => {
+      socket.on("disconnect", (why) => say.note(`${nsp.name} ${socket.id} disconnected: ${why} (${nsp.sockets.size} in ${nsp.name})`));
+      socket.on("speak", (...args: unknown[]) => passOn(socket, "speak", args, say, (message) => {
         nsp.emit("message", message);
         return nsp.sockets.size;
       }));
       socket.onAny((event: string, ...args: unknown[]) => {
         if (EVENTS[nsp.name].includes(event)) return;
         const error = `${nsp.name} has no "${event}" event; it takes ${EVENTS[nsp.name].join(", ")}`;
-        print(`${nsp.name} ${socket.id} ${event} refused: ${error}`);
+        say.dropped(`${nsp.name} ${socket.id} ${event} refused: ${error}`);
         answerer(socket, args)({ ok: false, error });
       });
     });
@@ -66,14 +67,14 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
       const room = args[0];
       if (typeof room !== "string" || !/^[\w-]{1,32}$/.test(room)) {
         const error = `join takes a room name of 1 to 32 letters, digits, - or _, not ${JSON.stringify(room) ?? "nothing"}`;
-        print(`/school ${socket.id} join refused: ${error}`);
+        say.dropped(`/school ${socket.id} join refused: ${error}`);
         return answer({ ok: false, error });
       }
       void socket.join(room);
-      print(`/school ${socket.id} joined room ${room} (${school.adapter.rooms.get(room)?.size} in ${room})`);
+      say.note(`/school ${socket.id} joined room ${room} (${school.adapter.rooms.get(room)?.size} in ${room})`);
       answer({ ok: true, joined: room });
     });
-    socket.on("lesson", (...args: unknown[]) => passOn(socket, "lesson", args, print, (message) => {
+    socket.on("lesson", (...args: unknown[]) => passOn(socket, "lesson", args, say, (message) => {
       school.to(ROOM).emit("lesson", message);
       return school.adapter.rooms.get(ROOM)?.size ?? 0;
     }));
@@ -84,6 +85,7 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
   const bound = (http.address() as AddressInfo).port;
   const admin = serveAdminUi(io, http, bound);
   const close = async () => {
+    say.stop();
     const closed = io.close();
     http.closeAllConnections(); // a browser's keep-alive connection (the Admin UI's) would hold the port open
     await closed;

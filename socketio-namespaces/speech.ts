@@ -1,6 +1,9 @@
 // What a speak or a lesson may carry, and how the server answers the client that sent it.
 import type { Socket } from "socket.io";
 import type { Ack, Message, Note, Speech } from "./server.ts";
+import type { commentary } from "./terminal.ts";
+
+type Commentary = ReturnType<typeof commentary>;
 
 export const CHANGES = ["created", "updated", "deleted"] as const;
 
@@ -13,15 +16,15 @@ export function answerer(socket: Socket, args: unknown[]): Ack {
 }
 
 // Checks what a speak or a lesson carries, delivers it, and tells the sender how it went.
-export function passOn(socket: Socket, event: string, args: unknown[], print: (line: string) => void, deliver: (message: Message) => number) {
+export function passOn(socket: Socket, event: string, args: unknown[], say: Commentary, deliver: (message: Message) => number) {
   const answer = answerer(socket, args);
   const speech = typeof args[0] === "function" ? undefined : args[0];
   const error = checkSpeech(event, speech);
   if (error) {
-    print(`${socket.nsp.name} ${socket.id} ${event} refused: ${error}`);
+    say.dropped(`${socket.nsp.name} ${socket.id} ${event} refused: ${error}`);
     return answer({ ok: false, error });
   }
-  print(`${socket.nsp.name} ${event} from ${socket.id}: ${JSON.stringify(speech)}`);
+  say.event(`${socket.nsp.name} ${event} from ${socket.id}: ${JSON.stringify(speech)}`);
   answer({ ok: true, heardBy: deliver({ from: socket.id, speech: speech as Speech }) });
 }
 

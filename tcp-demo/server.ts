@@ -3,23 +3,24 @@ import { once } from "node:events";
 import { createServer, type Socket } from "node:net";
 import { pathToFileURL } from "node:url";
 import { lineReader } from "./lines.ts";
-import { DEFAULT_PORT, explainListenError, fail, listening, log, settings, stopOnSignal } from "./terminal.ts";
+import { commentary, DEFAULT_PORT, explainListenError, fail, listening, log, settings, stopOnSignal } from "./terminal.ts";
 
 export const EVENTS = ["create", "update", "delete"]; // the only events this server passes on
 const MAX_UNSENT_BYTES = 1024 * 1024; // a client that stops reading is dropped before it costs more
 
 export async function startServer({ port = DEFAULT_PORT, host = undefined as string | undefined, print = log } = {}) {
   const pool = new Map<string, Socket>();
+  const say = commentary(print, () => pool.size);
 
   const server = createServer((socket) => {
     const id = randomBytes(3).toString("hex");
     pool.set(id, socket);
-    print(`${id} connected (${pool.size} in the pool)`);
+    say.note(`${id} connected (${pool.size} in the pool)`);
     socket.on("close", () => {
       pool.delete(id);
-      print(`${id} disconnected (${pool.size} in the pool)`);
+      say.note(`${id} disconnected (${pool.size} in the pool)`);
     });
-    socket.on("error", (error: NodeJS.ErrnoException) => print(`${id} ${error.code ?? error.message}`));
+    socket.on("error", (error: NodeJS.ErrnoException) => say.note(`${id} ${error.code ?? error.message}`));
 
     const read = lineReader();
     socket.on("data", (chunk: Buffer) => {
@@ -32,20 +33,20 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
         const event = "text" in line ? line.text.split(" ", 1)[0] : "";
         if ("text" in line && EVENTS.includes(event)) {
           heard += line.text + "\n";
-          print(`${event} from ${id}: ${line.text.slice(event.length + 1)}`);
+          say.event(`${event} from ${id}: ${line.text.slice(event.length + 1)}`);
           continue;
         }
         passOn(); // what came before the bad line goes first: order per connection holds for the sender too
         if ("text" in line) {
           socket.write(`error unknown event "${event}": this server passes on ${EVENTS.join(", ")}\n`);
-          print(`${id} sent unknown event "${event}": not passed on`);
+          say.dropped(`${id} sent unknown event "${event}": not passed on`);
         } else if (line.fatal) {
-          print(`${id} dropped: ${line.error}`);
+          say.dropClient(`${id} dropped: ${line.error}`);
           socket.removeAllListeners("data");
           return socket.end(`error ${line.error}: disconnecting\n`);
         } else {
           socket.write(`error ${line.error}: not passed on\n`);
-          print(`${id} sent a bad line: ${line.error}`);
+          say.dropped(`${id} sent a bad line: ${line.error}`);
         }
       }
       passOn();
@@ -58,7 +59,7 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
       if (!socket.writable) continue;
       socket.write(lines);
       if (socket.writableLength > MAX_UNSENT_BYTES) {
-        print(`${id} dropped: it stopped reading (over 1 MiB unsent)`);
+        say.dropClient(`${id} dropped: it stopped reading (over 1 MiB unsent)`);
         socket.destroy();
       }
     }
@@ -70,6 +71,7 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
     port: (server.address() as { port: number }).port,
     pool,
     close: async () => {
+      say.stop();
       for (const socket of pool.values()) socket.destroy();
       if (server.listening) await new Promise((done) => server.close(done));
     },

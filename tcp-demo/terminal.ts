@@ -45,3 +45,37 @@ export function listening(port: number, host: string | undefined, logger: string
   const remote = others.length ? `, or from another machine: HOST=${others.join(" or ")} ${port === DEFAULT_PORT ? "" : `PORT=${port} `}npm run ${logger}` : "";
   return `listening on port ${port}: connect with ${port === DEFAULT_PORT ? "" : `PORT=${port} `}npm run ${logger}${remote}`;
 }
+
+// A line per event is the lesson, but past a few dozen a second the lines scroll by unread and slow the server down:
+// then it prints one summary a second instead, until the flood is over.
+export const LINES_PER_SECOND = 30;
+
+export function commentary(print: (line: string) => void, clients: () => number) {
+  let lines = 0;
+  let events = 0;
+  let dropped = 0;
+  let summarising = false;
+  const tick = setInterval(() => {
+    if (summarising && lines > 0) print(`last second: ${events} events passed on, ${dropped} dropped, ${clients()} clients`);
+    if (summarising && lines <= LINES_PER_SECOND) {
+      summarising = false;
+      print("the flood is over: one line per event again");
+    }
+    lines = events = dropped = 0;
+  }, 1000);
+  tick.unref();
+  const say = (line: string) => {
+    lines += 1;
+    if (summarising) return;
+    if (lines <= LINES_PER_SECOND) return print(line);
+    summarising = true;
+    print(`over ${LINES_PER_SECOND} lines a second: one summary a second instead`);
+  };
+  return {
+    event: (line: string) => (events += 1, say(line)),
+    dropped: (line: string) => (dropped += 1, say(line)),
+    dropClient: (line: string) => (dropped += 1, lines += 1, print(line)), // a client thrown out is always worth a line
+    note: say,
+    stop: () => clearInterval(tick),
+  };
+}

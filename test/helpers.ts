@@ -119,7 +119,7 @@ const shape = (line: string) => line
   .replace(/PORT=\d+ /g, "")
   .replace(/"[^"]*"/g, '"…"')
   .replace(/\b\d\d:\d\d:\d\d\b/g, "TIME")
-  .replace(/\b[\w-]{20}\b/g, "ID") // Socket.IO socket ids
+  .replace(/(?<![\w-])[\w-]{20}(?![\w-])/g, "ID") // Socket.IO socket ids, which may start or end with "-"
   .replace(/\b[0-9a-f]{6}\b/g, "ID") // TCP pool ids
   .replace(/\b(create|update|delete)\b/g, "EVENT")
   .replace(/\d+/g, "N");

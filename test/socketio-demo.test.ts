@@ -3,7 +3,7 @@ import { expect, onTestFinished, test } from "vitest";
 import { startApp } from "../socketio-demo/app.ts";
 import { startLogger } from "../socketio-demo/logger.ts";
 import { startServer } from "../socketio-demo/server.ts";
-import { networkAddresses } from "../socketio-demo/terminal.ts";
+import { LINES_PER_SECOND, networkAddresses } from "../socketio-demo/terminal.ts";
 import { expectReadmeOutput, ioClient, recorder, runScript, upTo, waitFor, withoutTime } from "./helpers.ts";
 
 async function server(port = 0) {
@@ -212,4 +212,16 @@ test("a logger reaches the server through this machine's network address, as a s
     `connected to http://${address}:${port} as ID`,
     `message from ID: "over the network"`,
   ]);
+});
+
+test("a class flooding the server gets one summary a second in its log, and every message still goes out", async () => {
+  const { port, log } = await server();
+  const listener = await ioClient(port);
+  const flooder = await ioClient(port);
+  for (let id = 1; id <= 100; id++) flooder.socket.emit("speak", { id, change: "created" });
+  flooder.socket.emit("speak", null as never);
+  await listener.heard.until((lines) => lines.some((l) => l.includes('"id":100,')));
+  await log.until(/^last second: \d+ events passed on, 1 dropped, 2 clients$/, 3000);
+  expect(log.lines.filter((line) => line.startsWith("speak from")).length).toBeLessThan(LINES_PER_SECOND);
+  expect(listener.heard.lines.filter((line) => line.startsWith("message ")).length).toBe(100);
 });

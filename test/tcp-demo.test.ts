@@ -6,7 +6,7 @@ import { startApp } from "../tcp-demo/app.ts";
 import { startLogger } from "../tcp-demo/logger.ts";
 import { lineReader } from "../tcp-demo/lines.ts";
 import { startServer } from "../tcp-demo/server.ts";
-import { networkAddresses } from "../tcp-demo/terminal.ts";
+import { LINES_PER_SECOND, networkAddresses } from "../tcp-demo/terminal.ts";
 import { expectReadmeOutput, recorder, runScript, tcpClient, upTo, waitFor, withoutTime } from "./helpers.ts";
 
 async function server(port = 0) {
@@ -132,9 +132,12 @@ test("bytes that are not UTF-8 get an error back and are not passed on", async (
 });
 
 test("a client that stops reading is dropped once 1 MiB waits for it; the others keep receiving", async () => {
-  const { port, log } = await server();
+  const { port, log, pool } = await server();
   const stuck = await tcpClient(port);
   stuck.socket.pause();
+  await log.until(/connected \(1 in the pool\)/);
+  const [stuckOnTheServer] = pool.values();
+  const closed = waitFor(stuckOnTheServer, "close", 30_000);
   const sender = await tcpClient(port);
   const line = "create " + "x".repeat(50 * 1024) + "\n";
   for (let round = 1; !log.lines.some((l) => /stopped reading/.test(l)); round++) {
@@ -142,7 +145,8 @@ test("a client that stops reading is dropped once 1 MiB waits for it; the others
     sender.send(line.repeat(20)); // about 1 MiB a round; the sender reads its echo, so it is never stuck
     await sender.heard.until(round * 20, 5000);
   }
-  await log.until(/disconnected \(1 in the pool\)/); // the stuck one is gone, the sender stays
+  await closed; // the stuck one is gone, the sender stays
+  expect([...pool.values()]).not.toContain(stuckOnTheServer);
   sender.send("delete sentinel\n");
   await sender.heard.until(/^delete sentinel$/);
 });
@@ -284,4 +288,22 @@ test("live coding: saving the server restarts it, a crash waits for the next sav
   speaker.send("create after-the-fix\n");
   await heard.until(/^create after-the-fix$/, 8000);
   expect(await server.stop()).toBe(0);
+});
+
+test("past 30 lines a second the server prints one summary a second instead, until the flood is over", async () => {
+  const { port, log } = await server();
+  const flooder = await tcpClient(port);
+  flooder.send(Array.from({ length: 100 }, (_, i) => `create ${i}\n`).join("") + "read 1\n");
+  await log.until(/^the flood is over: one line per event again$/, 5000);
+  const printed = log.lines.filter((line) => line.startsWith("create from")).length;
+  expect(printed).toBeLessThan(LINES_PER_SECOND);
+  expect(log.lines).toContain(`over ${LINES_PER_SECOND} lines a second: one summary a second instead`);
+  const summaries = log.lines.map((line) => /^last second: (\d+) events passed on, (\d+) dropped, 1 clients$/.exec(line))
+    .filter((match) => match !== null);
+  const total = (group: number) => summaries.reduce((sum, match) => sum + Number(match[group]), 0);
+  expect(summaries.length).toBeGreaterThan(0);
+  expect(total(1)).toBeGreaterThanOrEqual(100 - printed); // a summary counts the whole second, printed lines too
+  expect(total(1)).toBeLessThanOrEqual(100);
+  expect(total(2)).toBe(1);
+  expect(flooder.heard.lines).toContain("create 99"); // summarising changes what the server prints, not what it sends
 });
