@@ -44,7 +44,7 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
         say.dropped(`${socket.id} speak refused: ${problem}`);
         return reply({ ok: false, error: problem });
       }
-      say.event(`speak from ${socket.id}: ${JSON.stringify(speech)}`);
+      say.event(`speak from ${socket.id}`, speech);
       io.emit("message", { from: socket.id, speech: speech as Speech });
       reply({ ok: true, heardBy: clients() });
     });

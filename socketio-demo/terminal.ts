@@ -111,7 +111,12 @@ export function commentary(print: (line: string) => void, clients: () => number)
     print(`over ${LINES_PER_SECOND} lines a second: one summary a second instead`);
   };
   return {
-    event: (line: string) => (events += 1, say(line)),
+    // what an event carried is only turned into text when the line is printed: a flood costs no formatting
+    event: (label: string, data: unknown) => {
+      events += 1;
+      if (!summarising) say(`${label}: ${typeof data === "string" ? data : JSON.stringify(data)}`);
+      else lines += 1;
+    },
     dropped: (line: string) => (dropped += 1, say(line)),
     dropClient: (line: string) => (dropped += 1, lines += 1, print(line)), // a client thrown out is always worth a line
     note: say,

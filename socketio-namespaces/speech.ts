@@ -24,7 +24,7 @@ export function passOn(socket: Socket, event: string, args: unknown[], say: Comm
     say.dropped(`${socket.nsp.name} ${socket.id} ${event} refused: ${error}`);
     return answer({ ok: false, error });
   }
-  say.event(`${socket.nsp.name} ${event} from ${socket.id}: ${JSON.stringify(speech)}`);
+  say.event(`${socket.nsp.name} ${event} from ${socket.id}`, speech);
   answer({ ok: true, heardBy: deliver({ from: socket.id, speech: speech as Speech }) });
 }
 
