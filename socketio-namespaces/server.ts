@@ -32,9 +32,11 @@ export const ROOM = "codefellows";
 export const EVENTS: Record<string, string[]> = { "/": ["speak"], "/school": ["speak", "join", "lesson"], "/home": ["speak"] };
 
 export async function startServer({ port = DEFAULT_PORT, host = undefined as string | undefined, print = log } = {}) {
+  const redis = process.env.REDIS_URL ? await (await import("./redis.ts")).connectRedis(process.env.REDIS_URL, print) : undefined;
   const http = createServer();
   const allowed = originAllowed();
   const io = new Server(http, {
+    adapter: redis?.adapter, // undefined: the default, in this process's memory
     cors: { origin: (origin, callback) => callback(null, allowed(origin)) },
     allowRequest: (request, callback) => callback(null, allowed(request.headers.origin, request.headers.host)), // WebSockets skip CORS
   });
@@ -89,6 +91,7 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
     const closed = io.close();
     http.closeAllConnections(); // a browser's keep-alive connection (the Admin UI's) would hold the port open
     await closed;
+    await redis?.close();
   };
   return { port: bound, admin, io, close };
 }

@@ -45,6 +45,7 @@ export function explainListenError(error: NodeJS.ErrnoException, port: number) {
   if (error.code === "EADDRINUSE") {
     return `port ${port} is busy: is a Socket.IO lesson's server running (socketio:server and namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: PORT=${port + 1} npm run namespaces:server`;
   }
+  if (error.code === "NO_REDIS") return error.message;
   if (error.code === "EADDRNOTAVAIL") return `HOST=${process.env.HOST} is not an address of this machine`;
   return `cannot listen on port ${port}: ${error.message}`;
 }

@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { once, type EventEmitter } from "node:events";
-import { connect, type Socket } from "node:net";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import { io, type Socket as ClientSocket } from "socket.io-client";
 import { expect, onTestFinished } from "vitest";
 
@@ -123,3 +123,33 @@ const shape = (line: string) => line
   .replace(/\b[0-9a-f]{6}\b/g, "ID") // TCP pool ids
   .replace(/\b(create|update|delete)\b/g, "EVENT")
   .replace(/\d+/g, "N");
+
+// A private redis-server on a free loopback port for the tests that need a real one, stopped after the test.
+// Where none is installed, the test is skipped and says why; CI installs one, so there it fails instead.
+export async function startRedis(context: { skip: (note: string) => never }) {
+  if (spawnSync("redis-server", ["--version"]).error) {
+    if (process.env.CI) throw new Error("redis-server is not installed: apt-get install redis-server");
+    context.skip("redis-server is not installed (apt-get install redis-server)");
+  }
+  const probe = createServer().listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((done) => probe.close(done));
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+    child = redis;
+    const log = recorder("redis-server");
+    eachLine(redis.stdout, log.line);
+    await log.until(/Ready to accept connections/, 5000);
+  };
+  const stop = async () => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    await exited;
+  };
+  await start();
+  onTestFinished(stop);
+  return { url: `redis://127.0.0.1:${port}`, start, stop };
+}

@@ -1,0 +1,77 @@
+import { expect, onTestFinished, test, vi } from "vitest";
+import { startServer } from "../socketio-namespaces/server.ts";
+import { ioClient, recorder, startRedis, upTo } from "./helpers.ts";
+import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
+
+// Two servers of the namespaces lesson, A and B, sharing one real Redis.
+async function cluster(context: { skip: (note: string) => never }) {
+  const redis = await startRedis(context);
+  vi.stubEnv("REDIS_URL", redis.url);
+  onTestFinished(() => void vi.unstubAllEnvs());
+  const [a, b] = await Promise.all(["A", "B"].map(async (name) => {
+    const log = recorder(`server ${name}`);
+    const server = await startServer({ port: 0, print: log.line });
+    onTestFinished(server.close);
+    return { ...server, log };
+  }));
+  return { redis, a, b };
+}
+
+test("each server says it uses the Redis adapter, and which Redis", async (context) => {
+  const { redis, a, b } = await cluster(context);
+  for (const { log } of [a, b]) {
+    expect(log.lines[0]).toMatch(new RegExp(`^adapter: Redis \\d+\\.\\d+\\.\\d+ at ${redis.url}; every server using it acts as one$`));
+  }
+});
+
+test("the visibility matrix holds with the app on server A and every logger on server B", async (context) => {
+  const { a, b } = await cluster(context);
+  const everyLogger = await loggers(b.port); // ready before the app starts speaking
+  await expectEachSlice(app(a.port), everyLogger);
+});
+
+test("the visibility matrix holds with the app on server B and every logger on server A", async (context) => {
+  const { a, b } = await cluster(context);
+  const everyLogger = await loggers(a.port);
+  await expectEachSlice(app(b.port), everyLogger);
+});
+
+test("the codefellows room spans servers: a lesson through A reaches it on B, and no school logger anywhere", async (context) => {
+  const { a, b } = await cluster(context);
+  const onB = await loggers(b.port);
+  const schoolOnA = (await loggers(a.port)).school;
+  const teacher = await ioClient(a.port, "/school");
+  teacher.socket.emit("lesson", "rooms span servers");
+  teacher.socket.emit("speak", "sentinel");
+  for (const logger of [onB.codefellows, onB.school, schoolOnA]) await logger.heard.until(/"sentinel"$/);
+  expect(events(upTo(onB.codefellows.heard.lines, /"sentinel"$/))).toEqual([
+    `/school lesson from ${teacher.socket.id}: "rooms span servers"`,
+    `/school message from ${teacher.socket.id}: "sentinel"`,
+  ]);
+  for (const logger of [onB.school, schoolOnA]) {
+    expect(events(upTo(logger.heard.lines, /"sentinel"$/))).toEqual([`/school message from ${teacher.socket.id}: "sentinel"`]);
+  }
+});
+
+test("with Redis gone each server serves its own clients, says so once, and joins up again when it returns", { timeout: 20_000 }, async (context) => {
+  const { redis, a, b } = await cluster(context);
+  const [local, remote] = await Promise.all([a.port, b.port].map((port) => loggers(port).then((logs) => logs.core)));
+  const speaker = await ioClient(a.port, "/");
+
+  await redis.stop();
+  for (const { log } of [a, b]) await log.until(/^lost Redis at redis:\/\/\S+: serving this server's own clients only/, 5000);
+  speaker.socket.emit("speak", "while Redis is down");
+  await local.heard.until(/"while Redis is down"$/);
+
+  await redis.start();
+  for (const { log } of [a, b]) await log.until(/^Redis at redis:\/\/\S+ is back: the servers act as one again$/, 10_000);
+  // B subscribes again as it reconnects: speak until a message crosses, each try waited for with a timeout
+  for (let attempt = 1; ; attempt++) {
+    speaker.socket.emit("speak", `across, try ${attempt}`);
+    const crossed = await remote.heard.until(new RegExp(`"across, try ${attempt}"$`), 500).then(() => true, () => false);
+    if (crossed) break;
+    expect(attempt, "no message crossed from A to B after Redis came back").toBeLessThan(20);
+  }
+  expect(remote.heard.lines.filter((line) => line.includes("while Redis is down"))).toEqual([]); // at most once
+  expect(a.log.lines.filter((line) => line.startsWith("lost Redis"))).toHaveLength(1);
+});
