@@ -1,3 +1,4 @@
+import { io } from "socket.io-client";
 import { expect, onTestFinished, test, vi } from "vitest";
 import { startServer } from "../socketio-namespaces/server.ts";
 import { ioClient, recorder, startRedis, upTo } from "./helpers.ts";
@@ -74,4 +75,14 @@ test("with Redis gone each server serves its own clients, says so once, and join
   }
   expect(remote.heard.lines.filter((line) => line.includes("while Redis is down"))).toEqual([]); // at most once
   expect(a.log.lines.filter((line) => line.startsWith("lost Redis"))).toHaveLength(1);
+});
+
+test("each server reports to the Admin UI under its own id, so one UI shows the whole cluster", async (context) => {
+  const { a, b } = await cluster(context);
+  const admin = io(`http://localhost:${a.port}/admin`, { forceNew: true, reconnection: false });
+  onTestFinished(() => void admin.disconnect());
+  const seen = recorder("server ids");
+  admin.on("server_stats", ({ serverId }: { serverId: string }) => seen.line(serverId));
+  await seen.until((ids) => ids.some((id) => id.endsWith(`:${a.port}`)) && ids.some((id) => id.endsWith(`:${b.port}`)), 6000);
+  expect(new Set(seen.lines).size).toBe(2);
 });
