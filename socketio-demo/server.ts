@@ -51,7 +51,11 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
   });
 
   http.listen(port, host);
-  await once(http, "listening");
+  await once(http, "listening").catch(async (error) => {
+    say.stop(); // a server that could not listen leaves nothing running behind it
+    await io.close();
+    throw error;
+  });
   const bound = (http.address() as AddressInfo).port;
   const admin = serveAdminUi(io, http, bound);
   const close = async () => {

@@ -68,7 +68,10 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
   }
 
   server.listen(port, host);
-  await once(server, "listening");
+  await once(server, "listening").catch((error) => {
+    say.stop(); // a server that could not listen leaves nothing running behind it
+    throw error;
+  });
   return {
     port: (server.address() as { port: number }).port,
     pool,
