@@ -1,7 +1,7 @@
 import { io } from "socket.io-client";
 import { expect, onTestFinished, test, vi } from "vitest";
 import { startServer } from "../socketio-namespaces/server.ts";
-import { ioClient, recorder, startRedis, upTo } from "./helpers.ts";
+import { ioClient, recorder, runScript, startRedis, upTo } from "./helpers.ts";
 import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
 
 // Two servers of the namespaces lesson, A and B, sharing one real Redis.
@@ -85,4 +85,13 @@ test("each server reports to the Admin UI under its own id, so one UI shows the 
   admin.on("server_stats", ({ serverId }: { serverId: string }) => seen.line(serverId));
   await seen.until((ids) => ids.some((id) => id.endsWith(`:${a.port}`)) && ids.some((id) => id.endsWith(`:${b.port}`)), 6000);
   expect(new Set(seen.lines).size).toBe(2);
+});
+
+test("with no Redis at REDIS_URL the server says so in one line and exits, instead of running alone", async () => {
+  const nothingThere = await startServer({ port: 0, print: () => {} }); // a free port, closed again at once
+  await nothingThere.close();
+  const url = `redis://127.0.0.1:${nothingThere.port}`;
+  const server = runScript("socketio-namespaces/server.ts", { PORT: "0", REDIS_URL: url });
+  expect(await server.exitCode()).toBe(2);
+  expect(server.out.lines).toEqual([`no Redis at ${url}: start it (redis-server), or unset REDIS_URL for a single server`]);
 });
