@@ -19,47 +19,57 @@ interface Server { name: string; port: number; memory(): Promise<number>; stop()
 interface Subscriber { count(): number; close(): void }
 interface Publisher { send(texts: string[]): void; close(): void }
 interface Protocol {
-  subscribe(port: number, onText?: (text: string) => void): Promise<Subscriber>;
+  subscribe(port: number, onSent?: (ms: number) => void): Promise<Subscriber>;
   publish(port: number): Promise<Publisher>;
 }
 
-// Raw TCP lines, as the TCP lesson speaks them. Fixed-size messages are counted by bytes, parsed only for latency.
-const tcp: Protocol = {
-  async subscribe(port, onText) {
-    let bytes = 0;
-    let unfinished = "";
-    const socket = await tcpConnect(port, (chunk) => {
+// Every message has the same length, so the k-th one starts at byte k × size of a subscriber's stream: count
+// messages by bytes, and for latency read each one's send time at a known place, without parsing the rest.
+function frames(size: number, at: number, onSent?: (ms: number) => void) {
+  let bytes = 0;
+  let partial = Buffer.alloc(0);
+  return {
+    read(chunk: Buffer) {
       bytes += chunk.length;
-      if (!onText) return;
-      const lines = (unfinished + chunk.toString()).split("\n");
-      unfinished = lines.pop() ?? "";
-      for (const line of lines) onText(line.slice("create ".length));
-    });
-    return { count: () => Math.floor(bytes / tcpLine(PAD).length), close: () => socket.destroy() };
+      if (!onSent) return;
+      const data = partial.length ? Buffer.concat([partial, chunk]) : chunk;
+      let start = 0;
+      for (; start + size <= data.length; start += size) onSent(Number(data.toString("latin1", start + at, start + at + 14)));
+      partial = Buffer.from(data.subarray(start));
+    },
+    count: () => Math.floor(bytes / size),
+  };
+}
+
+// Raw TCP lines, as the TCP lesson speaks them.
+const tcpLine = (text: string) => `create ${text}\n`;
+const tcp: Protocol = {
+  async subscribe(port, onSent) {
+    const stream = frames(tcpLine(PAD).length, "create ".length, onSent);
+    const socket = await tcpConnect(port, stream.read);
+    return { count: stream.count, close: () => socket.destroy() };
   },
   async publish(port) {
     const socket = await tcpConnect(port, () => {}); // the lesson server echoes to the sender too
     return { send: (texts) => void socket.write(texts.map(tcpLine).join("")), close: () => socket.destroy() };
   },
 };
-const tcpLine = (text: string) => `create ${text}\n`;
 
 // Redis pub/sub over its own protocol, RESP, written by hand: PUBLISH and SUBSCRIBE are all we need.
-// Every message has the same length, so every frame has too: count them by bytes, cut them by length.
+const redisFrame = (text: string) => `*3\r\n$7\r\nmessage\r\n$6\r\nevents\r\n$${text.length}\r\n${text}\r\n`;
 const redis: Protocol = {
-  async subscribe(port, onText) {
-    const subscribed = "*3\r\n$9\r\nsubscribe\r\n$6\r\nevents\r\n:1\r\n";
-    const frame = `*3\r\n$7\r\nmessage\r\n$6\r\nevents\r\n$${PAD.length}\r\n${PAD}\r\n`.length;
-    let bytes = -subscribed.length;
-    let unread = "";
+  async subscribe(port, onSent) {
+    const frame = redisFrame(PAD);
+    const stream = frames(frame.length, frame.length - 2 - PAD.length, onSent);
+    let reply = "*3\r\n$9\r\nsubscribe\r\n$6\r\nevents\r\n:1\r\n".length; // bytes of the SUBSCRIBE reply still to come
     const socket = await tcpConnect(port, (chunk) => {
-      if (onText) unread += chunk.toString().slice(Math.max(0, -bytes));
-      bytes += chunk.length;
-      for (; unread.length >= frame; unread = unread.slice(frame)) onText?.(unread.slice(frame - 2 - PAD.length, frame - 2));
+      const skip = Math.min(reply, chunk.length);
+      reply -= skip;
+      if (skip < chunk.length) stream.read(chunk.subarray(skip));
     });
     socket.write("*2\r\n$9\r\nSUBSCRIBE\r\n$6\r\nevents\r\n");
-    while (bytes < 0) await yieldToIo();
-    return { count: () => Math.floor(bytes / frame), close: () => socket.destroy() };
+    while (reply > 0) await yieldToIo();
+    return { count: stream.count, close: () => socket.destroy() };
   },
   async publish(port) {
     const socket = await tcpConnect(port, () => {}); // one reply per PUBLISH: how many subscribers got it
@@ -70,12 +80,12 @@ const redis: Protocol = {
 
 // Socket.IO, as the lesson's clients speak it: speak in, message out (the lesson wraps it as { from, speech }).
 const socketIo: Protocol = {
-  async subscribe(port, onText) {
+  async subscribe(port, onSent) {
     const socket = io(`http://127.0.0.1:${port}`, { forceNew: true, reconnection: false, transports: ["websocket"] });
     let count = 0;
     socket.on("message", (message: string | { speech: string }) => {
       count += 1;
-      onText?.(typeof message === "string" ? message : message.speech);
+      if (onSent) onSent(Number((typeof message === "string" ? message : message.speech).slice(0, 14)));
     });
     await once(socket as never, "connect");
     return { count: () => count, close: () => void socket.disconnect() };
@@ -122,9 +132,9 @@ async function throughput(protocol: Protocol, port: number, fanout: number) {
 }
 
 // Publish-to-receive latency at a steady rate: each message carries the time it was sent.
-async function latency(protocol: Protocol, port: number, { fanout = 10, perSecond = 1000, seconds = 2 } = {}) {
+async function latency(protocol: Protocol, port: number, { fanout = 10, perSecond = 1000, seconds = 3, warmUp = 1 } = {}) {
   const samples: number[] = [];
-  const receive = (text: string) => samples.push(performance.now() - Number(text.slice(0, text.indexOf(" "))));
+  const receive = (sentAt: number) => samples.push(performance.now() - sentAt);
   const subscribers = await Promise.all(Array.from({ length: fanout }, () => protocol.subscribe(port, receive)));
   const publisher = await protocol.publish(port);
   const start = performance.now();
@@ -138,7 +148,7 @@ async function latency(protocol: Protocol, port: number, { fanout = 10, perSecon
   const deadline = performance.now() + 2000;
   while (samples.length < sent * fanout && performance.now() < deadline) await yieldToIo();
   for (const client of [publisher, ...subscribers]) client.close();
-  const steady = samples.slice(Math.floor(samples.length / 10)).sort((a, b) => a - b); // the first tenth warms up
+  const steady = samples.slice(Math.floor((samples.length * warmUp) / seconds)).sort((a, b) => a - b); // after warming up
   return { p50: steady[Math.floor(steady.length * 0.5)], p99: steady[Math.floor(steady.length * 0.99)] };
 }
 
