@@ -9,7 +9,7 @@ import { instrument } from "@socket.io/admin-ui";
 import bcrypt from "bcryptjs";
 import type { Server } from "socket.io";
 
-export const ADMIN_PATH = "/admin/";
+const ADMIN_PATH = "/admin/";
 const UI = join(dirname(createRequire(import.meta.url).resolve("@socket.io/admin-ui/package.json")), "ui", "dist");
 const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml" };
 // The UI connects to the server that served it, without asking for its address.

@@ -1,5 +1,5 @@
 // TCP is a stream: one write can arrive in pieces and two writes as one, so buffer bytes up to "\n".
-export const MAX_LINE_BYTES = 64 * 1024;
+const MAX_LINE_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 

@@ -203,7 +203,6 @@ test("the app drops events while it has no server, instead of queueing them", as
   const idsOf = (lines: string[]) => lines.map((line) => /"id":(\d+)/.exec(line)?.[1]).filter(Boolean);
   const dropped = idsOf(said.lines.filter((line) => line.startsWith("dropped")));
   expect(dropped.length).toBeGreaterThanOrEqual(3);
-  expect(idsOf(log.lines)).not.toEqual(expect.arrayContaining([dropped[0]]));
   for (const id of dropped) expect(idsOf(log.lines)).not.toContain(id);
 });
 
