@@ -226,13 +226,15 @@ async function run(withRedis: boolean) {
     ["Redis pub/sub", redis, () => (withRedis ? startRedis() : Promise.resolve(undefined))],
     ["Socket.IO lesson", socketIo, () => startScript("socketio", "socketio-demo/server.ts", { ADMIN_UI: "off" })],
     ["Socket.IO minimal", socketIo, () => startScript("minimal", "test/bench-minimal-server.ts")],
+    ["Socket.IO minimal + receipt", socketIo, () => startScript("minimal", "test/bench-minimal-server.ts", { RECEIPT: "on" })],
     ["Socket.IO lesson + Admin UI", socketIo, () => startScript("socketio", "socketio-demo/server.ts")],
   ];
+  const throughputOnly = ["Socket.IO minimal + receipt", "Socket.IO lesson + Admin UI"];
   for (const [name, protocol, start] of servers) {
     const server = await start();
     if (!server) continue;
     try {
-      const full = !name.endsWith("Admin UI");
+      const full = !throughputOnly.includes(name);
       if (full) figures[`${name}|memory per idle connection`] = await memoryPerClient(protocol, server); // while it is fresh
       for (const fanout of FANOUTS) figures[`${name}|deliveries/s, N=${fanout}`] = await throughput(protocol, server.port, fanout);
       if (!full) continue;
@@ -247,6 +249,7 @@ async function run(withRedis: boolean) {
     const per = (name: string) => figures[`${name}|deliveries/s, N=${fanout}`];
     if (withRedis) figures[`TCP lesson / Redis|deliveries/s, N=${fanout}`] = per("TCP lesson") / per("Redis pub/sub");
     figures[`Socket.IO lesson / minimal|deliveries/s, N=${fanout}`] = per("Socket.IO lesson") / per("Socket.IO minimal");
+    figures[`Socket.IO lesson / minimal + receipt|deliveries/s, N=${fanout}`] = per("Socket.IO lesson") / per("Socket.IO minimal + receipt");
   }
   return figures;
 }
