@@ -18,7 +18,9 @@ import { recorder, runScript, waitFor } from "./helpers.ts";
 const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync"];
-const SHOTS = new URL("screenshots/", import.meta.url);
+// Pictures land in screenshots/latest/, which git ignores, so a test run leaves the tree clean. UPDATE_SCREENSHOTS=1
+// writes them one folder up instead, where admin-ui.png is the picture the README shows.
+const SHOTS = new URL(process.env.UPDATE_SCREENSHOTS ? "screenshots/" : "screenshots/latest/", import.meta.url);
 
 let browser: Browser;
 beforeAll(async () => {
