@@ -1,20 +1,13 @@
 // npm run namespaces:cluster: the namespaces lesson on two servers that act as one, through a private Redis.
 // The app speaks to server A; the loggers are spread over A and B, and still each see exactly their slice.
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { connect, createServer } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
 import concurrently from "concurrently";
+import { freePort, startRedisServer } from "./redis-server.ts";
 import { fail, settings } from "./terminal.ts";
 
 const { port: a } = settings(); // server A on PORT (3000), server B on the next port
 const b = a + 1;
 const redisPort = await freePort();
-const redis = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-  stdio: "ignore",
-});
-redis.on("error", () => fail("redis-server is not installed: apt-get install redis-server (or brew install redis)"));
-await untilListening(redisPort);
+const redis = await startRedisServer(redisPort).catch((error) => fail(error.message));
 const REDIS_URL = `redis://127.0.0.1:${redisPort}`;
 console.log(`a private Redis at ${REDIS_URL}; server A on port ${a}, server B on port ${b}; Ctrl-C stops it all`);
 
@@ -37,21 +30,3 @@ const { result } = concurrently(
 await result.catch(() => {});
 redis.kill("SIGTERM");
 
-async function freePort() {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
-async function untilListening(port: number) {
-  for (let tries = 0; tries < 100; tries++) {
-    const socket = connect(port, "127.0.0.1");
-    const connected = await new Promise((done) => socket.once("connect", () => done(true)).once("error", () => done(false)));
-    socket.destroy();
-    if (connected) return;
-    await sleep(50);
-  }
-  fail(`redis-server did not start on port ${port}`);
-}

@@ -4,9 +4,10 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { connect, createServer, type Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { setImmediate as yieldToIo, setTimeout as sleep } from "node:timers/promises";
 import { io } from "socket.io-client";
+import { freePort, startRedisServer } from "../socketio-namespaces/redis-server.ts";
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const FANOUTS = [1, 10, 100]; // subscribers
@@ -190,26 +191,8 @@ async function startScript(name: string, file: string, env: Record<string, strin
 async function startRedis(): Promise<Server | undefined> {
   if (spawnSync("redis-server", ["--version"]).error) return undefined;
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
-  for (let tries = 0; ; tries++) {
-    const socket = connect({ port, host: "127.0.0.1" });
-    const [error] = await Promise.race([once(socket, "connect").then(() => [undefined]), once(socket, "error")]);
-    socket.destroy();
-    if (!error) break;
-    if (tries > 50) throw new Error(`redis-server did not start on port ${port}`);
-    await sleep(50);
-  }
+  const child = await startRedisServer(port);
   return { name: "redis", port, memory: async () => rss(child.pid ?? 0), stop: () => stop(child) };
-}
-
-async function freePort() {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 async function stop(child: ChildProcess) {

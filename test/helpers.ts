@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { once, type EventEmitter } from "node:events";
-import { connect, createServer, type AddressInfo, type Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { io, type Socket as ClientSocket } from "socket.io-client";
+import { freePort, startRedisServer } from "../socketio-namespaces/redis-server.ts";
 import { expect, onTestFinished } from "vitest";
 
 const WAIT_MS = 3000;
@@ -131,18 +132,9 @@ export async function startRedis(context: { skip: (note: string) => never }) {
     if (process.env.CI) throw new Error("redis-server is not installed: apt-get install redis-server");
     context.skip("redis-server is not installed (apt-get install redis-server)");
   }
-  const probe = createServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((done) => probe.close(done));
+  const port = await freePort();
   let child: ChildProcess | undefined;
-  const start = async () => {
-    const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
-    child = redis;
-    const log = recorder("redis-server");
-    eachLine(redis.stdout, log.line);
-    await log.until(/Ready to accept connections/, 5000);
-  };
+  const start = async () => void (child = await startRedisServer(port));
   const stop = async () => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, "exit");
