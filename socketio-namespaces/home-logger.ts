@@ -1,10 +1,10 @@
 import { pathToFileURL } from "node:url";
-import { logNamespace, type LoggerOptions } from "./logger.ts";
-import { settings, stopOnSignal } from "./terminal.ts";
+import type { Options } from "../classroom/settings.ts";
+import { runClient } from "../classroom/terminal.ts";
+import { logNamespace } from "./logger.ts";
 
-export const startLogger = (options?: LoggerOptions) => logNamespace("/home", options);
+export const startLogger = (options: Options = {}) => logNamespace("/home", options);
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const { port, host } = settings();
-  stopOnSignal(startLogger({ port, host }).close);
+  runClient(startLogger, "namespaces:home-logger");
 }

@@ -1,27 +1,26 @@
 import { pathToFileURL } from "node:url";
 import { io, type Socket } from "socket.io-client";
-import type { Message, SchoolClientToServerEvents, SchoolServerToClientEvents } from "./server.ts";
-import { DEFAULT_PORT, log, narrate, settings, stopOnSignal } from "./terminal.ts";
+import { narrate, shown } from "../classroom/narrate.ts";
+import type { Options } from "../classroom/settings.ts";
+import { log, runClient } from "../classroom/terminal.ts";
+import type { Message, SchoolClientToServerEvents as Sends } from "./server.ts";
+import type { SchoolServerToClientEvents as Hears } from "./server.ts";
 
-export interface LoggerOptions { port?: number; host?: string; print?: (line: string) => void }
-
-// Every logger of this lesson is this one, pointed at another namespace: it prints all that namespace sends it.
-export function logNamespace(namespace: string, { port = DEFAULT_PORT, host = "localhost", print = log }: LoggerOptions = {}) {
+// Every logger of this lesson is this one, pointed at another namespace: it prints all it is sent.
+export function logNamespace(namespace: string, options: Options) {
+  const { port = 3000, host = "localhost", print = log } = options;
   const where = `http://${host}:${port}${namespace}`;
-  const socket: Socket<SchoolServerToClientEvents, SchoolClientToServerEvents> = io(where, { forceNew: true });
-  narrate(socket, where, print);
-  socket.onAny((event: string, payload: unknown) => print(`${namespace} ${event} ${show(payload)}`));
+  const socket: Socket<Hears, Sends> = io(where, { forceNew: true });
+  narrate(socket, where, print, "namespaces:server");
+  socket.onAny((event: string, payload: Message) => {
+    const message = payload?.from && payload.speech !== undefined; // else a welcome or a receipt
+    print(`${namespace} ${event} ${message ? shown(payload) : JSON.stringify(payload)}`);
+  });
   return { socket, close: () => void socket.disconnect() };
 }
 
-const show = (payload: unknown) => {
-  const { from, speech } = (payload ?? {}) as Partial<Message>;
-  return from && speech !== undefined ? `from ${from}: ${JSON.stringify(speech)}` : JSON.stringify(payload);
-};
-
-export const startLogger = (options?: LoggerOptions) => logNamespace("/", options);
+export const startLogger = (options: Options = {}) => logNamespace("/", options);
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const { port, host } = settings();
-  stopOnSignal(startLogger({ port, host }).close);
+  runClient(startLogger, "namespaces:logger");
 }

@@ -1,15 +1,20 @@
-// With REDIS_URL set, several servers act as one: every broadcast also goes through Redis to the other servers,
-// which pass it to their own clients (namespaces and rooms included). Without it, this file is never loaded.
-import { createAdapter } from "@socket.io/redis-adapter";
-import { createClient } from "redis";
+// With REDIS_URL set, several servers act as one: every broadcast also goes through Redis to the
+// other servers, which pass it to their own clients (namespaces and rooms included). Without it,
+// nothing of Redis is loaded, and the server keeps its pools in its own memory.
+import type { Print } from "../classroom/terminal.ts";
 
-export async function connectRedis(url: string, print: (line: string) => void) {
+export async function connectRedis(url: string | undefined, print: Print) {
+  if (!url) return {};
+  const { createClient } = await import("redis");
+  const { createAdapter } = await import("@socket.io/redis-adapter");
   let ready = false;
   let lost = false;
   const pub = createClient({
     url,
-    disableOfflineQueue: true, // while Redis is down, a publish fails now instead of arriving late: at most once
-    socket: { reconnectStrategy: (retries) => (ready ? Math.min(100 * 2 ** retries, 2000) : new Error("unreachable")) },
+    disableOfflineQueue: true, // while Redis is down, a publish fails now instead of arriving late
+    socket: {
+      reconnectStrategy: (tries) => (ready ? Math.min(100 * 2 ** tries, 2000) : new Error("gone")),
+    },
   });
   const sub = pub.duplicate();
   sub.on("error", () => {}); // the publisher's story below is told once for both
@@ -27,18 +32,18 @@ export async function connectRedis(url: string, print: (line: string) => void) {
     await Promise.all([pub.connect(), sub.connect()]);
   } catch {
     await Promise.allSettled([pub.disconnect(), sub.disconnect()]);
-    throw Object.assign(new Error(`no Redis at ${url}: start it (redis-server), or unset REDIS_URL for a single server`), {
-      code: "NO_REDIS",
-    });
+    const hint = "start it (redis-server), or unset REDIS_URL for a single server";
+    throw Object.assign(new Error(`no Redis at ${url}: ${hint}`), { code: "NO_REDIS" });
   }
   ready = true;
-  const publish = pub.publish.bind(pub);
-  pub.publish = ((channel: string, message: string) => publish(channel, message).catch(() => 0)) as typeof pub.publish;
+  const publish = pub.publish.bind(pub); // at most once: a publish while Redis is down is dropped
+  pub.publish = ((channel: string, message: string) =>
+    publish(channel, message).catch(() => 0)) as typeof pub.publish;
   const version = /redis_version:(\S+)/.exec(await pub.info("server"))?.[1];
   print(`adapter: Redis ${version} at ${url}; every server using it acts as one`);
   return {
     adapter: createAdapter(pub, sub),
-    // quit lets what is under way finish; a client that cannot reach Redis just drops its connection
-    close: () => Promise.allSettled([pub, sub].map((client) => (client.isReady ? client.quit() : client.disconnect()))),
+    // quit lets what is under way finish; a client that cannot reach Redis just drops its socket
+    close: () => Promise.allSettled([pub, sub].map((c) => (c.isReady ? c.quit() : c.disconnect()))),
   };
 }

@@ -1,109 +1,76 @@
 import { createServer } from "node:http";
-import { once } from "node:events";
-import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { Server, type Namespace } from "socket.io";
-import { answerer, CHANGES, passOn } from "./speech.ts";
-import { serveAdminUi } from "./admin.ts";
-import { commentary, DEFAULT_PORT, explainListenError, fail, listening, log, originAllowed, settings, stopOnSignal } from "./terminal.ts";
+import { commentary } from "../classroom/commentary.ts";
+import type { Options } from "../classroom/settings.ts";
+import { listen, refuseOthers, replyTo, whoMayConnect } from "../classroom/socketio-server.ts";
+import { log, runServer } from "../classroom/terminal.ts";
+import { passOn, type Message, type Receipt } from "../socketio-demo/server.ts";
+import type { ClientToServerEvents, ServerToClientEvents } from "../socketio-demo/server.ts";
+import { connectRedis } from "./redis.ts";
 
-export { CHANGES };
-export interface Note { id: number; change: (typeof CHANGES)[number]; at?: string }
-export type Speech = string | Note; // text, as the browser tool sends it, or a record, as the app sends it
-export type Message = { from: string; speech: Speech };
-export type Receipt = { ok: true; heardBy: number } | { ok: true; joined: string } | { ok: false; error: string };
-export type Ack = (receipt: Receipt) => void;
-
-// "/" and "/home": speak in, message out to every socket of the namespace.
-export interface ClientToServerEvents { speak: (speech: Speech, ack?: Ack) => void }
-export interface ServerToClientEvents {
-  message: (message: Message) => void;
-  welcome: (welcome: { id: string; clients: number }) => void; // to one client, as it connects
-  receipt: (receipt: Receipt) => void; // to the sender, when it gave no acknowledgement callback
-}
+// "/" and "/home" take the first pass's events: speak in, message out to the whole namespace.
+export type * from "../socketio-demo/server.ts";
+export { CHANGES } from "../socketio-demo/server.ts";
+export type Joined = Receipt | { ok: true; joined: string };
 // "/school" adds rooms: join one, and lesson, which goes to the codefellows room only.
-export interface SchoolClientToServerEvents extends ClientToServerEvents {
-  join: (room: string, ack?: Ack) => void;
-  lesson: (speech: Speech, ack?: Ack) => void;
-}
-export interface SchoolServerToClientEvents extends ServerToClientEvents { lesson: (message: Message) => void }
+export type SchoolClientToServerEvents = ClientToServerEvents & {
+  join: (room: string, ack?: (receipt: Joined) => void) => void;
+  lesson: ClientToServerEvents["speak"]; // a lesson carries what a speak carries
+};
+export type SchoolServerToClientEvents = ServerToClientEvents & { lesson: (m: Message) => void };
 
 export const ROOM = "codefellows";
-export const EVENTS: Record<string, string[]> = { "/": ["speak"], "/school": ["speak", "join", "lesson"], "/home": ["speak"] };
+const ROOM_NAME = /^[\w-]{1,32}$/;
+const EVENTS: Record<string, string[]> = { "/": ["speak"], "/school": ["speak", "join", "lesson"] };
 
-export async function startServer({ port = DEFAULT_PORT, host = undefined as string | undefined, print = log } = {}) {
-  const redis = process.env.REDIS_URL ? await (await import("./redis.ts")).connectRedis(process.env.REDIS_URL, print) : undefined;
+export async function startServer({ port = 3000, print = log, ...settings }: Options = {}) {
+  const redis = await connectRedis(settings.redisUrl, print); // with REDIS_URL, servers act as one
   const http = createServer();
-  const allowed = originAllowed();
-  const io = new Server(http, {
-    adapter: redis?.adapter, // undefined: the default, in this process's memory
-    cors: { origin: (origin, callback) => callback(null, allowed(origin)) },
-    allowRequest: (request, callback) => callback(null, allowed(request.headers.origin, request.headers.host)), // WebSockets skip CORS
-  });
-  const core: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of("/");
-  const home: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of("/home");
-  const school: Namespace<SchoolClientToServerEvents, SchoolServerToClientEvents> = io.of("/school");
+  const io = new Server(http, { adapter: redis.adapter, ...whoMayConnect(settings) });
   const say = commentary(print, () => io.engine.clientsCount);
 
-  for (const nsp of [core, school, home] as Namespace<ClientToServerEvents, ServerToClientEvents>[]) {
+  const [core, home, school] = [io.of("/"), io.of("/home"), io.of("/school")];
+  for (const nsp of [core, home, school] as Namespace[]) {
     nsp.on("connection", (socket) => {
-      say.note(`${nsp.name} ${socket.id} connected (${nsp.sockets.size} in ${nsp.name})`);
+      const who = `${nsp.name} ${socket.id}`;
+      const pool = () => `(${nsp.sockets.size} in ${nsp.name})`;
+      say.note(`${who} connected ${pool()}`);
       socket.emit("welcome", { id: socket.id, clients: nsp.sockets.size });
-      socket.on("disconnect", (why) => say.note(`${nsp.name} ${socket.id} disconnected: ${why} (${nsp.sockets.size} in ${nsp.name})`));
-      socket.on("speak", (...args: unknown[]) => passOn(socket, "speak", args, say, (message) => {
-        nsp.emit("message", message);
+      socket.on("disconnect", (why) => say.note(`${who} disconnected: ${why} ${pool()}`));
+      const toNamespace = (message: Message) => {
+        nsp.emit("message", message); // every socket of this namespace, and no other
         return nsp.sockets.size;
-      }));
-      socket.onAny((event: string, ...args: unknown[]) => {
-        if (EVENTS[nsp.name].includes(event)) return;
-        const error = `${nsp.name} has no "${event}" event; it takes ${EVENTS[nsp.name].join(", ")}`;
-        say.dropped(`${nsp.name} ${socket.id} ${event} refused: ${error}`);
-        answerer(socket, args)({ ok: false, error });
-      });
+      };
+      socket.on("speak", passOn(socket, "speak", say, toNamespace, `${nsp.name} `));
+      refuseOthers(socket, EVENTS[nsp.name] ?? EVENTS["/"], say);
     });
   }
 
   school.on("connection", (socket) => {
-    socket.on("join", (...args: unknown[]) => {
-      const answer = answerer(socket, args);
-      const room = args[0];
-      if (typeof room !== "string" || !/^[\w-]{1,32}$/.test(room)) {
-        const error = `join takes a room name of 1 to 32 letters, digits, - or _, not ${JSON.stringify(room) ?? "nothing"}`;
+    socket.on("join", (room: unknown, ...rest: unknown[]) => {
+      const reply = replyTo<Joined>(socket, [room, ...rest]);
+      if (typeof room !== "string" || !ROOM_NAME.test(room)) {
+        const name = JSON.stringify(room) ?? "nothing";
+        const error = `join takes a room name of 1 to 32 letters, digits, - or _, not ${name}`;
         say.dropped(`/school ${socket.id} join refused: ${error}`);
-        return answer({ ok: false, error });
+        return reply({ ok: false, error });
       }
       void socket.join(room);
-      say.note(`/school ${socket.id} joined room ${room} (${school.adapter.rooms.get(room)?.size} in ${room})`);
-      answer({ ok: true, joined: room });
+      const members = school.adapter.rooms.get(room)?.size;
+      say.note(`/school ${socket.id} joined room ${room} (${members} in ${room})`);
+      reply({ ok: true, joined: room });
     });
-    socket.on("lesson", (...args: unknown[]) => passOn(socket, "lesson", args, say, (message) => {
-      school.to(ROOM).emit("lesson", message);
+    const toRoom = (lesson: Message) => {
+      school.to(ROOM).emit("lesson", lesson); // the room only: the rest of /school never hears it
       return school.adapter.rooms.get(ROOM)?.size ?? 0;
-    }));
+    };
+    socket.on("lesson", passOn(socket, "lesson", say, toRoom, "/school "));
   });
 
-  http.listen(port, host);
-  await once(http, "listening").catch(async (error) => {
-    say.stop(); // a server that could not listen leaves nothing running behind it
-    await io.close();
-    await redis?.close();
-    throw error;
-  });
-  const bound = (http.address() as AddressInfo).port;
-  const admin = serveAdminUi(io, http, bound);
-  const close = async () => {
-    say.stop();
-    const closed = io.close();
-    http.closeAllConnections(); // a browser's keep-alive connection (the Admin UI's) would hold the port open
-    await closed;
-    await redis?.close();
-  };
-  return { port: bound, admin, io, close };
+  return listen({ http, io, say, onClose: redis.close }, { port, ...settings });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const { port, host } = settings();
-  const server = await startServer({ port, host }).catch((error) => fail(explainListenError(error, port)));
-  log(listening(server.port, host, "namespaces:logger", server.admin));
-  stopOnSignal(server.close);
+  await runServer(startServer, "namespaces:server");
 }

@@ -1,12 +1,13 @@
 import { pathToFileURL } from "node:url";
+import type { Options } from "../classroom/settings.ts";
+import { log, runClient } from "../classroom/terminal.ts";
 import { Connection } from "./connection.ts";
-import { DEFAULT_PORT, log, settings, stopOnSignal } from "./terminal.ts";
 
 const EVENTS = ["create", "update", "delete", "read"]; // read: the server does not care about it
 const THINGS = ["chair", "table", "lamp", "shelf"];
 
 // A shuffled bag: random order, yet every four events include one read for the audience to watch.
-function shuffledEvents() {
+function shuffled() {
   let bag: string[] = [];
   return () => {
     if (bag.length === 0) bag = [...EVENTS].sort(() => Math.random() - 0.5);
@@ -14,7 +15,8 @@ function shuffledEvents() {
   };
 }
 
-export function startApp({ port = DEFAULT_PORT, host = "localhost", every = 1000, pick = shuffledEvents(), print = log } = {}) {
+export function startApp(options: Options & { every?: number; pick?: () => string } = {}) {
+  const { port = 4000, host = "localhost", every = 1000, pick = shuffled(), print = log } = options;
   const connection = new Connection(host, port, print);
   connection.on("line", (line) => print(`heard ${line}`));
   let id = 0;
@@ -24,16 +26,13 @@ export function startApp({ port = DEFAULT_PORT, host = "localhost", every = 1000
     // One connection for the app's whole life; while it is down, events are dropped, not queued.
     print(connection.send(line) ? `sent ${line}` : `dropped ${line} (not connected)`);
   }, every);
-  return {
-    connection,
-    close: async () => {
-      clearInterval(timer);
-      await connection.close();
-    },
+  const close = () => {
+    clearInterval(timer);
+    return connection.close();
   };
+  return { connection, close };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const { port, host } = settings();
-  stopOnSignal(startApp({ port, host }).close);
+  runClient(startApp, "tcp:app");
 }

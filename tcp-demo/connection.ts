@@ -1,74 +1,68 @@
-import { EventEmitter } from "node:events";
+import { EventEmitter, once } from "node:events";
 import { connect, type Socket } from "node:net";
+import { createInterface } from "node:readline";
+import type { Print } from "../classroom/terminal.ts";
 
 const FIRST_RETRY_MS = 250;
 const LAST_RETRY_MS = 4000;
 
-// Socket.IO reconnects by itself; over raw TCP we write it: retry with a growing delay, and say what happened.
+// Socket.IO reconnects by itself; on raw TCP we write it: retry, slower each time, and say so.
 export class Connection extends EventEmitter<{ connect: []; disconnect: []; line: [string] }> {
   connected = false;
   #socket: Socket | undefined;
   #timer: NodeJS.Timeout | undefined;
   #delay = FIRST_RETRY_MS;
   #everConnected = false;
-  #told = false;
+  #told = false; // once per outage, not once per try
   #closed = false;
 
   constructor(
     readonly host: string,
     readonly port: number,
-    private readonly print: (line: string) => void,
+    private readonly print: Print,
   ) {
     super();
     this.#open();
   }
 
   send(line: string): boolean {
-    if (!this.connected) return false;
-    this.#socket?.write(line + "\n");
-    return true;
+    if (this.connected) this.#socket?.write(line + "\n");
+    return this.connected;
   }
 
   async close() {
     this.#closed = true;
     clearTimeout(this.#timer);
-    const socket = this.#socket;
-    if (!socket || socket.destroyed) return;
-    const closed = new Promise((done) => socket.once("close", done));
-    if (this.connected) socket.end();
-    else socket.destroy();
+    if (!this.#socket || this.#socket.destroyed) return;
+    const closed = once(this.#socket, "close");
+    if (this.connected)
+      this.#socket.end(); // a goodbye the server sees, rather than a reset
+    else this.#socket.destroy();
     this.connected = false;
     await closed;
   }
 
   #open() {
+    const where = `${this.host}:${this.port}`;
     const socket = connect({ host: this.host, port: this.port, autoSelectFamily: true });
     this.#socket = socket;
-    let failure: NodeJS.ErrnoException | undefined;
-    socket.on("error", (error) => (failure = error));
+    let code = "closed";
+    socket.on("error", (error: NodeJS.ErrnoException) => (code = error.code ?? code));
     socket.on("connect", () => {
-      this.connected = true;
-      this.#delay = FIRST_RETRY_MS;
-      this.#told = false;
-      this.print(`${this.#everConnected ? "back: reconnected" : "connected"} to ${this.host}:${this.port}`);
+      [this.connected, this.#delay, this.#told] = [true, FIRST_RETRY_MS, false];
+      this.print(`${this.#everConnected ? "back: reconnected" : "connected"} to ${where}`);
       this.#everConnected = true;
       this.emit("connect");
     });
-    let unfinished = "";
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => {
-      const lines = (unfinished + chunk).split("\n");
-      unfinished = lines.pop() ?? "";
-      for (const line of lines) this.emit("line", line.replace(/\r$/, ""));
-    });
+    // TCP is a stream: one write can arrive in pieces, so buffer up to "\n"
+    const lines = createInterface({ input: socket, crlfDelay: Infinity });
+    lines.on("line", (line) => this.emit("line", line)).on("error", () => {}); // told on close
     socket.on("close", () => {
-      if (this.connected) {
-        this.connected = false;
-        this.print(`lost the server at ${this.host}:${this.port}: retrying`);
-        this.emit("disconnect");
-      } else if (!this.#told && !this.#closed) {
-        this.print(this.#explain(failure));
-      }
+      const lost = this.connected;
+      this.connected = false;
+      if (lost) this.emit("disconnect");
+      const story = lost ? `lost the server at ${where}: retrying` : this.#explain(code, where);
+      if (!this.#told && !this.#closed) this.print(story);
       this.#told = true;
       if (this.#closed) return;
       this.#timer = setTimeout(() => this.#open(), this.#delay);
@@ -76,10 +70,10 @@ export class Connection extends EventEmitter<{ connect: []; disconnect: []; line
     });
   }
 
-  #explain(error: NodeJS.ErrnoException | undefined) {
-    const where = `${this.host}:${this.port}`;
-    if (error?.code === "ENOTFOUND") return `unknown host "${this.host}": check HOST (retrying)`;
-    if (error?.code === "ECONNREFUSED") return `no server on ${where}: start it with npm run tcp:server (retrying)`;
-    return `cannot reach ${where} (${error?.code ?? "closed"}): check HOST and PORT (retrying)`;
+  #explain(code: string, where: string) {
+    if (code === "ENOTFOUND") return `unknown host "${this.host}": check HOST (retrying)`;
+    if (code === "ECONNREFUSED")
+      return `no server on ${where}: start it with npm run tcp:server (retrying)`;
+    return `cannot reach ${where} (${code}): check HOST and PORT (retrying)`;
   }
 }

@@ -1,4 +1,4 @@
-// TCP is a stream: one write can arrive in pieces and two writes as one, so buffer bytes up to "\n".
+// TCP is a stream: a write can arrive in pieces, two writes as one: buffer bytes up to "\n".
 const MAX_LINE_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -22,13 +22,13 @@ export function lineReader() {
   };
 }
 
-// Decode the whole read at once (the fast path); only a read with bad bytes is decoded line by line.
+// Decode the whole read at once (fast); only a read with bad bytes is decoded line by line.
 function decode(complete: Buffer): Line[] {
   try {
     return utf8.decode(complete).split("\n").map(checked);
   } catch {
     const lines: Line[] = [];
-    for (let start = 0; start <= complete.length; ) {
+    for (let start = 0; start <= complete.length;) {
       let end = complete.indexOf(NEWLINE, start);
       if (end === -1) end = complete.length;
       try {

@@ -2,18 +2,21 @@ import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type Socket } from "node:net";
 import { pathToFileURL } from "node:url";
+import { commentary } from "../classroom/commentary.ts";
+import type { Options } from "../classroom/settings.ts";
+import { log, runServer } from "../classroom/terminal.ts";
 import { lineReader } from "./lines.ts";
-import { commentary, DEFAULT_PORT, explainListenError, fail, listening, log, settings, stopOnSignal } from "./terminal.ts";
 
 export const EVENTS = ["create", "update", "delete"]; // the only events this server passes on
+const PASSED_ON = EVENTS.join(", ");
 const MAX_UNSENT_BYTES = 1024 * 1024; // a client that stops reading is dropped before it costs more
 
-export async function startServer({ port = DEFAULT_PORT, host = undefined as string | undefined, print = log } = {}) {
+export async function startServer({ port = 4000, host, print = log }: Options = {}) {
   const pool = new Map<string, Socket>();
   const say = commentary(print, () => pool.size);
 
-  const server = createServer((socket) => {
-    socket.setNoDelay(true); // a lone event leaves at once; the batching below keeps throughput when many arrive
+  // noDelay: a lone event leaves at once; broadcast() batches them when many arrive
+  const server = createServer({ noDelay: true }, (socket) => {
     const id = randomBytes(3).toString("hex");
     pool.set(id, socket);
     say.note(`${id} connected (${pool.size} in the pool)`);
@@ -21,30 +24,25 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
       pool.delete(id);
       say.note(`${id} disconnected (${pool.size} in the pool)`);
     });
-    socket.on("error", (error: NodeJS.ErrnoException) => say.note(`${id} ${error.code ?? error.message}`));
-
+    socket.on("error", ({ code }: NodeJS.ErrnoException) => say.note(`${id} ${code}`));
     const read = lineReader();
     socket.on("data", (chunk: Buffer) => {
-      let heard = "";
-      const passOn = () => {
-        if (heard) broadcast(heard);
-        heard = "";
-      };
+      const heard: string[] = [];
+      const passOn = () => heard.length > 0 && broadcast(heard.splice(0));
       for (const line of read(chunk)) {
         const event = "text" in line ? line.text.split(" ", 1)[0] : "";
         if ("text" in line && EVENTS.includes(event)) {
-          heard += line.text + "\n";
+          heard.push(line.text);
           say.event(`${event} from ${id}`, line.text.slice(event.length + 1));
           continue;
         }
-        passOn(); // what came before the bad line goes first: order per connection holds for the sender too
+        passOn(); // what came before the bad line goes first: order per connection holds
         if ("text" in line) {
-          socket.write(`error unknown event "${event}": this server passes on ${EVENTS.join(", ")}\n`);
+          socket.write(`error unknown event "${event}": this server passes on ${PASSED_ON}\n`);
           say.dropped(`${id} sent unknown event "${event}": not passed on`);
         } else if (line.fatal) {
           say.dropClient(`${id} dropped: ${line.error}`);
-          socket.removeAllListeners("data");
-          return socket.end(`error ${line.error}: disconnecting\n`);
+          return socket.removeAllListeners("data").end(`error ${line.error}: disconnecting\n`);
         } else {
           socket.write(`error ${line.error}: not passed on\n`);
           say.dropped(`${id} sent a bad line: ${line.error}`);
@@ -54,9 +52,9 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
     });
   });
 
-  // All the lines of one read go to each socket as one write: one system call per client, not per line.
-  function broadcast(lines: string) {
-    const bytes = Buffer.from(lines); // encoded once, not once per client
+  // The lines of one read go to each socket as one write: a system call per client, not per line.
+  function broadcast(lines: string[]) {
+    const bytes = Buffer.from(lines.join("\n") + "\n"); // encoded once, not once per client
     for (const [id, socket] of pool) {
       if (!socket.writable) continue;
       socket.write(bytes);
@@ -67,25 +65,16 @@ export async function startServer({ port = DEFAULT_PORT, host = undefined as str
     }
   }
 
-  server.listen(port, host);
-  await once(server, "listening").catch((error) => {
-    say.stop(); // a server that could not listen leaves nothing running behind it
-    throw error;
-  });
-  return {
-    port: (server.address() as { port: number }).port,
-    pool,
-    close: async () => {
-      say.stop();
-      for (const socket of pool.values()) socket.destroy();
-      if (server.listening) await new Promise((done) => server.close(done));
-    },
+  const close = async () => {
+    say.stop();
+    for (const socket of pool.values()) socket.destroy(); // server.close() would wait for them
+    if (server.listening) await new Promise((done) => server.close(done));
   };
+  server.listen(port, host);
+  await once(server, "listening").catch((error) => close().then(() => Promise.reject(error)));
+  return { port: (server.address() as { port: number }).port, pool, close };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const { port, host } = settings();
-  const server = await startServer({ port, host }).catch((error) => fail(explainListenError(error, port)));
-  log(listening(server.port, host, "tcp:logger"));
-  stopOnSignal(server.close);
+  await runServer(startServer, "tcp:server");
 }

@@ -13,6 +13,9 @@ io.on("connection", (socket) =>
     const receipt = { ok: true, heardBy: io.engine.clientsCount };
     if (typeof ack === "function") ack(receipt);
     else socket.emit("receipt", receipt);
-  }));
-http.listen(0, "127.0.0.1", () => console.log(`listening on port ${(http.address() as { port: number }).port}`));
+  }),
+);
+http.listen(0, "127.0.0.1", () =>
+  console.log(`listening on port ${(http.address() as { port: number }).port}`),
+);
 process.once("SIGTERM", () => void io.close().then(() => process.exit(0)));

@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
 import { connect, type Socket } from "node:net";
 import { setImmediate as yieldToIo, setTimeout as sleep } from "node:timers/promises";
 import { io } from "socket.io-client";
-import { freePort, startRedisServer } from "../socketio-namespaces/redis-server.ts";
+import { freePort, startRedisServer } from "../classroom/redis-server.ts";
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const FANOUTS = [1, 10, 100]; // subscribers
@@ -16,9 +16,20 @@ const BATCH = 50; // messages the publisher writes at a time
 const WINDOW = 1000; // messages the publisher may be ahead of its slowest subscriber, so no queue grows without bound
 const PAD = "x".repeat(80); // with the event name and a number or two, a message is about 100 bytes
 
-interface Server { name: string; port: number; memory(): Promise<number>; stop(): Promise<unknown> }
-interface Subscriber { count(): number; close(): void }
-interface Publisher { send(texts: string[]): void; close(): void }
+interface Server {
+  name: string;
+  port: number;
+  memory(): Promise<number>;
+  stop(): Promise<unknown>;
+}
+interface Subscriber {
+  count(): number;
+  close(): void;
+}
+interface Publisher {
+  send(texts: string[]): void;
+  close(): void;
+}
 interface Protocol {
   subscribe(port: number, onSent?: (ms: number) => void): Promise<Subscriber>;
   publish(port: number): Promise<Publisher>;
@@ -35,7 +46,8 @@ function frames(size: number, at: number, onSent?: (ms: number) => void) {
       if (!onSent) return;
       const data = partial.length ? Buffer.concat([partial, chunk]) : chunk;
       let start = 0;
-      for (; start + size <= data.length; start += size) onSent(Number(data.toString("latin1", start + at, start + at + 14)));
+      for (; start + size <= data.length; start += size)
+        onSent(Number(data.toString("latin1", start + at, start + at + 14)));
       partial = Buffer.from(data.subarray(start));
     },
     count: () => Math.floor(bytes / size),
@@ -52,12 +64,16 @@ const tcp: Protocol = {
   },
   async publish(port) {
     const socket = await tcpConnect(port, () => {}); // the lesson server echoes to the sender too
-    return { send: (texts) => void socket.write(texts.map(tcpLine).join("")), close: () => socket.destroy() };
+    return {
+      send: (texts) => void socket.write(texts.map(tcpLine).join("")),
+      close: () => socket.destroy(),
+    };
   },
 };
 
 // Redis pub/sub over its own protocol, RESP, written by hand: PUBLISH and SUBSCRIBE are all we need.
-const redisFrame = (text: string) => `*3\r\n$7\r\nmessage\r\n$6\r\nevents\r\n$${text.length}\r\n${text}\r\n`;
+const redisFrame = (text: string) =>
+  `*3\r\n$7\r\nmessage\r\n$6\r\nevents\r\n$${text.length}\r\n${text}\r\n`;
 const redis: Protocol = {
   async subscribe(port, onSent) {
     const frame = redisFrame(PAD);
@@ -74,27 +90,43 @@ const redis: Protocol = {
   },
   async publish(port) {
     const socket = await tcpConnect(port, () => {}); // one reply per PUBLISH: how many subscribers got it
-    const command = (text: string) => `*3\r\n$7\r\nPUBLISH\r\n$6\r\nevents\r\n$${text.length}\r\n${text}\r\n`;
-    return { send: (texts) => void socket.write(texts.map(command).join("")), close: () => socket.destroy() };
+    const command = (text: string) =>
+      `*3\r\n$7\r\nPUBLISH\r\n$6\r\nevents\r\n$${text.length}\r\n${text}\r\n`;
+    return {
+      send: (texts) => void socket.write(texts.map(command).join("")),
+      close: () => socket.destroy(),
+    };
   },
 };
 
 // Socket.IO, as the lesson's clients speak it: speak in, message out (the lesson wraps it as { from, speech }).
 const socketIo: Protocol = {
   async subscribe(port, onSent) {
-    const socket = io(`http://127.0.0.1:${port}`, { forceNew: true, reconnection: false, transports: ["websocket"] });
+    const socket = io(`http://127.0.0.1:${port}`, {
+      forceNew: true,
+      reconnection: false,
+      transports: ["websocket"],
+    });
     let count = 0;
     socket.on("message", (message: string | { speech: string }) => {
       count += 1;
-      if (onSent) onSent(Number((typeof message === "string" ? message : message.speech).slice(0, 14)));
+      if (onSent)
+        onSent(Number((typeof message === "string" ? message : message.speech).slice(0, 14)));
     });
     await once(socket as never, "connect");
     return { count: () => count, close: () => void socket.disconnect() };
   },
   async publish(port) {
-    const socket = io(`http://127.0.0.1:${port}`, { forceNew: true, reconnection: false, transports: ["websocket"] });
+    const socket = io(`http://127.0.0.1:${port}`, {
+      forceNew: true,
+      reconnection: false,
+      transports: ["websocket"],
+    });
     await once(socket as never, "connect");
-    return { send: (texts) => texts.forEach((text) => socket.emit("speak", text)), close: () => void socket.disconnect() };
+    return {
+      send: (texts) => texts.forEach((text) => socket.emit("speak", text)),
+      close: () => void socket.disconnect(),
+    };
   },
 };
 
@@ -109,7 +141,9 @@ async function tcpConnect(port: number, received: (chunk: Buffer) => void): Prom
 
 // Deliveries a second: one publisher as fast as its slowest subscriber allows, fanned out to every subscriber.
 async function throughput(protocol: Protocol, port: number, fanout: number) {
-  const subscribers = await Promise.all(Array.from({ length: fanout }, () => protocol.subscribe(port)));
+  const subscribers = await Promise.all(
+    Array.from({ length: fanout }, () => protocol.subscribe(port)),
+  );
   const publisher = await protocol.publish(port);
   const batch = Array.from({ length: BATCH }, () => PAD);
   const slowest = () => Math.min(...subscribers.map((s) => s.count()));
@@ -133,24 +167,37 @@ async function throughput(protocol: Protocol, port: number, fanout: number) {
 }
 
 // Publish-to-receive latency at a steady rate: each message carries the time it was sent.
-async function latency(protocol: Protocol, port: number, { fanout = 10, perSecond = 1000, seconds = 3, warmUp = 1 } = {}) {
+async function latency(
+  protocol: Protocol,
+  port: number,
+  { fanout = 10, perSecond = 1000, seconds = 3, warmUp = 1 } = {},
+) {
   const samples: number[] = [];
   const receive = (sentAt: number) => samples.push(performance.now() - sentAt);
-  const subscribers = await Promise.all(Array.from({ length: fanout }, () => protocol.subscribe(port, receive)));
+  const subscribers = await Promise.all(
+    Array.from({ length: fanout }, () => protocol.subscribe(port, receive)),
+  );
   const publisher = await protocol.publish(port);
   const start = performance.now();
   let sent = 0;
-  const timer = setInterval(() => { // every millisecond or so, send what is due: the loop sleeps in between
+  const timer = setInterval(() => {
+    // every millisecond or so, send what is due: the loop sleeps in between
     const due = Math.floor(((performance.now() - start) * perSecond) / 1000);
-    for (; sent < due; sent++) publisher.send([`${performance.now().toFixed(4).padStart(14, "0")} ${PAD.slice(15)}`]);
+    for (; sent < due; sent++)
+      publisher.send([`${performance.now().toFixed(4).padStart(14, "0")} ${PAD.slice(15)}`]);
   }, 1);
   await sleep(seconds * 1000);
   clearInterval(timer);
   const deadline = performance.now() + 2000;
   while (samples.length < sent * fanout && performance.now() < deadline) await yieldToIo();
   for (const client of [publisher, ...subscribers]) client.close();
-  const steady = samples.slice(Math.floor((samples.length * warmUp) / seconds)).sort((a, b) => a - b); // after warming up
-  return { p50: steady[Math.floor(steady.length * 0.5)], p99: steady[Math.floor(steady.length * 0.99)] };
+  const steady = samples
+    .slice(Math.floor((samples.length * warmUp) / seconds))
+    .sort((a, b) => a - b); // after warming up
+  return {
+    p50: steady[Math.floor(steady.length * 0.5)],
+    p99: steady[Math.floor(steady.length * 0.99)],
+  };
 }
 
 // The server's resident memory grown per idle connection, over a thousand of them, each read after a full collection.
@@ -158,7 +205,9 @@ async function memoryPerClient(protocol: Protocol, server: Server, clients = 100
   const before = await server.memory();
   const connected: Subscriber[] = [];
   for (let i = 0; i < clients; i += 50) {
-    connected.push(...(await Promise.all(Array.from({ length: 50 }, () => protocol.subscribe(server.port)))));
+    connected.push(
+      ...(await Promise.all(Array.from({ length: 50 }, () => protocol.subscribe(server.port)))),
+    );
   }
   await sleep(300); // let the server finish its side of the last handshakes
   const after = await server.memory();
@@ -166,10 +215,15 @@ async function memoryPerClient(protocol: Protocol, server: Server, clients = 100
   return (after - before) / clients;
 }
 
-const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) * 1024;
+const rss = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) * 1024;
 
 // The servers, each in its own process. A lesson server is started exactly as its npm script would, less the watch.
-async function startScript(name: string, file: string, env: Record<string, string> = {}): Promise<Server> {
+async function startScript(
+  name: string,
+  file: string,
+  env: Record<string, string> = {},
+): Promise<Server> {
   const args = ["--expose-gc", "--import", "tsx", "--import", "./test/bench-memory.ts", file];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
@@ -207,10 +261,22 @@ async function run(withRedis: boolean) {
   const servers: [string, Protocol, () => Promise<Server | undefined>][] = [
     ["TCP lesson", tcp, () => startScript("tcp", "tcp-demo/server.ts")],
     ["Redis pub/sub", redis, () => (withRedis ? startRedis() : Promise.resolve(undefined))],
-    ["Socket.IO lesson", socketIo, () => startScript("socketio", "socketio-demo/server.ts", { ADMIN_UI: "off" })],
+    [
+      "Socket.IO lesson",
+      socketIo,
+      () => startScript("socketio", "socketio-demo/server.ts", { ADMIN_UI: "off" }),
+    ],
     ["Socket.IO minimal", socketIo, () => startScript("minimal", "test/bench-minimal-server.ts")],
-    ["Socket.IO minimal + receipt", socketIo, () => startScript("minimal", "test/bench-minimal-server.ts", { RECEIPT: "on" })],
-    ["Socket.IO lesson + Admin UI", socketIo, () => startScript("socketio", "socketio-demo/server.ts")],
+    [
+      "Socket.IO minimal + receipt",
+      socketIo,
+      () => startScript("minimal", "test/bench-minimal-server.ts", { RECEIPT: "on" }),
+    ],
+    [
+      "Socket.IO lesson + Admin UI",
+      socketIo,
+      () => startScript("socketio", "socketio-demo/server.ts"),
+    ],
   ];
   const throughputOnly = ["Socket.IO minimal + receipt", "Socket.IO lesson + Admin UI"];
   for (const [name, protocol, start] of servers) {
@@ -218,8 +284,14 @@ async function run(withRedis: boolean) {
     if (!server) continue;
     try {
       const full = !throughputOnly.includes(name);
-      if (full) figures[`${name}|memory per idle connection`] = await memoryPerClient(protocol, server); // while it is fresh
-      for (const fanout of FANOUTS) figures[`${name}|deliveries/s, N=${fanout}`] = await throughput(protocol, server.port, fanout);
+      if (full)
+        figures[`${name}|memory per idle connection`] = await memoryPerClient(protocol, server); // while it is fresh
+      for (const fanout of FANOUTS)
+        figures[`${name}|deliveries/s, N=${fanout}`] = await throughput(
+          protocol,
+          server.port,
+          fanout,
+        );
       if (!full) continue;
       const { p50, p99 } = await latency(protocol, server.port);
       figures[`${name}|p50 ms`] = p50;
@@ -230,14 +302,19 @@ async function run(withRedis: boolean) {
   }
   for (const fanout of FANOUTS) {
     const per = (name: string) => figures[`${name}|deliveries/s, N=${fanout}`];
-    if (withRedis) figures[`TCP lesson / Redis|deliveries/s, N=${fanout}`] = per("TCP lesson") / per("Redis pub/sub");
-    figures[`Socket.IO lesson / minimal|deliveries/s, N=${fanout}`] = per("Socket.IO lesson") / per("Socket.IO minimal");
-    figures[`Socket.IO lesson / minimal + receipt|deliveries/s, N=${fanout}`] = per("Socket.IO lesson") / per("Socket.IO minimal + receipt");
+    if (withRedis)
+      figures[`TCP lesson / Redis|deliveries/s, N=${fanout}`] =
+        per("TCP lesson") / per("Redis pub/sub");
+    figures[`Socket.IO lesson / minimal|deliveries/s, N=${fanout}`] =
+      per("Socket.IO lesson") / per("Socket.IO minimal");
+    figures[`Socket.IO lesson / minimal + receipt|deliveries/s, N=${fanout}`] =
+      per("Socket.IO lesson") / per("Socket.IO minimal + receipt");
   }
   return figures;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function format(key: string, value: number) {
   if (key.includes(" / ")) return `${value.toFixed(2)}x`;
@@ -247,8 +324,13 @@ function format(key: string, value: number) {
 }
 
 const withRedis = !spawnSync("redis-server", ["--version"]).error;
-if (!withRedis) console.log("redis-server is not installed (apt-get install redis-server): no Redis yardstick this time.");
-console.log(`${RUNS} runs, each figure the median [min to max]; ratios are taken within each run. This takes a few minutes.`);
+if (!withRedis)
+  console.log(
+    "redis-server is not installed (apt-get install redis-server): no Redis yardstick this time.",
+  );
+console.log(
+  `${RUNS} runs, each figure the median [min to max]; ratios are taken within each run. This takes a few minutes.`,
+);
 const runs: Record<string, number>[] = [];
 for (let i = 0; i < RUNS; i++) {
   runs.push(await run(withRedis));
@@ -264,5 +346,8 @@ for (const key of Object.keys(runs[0])) {
 }
 const columns = [...new Set([...rows.values()].flatMap((cells) => [...cells.keys()]))];
 console.log(`\n| server | ${columns.join(" | ")} |\n| --- |${" --- |".repeat(columns.length)}`);
-for (const [row, cells] of rows) console.log(`| ${row} | ${columns.map((column) => cells.get(column) ?? "").join(" | ")} |`);
-console.log(`\nnode ${process.version}, ${process.platform} ${process.arch}; latency at 1,000 messages/s to 10 subscribers; memory over 1,000 idle clients`);
+for (const [row, cells] of rows)
+  console.log(`| ${row} | ${columns.map((column) => cells.get(column) ?? "").join(" | ")} |`);
+console.log(
+  `\nnode ${process.version}, ${process.platform} ${process.arch}; latency at 1,000 messages/s to 10 subscribers; memory over 1,000 idle clients`,
+);

@@ -4,7 +4,8 @@ import { createServer } from "node:http";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser } from "playwright-core";
-import { beforeAll, expect, onTestFinished, test, vi } from "vitest";
+import { beforeAll, expect, onTestFinished, test } from "vitest";
+import type { Options } from "../classroom/settings.ts";
 import { startApp } from "../socketio-namespaces/app.ts";
 import { startLogger as startCodefellowsLogger } from "../socketio-namespaces/codefellows-logger.ts";
 import { startLogger as startHomeLogger } from "../socketio-namespaces/home-logger.ts";
@@ -16,11 +17,21 @@ import { startLogger as startDemoLogger } from "../socketio-demo/logger.ts";
 import { recorder, runScript, waitFor } from "./helpers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync"];
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 // Pictures land in screenshots/latest/, which git ignores, so a test run leaves the tree clean. UPDATE_SCREENSHOTS=1
 // writes them one folder up instead, where admin-ui.png is the picture the README shows.
-const SHOTS = new URL(process.env.UPDATE_SCREENSHOTS ? "screenshots/" : "screenshots/latest/", import.meta.url);
+const SHOTS = new URL(
+  process.env.UPDATE_SCREENSHOTS ? "screenshots/" : "screenshots/latest/",
+  import.meta.url,
+);
 
 let browser: Browser;
 beforeAll(async () => {
@@ -52,13 +63,15 @@ async function stillScreenshot(tab: Awaited<ReturnType<typeof page>>, name: stri
   throw new Error(`the page never stood still for a screenshot (${name})`);
 }
 
-async function namespacesLesson() {
+async function namespacesLesson(settings: Options = {}) {
   const quiet = () => {};
-  const server = await startServer({ port: 0, print: quiet });
+  const server = await startServer({ port: 0, print: quiet, ...settings });
   onTestFinished(server.close);
   const joined = waitFor(server.io.of("/school").adapter as never, "join-room");
   const codefellows = startCodefellowsLogger({ port: server.port, print: quiet });
-  const loggers = [startCoreLogger, startHomeLogger, startSchoolLogger].map((start) => start({ port: server.port, print: quiet }));
+  const loggers = [startCoreLogger, startHomeLogger, startSchoolLogger].map((start) =>
+    start({ port: server.port, print: quiet }),
+  );
   const app = startApp({ port: server.port, print: quiet });
   for (const client of [codefellows, ...loggers, app]) onTestFinished(client.close);
   await joined;
@@ -71,22 +84,34 @@ test("the Admin UI loads from the lesson server and shows the namespaces, the ro
   await tab.goto(`http://localhost:${server.port}/admin/`);
   await tab.getByText("connected", { exact: true }).first().waitFor();
   // The dashboard's namespace table: the app and one logger in /, the app and two loggers in /school, ...
-  await expect.poll(() => tab.locator("body").innerText(), { timeout: 10_000 }).toMatch(/Namespaces\s+Name\s+# of sockets\s+\/\s+2\s+\/home\s+2\s+\/school\s+3\s/);
+  await expect
+    .poll(() => tab.locator("body").innerText(), { timeout: 10_000 })
+    .toMatch(/Namespaces\s+Name\s+# of sockets\s+\/\s+2\s+\/home\s+2\s+\/school\s+3\s/);
   await stillScreenshot(tab, "admin-ui.png"); // the one the README shows
 
   await tab.goto(`http://localhost:${server.port}/admin/#/rooms/`);
   await tab.getByLabel("Select namespace").click({ force: true });
   await tab.getByRole("option", { name: "/school" }).click();
-  await expect.poll(() => tab.locator("tbody").innerText(), { timeout: 10_000 }).toMatch(/codefellows\s+PUBLIC\s+1/);
+  await expect
+    .poll(() => tab.locator("tbody").innerText(), { timeout: 10_000 })
+    .toMatch(/codefellows\s+PUBLIC\s+1/);
   await stillScreenshot(tab, "admin-ui-rooms.png");
 
-  await tab.goto(`http://localhost:${server.port}/admin/#/n/%2Fschool/sockets/${codefellows.socket.id}`);
-  await expect.poll(() => tab.locator("body").innerText(), { timeout: 10_000 }).toContain("codefellows");
+  await tab.goto(
+    `http://localhost:${server.port}/admin/#/n/%2Fschool/sockets/${codefellows.socket.id}`,
+  );
+  await expect
+    .poll(() => tab.locator("body").innerText(), { timeout: 10_000 })
+    .toContain("codefellows");
 });
 
 test("without a password the UI cannot move a socket into a room; with ADMIN_PASSWORD it can", async (context) => {
   // The school logger's page in the UI: pick the codefellows room and press the join button.
-  const joinFromTheUi = async (tab: Awaited<ReturnType<typeof page>>, port: number, id: string | undefined) => {
+  const joinFromTheUi = async (
+    tab: Awaited<ReturnType<typeof page>>,
+    port: number,
+    id: string | undefined,
+  ) => {
     await tab.getByText("connected", { exact: true }).first().waitFor();
     await tab.goto(`http://localhost:${port}/admin/#/n/%2Fschool/sockets/${id}`); // the same page, another view
     await tab.getByLabel("Join a room").click({ force: true });
@@ -101,11 +126,11 @@ test("without a password the UI cannot move a socket into a room; with ADMIN_PAS
   const gone = waitFor(adminSide as never, "disconnect");
   await tab.close(); // the sentinel: the server handles the page's join before it sees the page go
   await gone;
-  expect([...readOnly.server.io.of("/school").adapter.rooms.get("codefellows") ?? []]).toEqual([readOnly.codefellows.socket.id]);
+  expect([...(readOnly.server.io.of("/school").adapter.rooms.get("codefellows") ?? [])]).toEqual([
+    readOnly.codefellows.socket.id,
+  ]);
 
-  vi.stubEnv("ADMIN_PASSWORD", "open sesame");
-  onTestFinished(() => void vi.unstubAllEnvs());
-  const guarded = await namespacesLesson();
+  const guarded = await namespacesLesson({ adminPassword: "open sesame" });
   const login = await page(context);
   await login.goto(`http://localhost:${guarded.server.port}/admin/`); // it asks for the login first
   await login.getByLabel("Username").fill("admin");
@@ -113,13 +138,15 @@ test("without a password the UI cannot move a socket into a room; with ADMIN_PAS
   await login.getByRole("button", { name: "Connect" }).click();
   const joined = waitFor(guarded.server.io.of("/school").adapter as never, "join-room", 10_000);
   await Promise.all([joined, joinFromTheUi(login, guarded.server.port, guarded.school.socket.id)]);
-  expect([...guarded.server.io.of("/school").adapter.rooms.get("codefellows") ?? []].sort())
-    .toEqual([guarded.codefellows.socket.id, guarded.school.socket.id].sort());
+  expect(
+    [...(guarded.server.io.of("/school").adapter.rooms.get("codefellows") ?? [])].sort(),
+  ).toEqual([guarded.codefellows.socket.id, guarded.school.socket.id].sort());
 });
 
 // A page from another origin: served on a second local port, it loads the client from the lesson server.
 async function pageServer(lessonPort: number) {
-  const http = createServer((_, response) => response.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html>
+  const http = createServer((_, response) =>
+    response.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html>
 <script src="http://localhost:${lessonPort}/socket.io/socket.io.js"></script>
 <script>
   window.receipts = [];
@@ -130,7 +157,8 @@ async function pageServer(lessonPort: number) {
     document.title = "connected";
   });
   socket.on("connect_error", (error) => (document.title = "refused: " + error.message));
-</script>`));
+</script>`),
+  );
   http.listen(0, "127.0.0.1");
   await once(http, "listening");
   onTestFinished(() => new Promise<void>((done) => http.close(() => done())));
@@ -148,7 +176,9 @@ test("CORS in a real browser: a page on another local origin connects and speaks
   const tab = await page(context);
 
   await tab.goto(`http://127.0.0.1:${port}/`); // allowed by default: http://127.0.0.1:*
-  await tab.waitForFunction(() => (window as unknown as { receipts: unknown[] }).receipts.length === 2);
+  await tab.waitForFunction(
+    () => (window as unknown as { receipts: unknown[] }).receipts.length === 2,
+  );
   await heard.until(/"created"/);
   expect(heard.lines.slice(1).map((l) => l.replace(/from \S+:/, "from ID:"))).toEqual([
     'message from ID: "hello from a browser"',
@@ -163,7 +193,9 @@ test("CORS in a real browser: a page on another local origin connects and speaks
 
 test("Ctrl-C stops a server even while the Admin UI is open in a browser", async (context) => {
   const server = runScript("socketio-namespaces/server.ts", { PORT: "0" });
-  const port = /listening on port (\d+)/.exec((await server.out.until(/listening on port \d+/)).join("\n"))?.[1];
+  const port = /listening on port (\d+)/.exec(
+    (await server.out.until(/listening on port \d+/)).join("\n"),
+  )?.[1];
   const tab = await page(context);
   await tab.goto(`http://localhost:${port}/admin/`);
   await tab.getByText("connected", { exact: true }).first().waitFor();

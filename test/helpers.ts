@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { once, type EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
 import { io, type Socket as ClientSocket } from "socket.io-client";
-import { freePort, startRedisServer } from "../socketio-namespaces/redis-server.ts";
+import { freePort, startRedisServer } from "../classroom/redis-server.ts";
 import { expect, onTestFinished } from "vitest";
 
 const WAIT_MS = 3000;
@@ -20,9 +20,11 @@ export function recorder(name = "recorder") {
     },
     until(want: number | RegExp | ((lines: string[]) => boolean), ms = WAIT_MS): Promise<string[]> {
       const done =
-        typeof want === "number" ? () => lines.length >= want
-        : want instanceof RegExp ? () => lines.some((line) => want.test(line))
-        : () => want(lines);
+        typeof want === "number"
+          ? () => lines.length >= want
+          : want instanceof RegExp
+            ? () => lines.some((line) => want.test(line))
+            : () => want(lines);
       return new Promise((resolve, reject) => {
         const check = () => {
           if (!done()) return;
@@ -32,7 +34,11 @@ export function recorder(name = "recorder") {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`${name}: waited ${ms} ms for ${String(want)}, got ${lines.length} lines: ${JSON.stringify(lines)}`));
+          reject(
+            new Error(
+              `${name}: waited ${ms} ms for ${String(want)}, got ${lines.length} lines: ${JSON.stringify(lines)}`,
+            ),
+          );
         }, ms);
         waiters.add(check);
         check();
@@ -59,9 +65,19 @@ export async function tcpClient(port: number) {
 }
 
 // A lesson script run as a terminal would (`tsx <file>`, or `tsx watch <file>`), read line by line, stopped with SIGTERM.
-export function runScript(file: string, env: Record<string, string> = {}, { watch = false } = {}) {
-  const tsx = watch ? [new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname, "watch", "--clear-screen=false"] : ["--import", "tsx"];
-  const child = spawn(process.execPath, [...tsx, file], {
+export function runScript(
+  file: string,
+  env: Record<string, string> = {},
+  { watch = false, args = [] as string[] } = {},
+) {
+  const tsx = watch
+    ? [
+        new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname,
+        "watch",
+        "--clear-screen=false",
+      ]
+    : ["--import", "tsx"];
+  const child = spawn(process.execPath, [...tsx, file, ...args], {
     env: { ...process.env, ...env, FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -90,16 +106,22 @@ function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void)
 }
 
 // Everything up to the sentinel, which proves nothing else was on its way; what came after it belongs to later events.
-export const upTo = (lines: string[], sentinel: RegExp) => lines.slice(0, lines.findIndex((line) => sentinel.test(line)) + 1);
+export const upTo = (lines: string[], sentinel: RegExp) =>
+  lines.slice(0, lines.findIndex((line) => sentinel.test(line)) + 1);
 
 export const withoutTime = (line: string) => line.replace(/^\d\d:\d\d:\d\d /, "");
 
 // A Socket.IO client standing for one more terminal or a browser tool: its own connection, no reconnection.
 export async function ioClient(port: number, namespace = "/") {
-  const socket: ClientSocket = io(`http://localhost:${port}${namespace}`, { forceNew: true, reconnection: false });
+  const socket: ClientSocket = io(`http://localhost:${port}${namespace}`, {
+    forceNew: true,
+    reconnection: false,
+  });
   onTestFinished(() => void socket.disconnect());
   const heard = recorder(`client ${namespace}`);
-  socket.onAny((event: string, ...args: unknown[]) => heard.line(`${event} ${JSON.stringify(args)}`));
+  socket.onAny((event: string, ...args: unknown[]) =>
+    heard.line(`${event} ${JSON.stringify(args)}`),
+  );
   await waitFor(socket as unknown as EventEmitter, "connect");
   return { socket, heard };
 }
@@ -111,25 +133,34 @@ export function expectReadmeOutput(lesson: string, printed: Record<string, strin
   expect(marker, `README.md has no output block for ${lesson}`).toBeGreaterThan(-1);
   const start = readme.indexOf("\n", readme.indexOf("```text", marker)) + 1;
   const shown = readme.slice(start, readme.indexOf("\n```", start)).split("\n");
-  const real = new Set(Object.entries(printed).flatMap(([label, lines]) => lines.map((line) => shape(`[${label}] ${line}`))));
-  for (const line of shown) expect(real, `README line never printed by the ${lesson} scripts:\n${line}`).toContain(shape(line));
+  const real = new Set(
+    Object.entries(printed).flatMap(([label, lines]) =>
+      lines.map((line) => shape(`[${label}] ${line}`)),
+    ),
+  );
+  for (const line of shown)
+    expect(real, `README line never printed by the ${lesson} scripts:\n${line}`).toContain(
+      shape(line),
+    );
 }
 
-const shape = (line: string) => line
-  .replace(/, or from another machine: .*$/, "") // this machine's addresses, if it has any
-  .replace(/PORT=\d+ /g, "")
-  .replace(/"[^"]*"/g, '"…"')
-  .replace(/\b\d\d:\d\d:\d\d\b/g, "TIME")
-  .replace(/(?<![\w-])[\w-]{20}(?![\w-])/g, "ID") // Socket.IO socket ids, which may start or end with "-"
-  .replace(/\b[0-9a-f]{6}\b/g, "ID") // TCP pool ids
-  .replace(/\b(create|update|delete)\b/g, "EVENT")
-  .replace(/\d+/g, "N");
+const shape = (line: string) =>
+  line
+    .replace(/, or from another machine: .*$/, "") // this machine's addresses, if it has any
+    .replace(/PORT=\d+ /g, "")
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\b\d\d:\d\d:\d\d\b/g, "TIME")
+    .replace(/(?<![\w-])[\w-]{20}(?![\w-])/g, "ID") // Socket.IO socket ids, which may start or end with "-"
+    .replace(/\b[0-9a-f]{6}\b/g, "ID") // TCP pool ids
+    .replace(/\b(create|update|delete)\b/g, "EVENT")
+    .replace(/\d+/g, "N");
 
 // A private redis-server on a free loopback port for the tests that need a real one, stopped after the test.
 // Where none is installed, the test is skipped and says why; CI installs one, so there it fails instead.
 export async function startRedis(context: { skip: (note: string) => never }) {
   if (spawnSync("redis-server", ["--version"]).error) {
-    if (process.env.CI) throw new Error("redis-server is not installed: apt-get install redis-server");
+    if (process.env.CI)
+      throw new Error("redis-server is not installed: apt-get install redis-server");
     context.skip("redis-server is not installed (apt-get install redis-server)");
   }
   const port = await freePort();

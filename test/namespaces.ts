@@ -7,16 +7,23 @@ import { startLogger as startCoreLogger } from "../socketio-namespaces/logger.ts
 import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-logger.ts";
 import { recorder, upTo } from "./helpers.ts";
 
-const LOGGERS = { core: startCoreLogger, home: startHomeLogger, school: startSchoolLogger, codefellows: startCodefellowsLogger };
+const LOGGERS = {
+  core: startCoreLogger,
+  home: startHomeLogger,
+  school: startSchoolLogger,
+  codefellows: startCodefellowsLogger,
+};
 type Name = keyof typeof LOGGERS;
 
 export async function loggers(port: number) {
-  const started = Object.fromEntries(Object.entries(LOGGERS).map(([name, start]) => {
-    const heard = recorder(`${name} logger`);
-    const logger = start({ port, print: heard.line });
-    onTestFinished(logger.close);
-    return [name, { ...logger, heard }];
-  })) as Record<Name, ReturnType<typeof startCoreLogger> & { heard: ReturnType<typeof recorder> }>;
+  const started = Object.fromEntries(
+    Object.entries(LOGGERS).map(([name, start]) => {
+      const heard = recorder(`${name} logger`);
+      const logger = start({ port, print: heard.line });
+      onTestFinished(logger.close);
+      return [name, { ...logger, heard }];
+    }),
+  ) as Record<Name, ReturnType<typeof startCoreLogger> & { heard: ReturnType<typeof recorder> }>;
   await Promise.all(Object.values(started).map(({ heard }) => heard.until(/ welcome /)));
   await started.codefellows.heard.until(/^\/school joined room codefellows$/);
   return started;
@@ -33,32 +40,57 @@ export function app(port: number) {
 export const events = (lines: string[]) => lines.filter((l) => /^\/\S* (message|lesson) /.test(l));
 
 // Lets the app send into every namespace, ends with a sentinel in each, then compares each logger's whole list.
-export async function expectEachSlice(sender: ReturnType<typeof app>, logs: Awaited<ReturnType<typeof loggers>>) {
+export async function expectEachSlice(
+  sender: ReturnType<typeof app>,
+  logs: Awaited<ReturnType<typeof loggers>>,
+) {
   const { said, sockets } = sender;
   await said.until((lines) => lines.filter((l) => /^\/school lesson /.test(l)).length >= 3);
-  sockets.core.emit("speak", "sentinel /");
-  sockets.home.emit("speak", "sentinel /home");
-  sockets.school.emit("speak", "sentinel /school");
-  sockets.school.emit("lesson", "sentinel lesson"); // last on the shared connection: everything before it is handled
-  const sent = [...said.lines.filter((l) => /^\/\S* (speak|lesson) /.test(l)), '/ speak "sentinel /"',
-    '/home speak "sentinel /home"', '/school speak "sentinel /school"', '/school lesson "sentinel lesson"'];
-  const expected = (namespace: string, withLessons: boolean) => sent
-    .filter((l) => l.startsWith(`${namespace} speak `) || (withLessons && l.startsWith(`${namespace} lesson `)))
-    .map((l) => {
-      const [, event, json] = /^\S+ (speak|lesson) (.*)$/.exec(l) ?? [];
-      const id = { "/": sockets.core.id, "/school": sockets.school.id, "/home": sockets.home.id }[namespace];
-      return `${namespace} ${event === "speak" ? "message" : "lesson"} from ${id}: ${json}`;
-    });
+  sockets["/"].emit("speak", "sentinel /");
+  sockets["/home"].emit("speak", "sentinel /home");
+  sockets["/school"].emit("speak", "sentinel /school");
+  sockets["/school"].emit("lesson", "sentinel lesson"); // last on the shared connection: everything before it is handled
+  const sent = [
+    ...said.lines.filter((l) => /^\/\S* (speak|lesson) /.test(l)),
+    '/ speak "sentinel /"',
+    '/home speak "sentinel /home"',
+    '/school speak "sentinel /school"',
+    '/school lesson "sentinel lesson"',
+  ];
+  const expected = (namespace: string, withLessons: boolean) =>
+    sent
+      .filter(
+        (l) =>
+          l.startsWith(`${namespace} speak `) ||
+          (withLessons && l.startsWith(`${namespace} lesson `)),
+      )
+      .map((l) => {
+        const [, event, json] = /^\S+ (speak|lesson) (.*)$/.exec(l) ?? [];
+        const id = {
+          "/": sockets["/"].id,
+          "/school": sockets["/school"].id,
+          "/home": sockets["/home"].id,
+        }[namespace];
+        return `${namespace} ${event === "speak" ? "message" : "lesson"} from ${id}: ${json}`;
+      });
 
   await logs.core.heard.until(/sentinel \/"$/);
   await logs.home.heard.until(/sentinel \/home"$/);
   await logs.school.heard.until(/sentinel \/school"$/);
   await logs.codefellows.heard.until(/sentinel lesson"$/);
   expect(events(upTo(logs.core.heard.lines, /sentinel \/"$/))).toEqual(expected("/", false));
-  expect(events(upTo(logs.home.heard.lines, /sentinel \/home"$/))).toEqual(expected("/home", false));
-  expect(events(upTo(logs.school.heard.lines, /sentinel \/school"$/))).toEqual(expected("/school", false));
-  expect(events(upTo(logs.codefellows.heard.lines, /sentinel lesson"$/))).toEqual(expected("/school", true));
-  expect(expected("/school", true).filter((l) => l.startsWith("/school lesson")).length).toBeGreaterThanOrEqual(4);
+  expect(events(upTo(logs.home.heard.lines, /sentinel \/home"$/))).toEqual(
+    expected("/home", false),
+  );
+  expect(events(upTo(logs.school.heard.lines, /sentinel \/school"$/))).toEqual(
+    expected("/school", false),
+  );
+  expect(events(upTo(logs.codefellows.heard.lines, /sentinel lesson"$/))).toEqual(
+    expected("/school", true),
+  );
+  expect(
+    expected("/school", true).filter((l) => l.startsWith("/school lesson")).length,
+  ).toBeGreaterThanOrEqual(4);
   for (const { heard } of Object.values(logs)) {
     expect(heard.lines.filter((l) => / welcome /.test(l))).toHaveLength(1); // its own welcome, never another's
   }

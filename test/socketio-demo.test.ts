@@ -3,8 +3,16 @@ import { expect, onTestFinished, test } from "vitest";
 import { startApp } from "../socketio-demo/app.ts";
 import { startLogger } from "../socketio-demo/logger.ts";
 import { startServer } from "../socketio-demo/server.ts";
-import { LINES_PER_SECOND, networkAddresses } from "../socketio-demo/terminal.ts";
-import { expectReadmeOutput, ioClient, recorder, runScript, upTo, waitFor, withoutTime } from "./helpers.ts";
+import { LINES_PER_SECOND } from "../classroom/commentary.ts";
+import {
+  expectReadmeOutput,
+  ioClient,
+  recorder,
+  runScript,
+  upTo,
+  waitFor,
+  withoutTime,
+} from "./helpers.ts";
 
 async function server(port = 0) {
   const log = recorder("server");
@@ -30,8 +38,13 @@ function app(port: number, every = 20) {
   return { ...started, said };
 }
 
-const spoken = (lines: string[]) => lines.filter((l) => l.startsWith("speak ")).map((l) => JSON.parse(l.slice(6)));
-const idsIn = (lines: string[]) => lines.map((l) => /"id":(\d+)/.exec(l)?.[1]).filter(Boolean).map(Number);
+const spoken = (lines: string[]) =>
+  lines.filter((l) => l.startsWith("speak ")).map((l) => JSON.parse(l.slice(6)));
+const idsIn = (lines: string[]) =>
+  lines
+    .map((l) => /"id":(\d+)/.exec(l)?.[1])
+    .filter(Boolean)
+    .map(Number);
 
 test("the logger hears every speak as a message, in order, with its exact payload; directed events stay directed", async () => {
   const { port } = await server();
@@ -48,10 +61,14 @@ test("the logger hears every speak as a message, in order, with its exact payloa
     ...notes.map((speech) => `message ${JSON.stringify([{ from: socket.id, speech }])}`),
   ]);
   await bystander.heard.until(/"sentinel"/);
-  expect(upTo(bystander.heard.lines, /"sentinel"/).filter((l) => !l.startsWith("message "))).toEqual([
+  expect(
+    upTo(bystander.heard.lines, /"sentinel"/).filter((l) => !l.startsWith("message ")),
+  ).toEqual([
     `welcome [{"id":"${bystander.socket.id}","clients":2}]`, // its own, never the app's
   ]);
-  expect(said.lines.find((l) => l.startsWith("receipt"))).toMatch(/^receipt, just for me: #\d+ heard by 3$/);
+  expect(said.lines.find((l) => l.startsWith("receipt"))).toMatch(
+    /^receipt, just for me: #\d+ heard by 3$/,
+  );
 });
 
 test("every client gets its own welcome, and a speak without a callback gets its receipt as an event", async () => {
@@ -69,21 +86,43 @@ test("every client gets its own welcome, and a speak without a callback gets its
     `receipt [{"ok":true,"heardBy":2}]`,
   ]);
   await first.heard.until(/hello/);
-  expect(first.heard.lines.slice(1)).toEqual([`message [{"from":"${second.socket.id}","speech":"hello"}]`]);
+  expect(first.heard.lines.slice(1)).toEqual([
+    `message [{"from":"${second.socket.id}","speech":"hello"}]`,
+  ]);
 });
 
 test("bad speak payloads get an error back, reach no one, and the next speak still works", async () => {
   const { port, log } = await server();
   const listener = await ioClient(port);
   const speaker = await ioClient(port);
-  const raw = speaker.socket as unknown as { timeout(ms: number): { emitWithAck(...args: unknown[]): Promise<unknown> } };
+  const raw = speaker.socket as unknown as {
+    timeout(ms: number): { emitWithAck(...args: unknown[]): Promise<unknown> };
+  };
   const ask = (...args: unknown[]) => raw.timeout(2000).emitWithAck("speak", ...args);
-  const bad = [[], [null], [42], [[1, 2]], [{ name: "chair" }], [{ id: "1", change: "created" }], [""], ["x".repeat(20_000)]];
+  const bad = [
+    [],
+    [null],
+    [42],
+    [[1, 2]],
+    [{ name: "chair" }],
+    [{ id: "1", change: "created" }],
+    [""],
+    ["x".repeat(20_000)],
+  ];
   for (const args of bad) {
-    expect(await ask(...args)).toEqual({ ok: false, error: expect.stringMatching(/^speak (takes text or a record|is too big)/) });
+    expect(await ask(...args)).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^speak (takes text or a record|is too big)/),
+    });
   }
-  expect(await ask("x".repeat(20_000))).toEqual({ ok: false, error: "speak is too big: 20002 bytes, at most 10000" });
-  expect(await ask(null)).toEqual({ ok: false, error: 'speak takes text or a record like {"id":1,"change":"created"}, not null' });
+  expect(await ask("x".repeat(20_000))).toEqual({
+    ok: false,
+    error: "speak is too big: 20002 bytes, at most 10000",
+  });
+  expect(await ask(null)).toEqual({
+    ok: false,
+    error: 'speak takes text or a record like {"id":1,"change":"created"}, not null',
+  });
   speaker.socket.emit("speak", 7 as never); // no callback: the error comes back as a receipt event
   await speaker.heard.until(/^receipt \[\{"ok":false/);
   expect(await ask("plain text, as the browser tool sends it")).toEqual({ ok: true, heardBy: 2 });
@@ -94,48 +133,62 @@ test("bad speak payloads get an error back, reach no one, and the next speak sti
   expect(log.lines.filter((l) => l.includes("speak refused"))).toHaveLength(bad.length + 3);
 });
 
-test("after a server restart on the same port, the same logger and app hear messages again", { timeout: 10_000 }, async () => {
-  const first = await server();
-  const { heard } = await logger(first.port);
-  const { said } = app(first.port, 50);
-  await heard.until(/^message from/);
-  await first.close();
-  await heard.until(/^lost the server at http:\/\/localhost:\d+ \(transport close\): reconnecting$/);
-  await server(first.port);
-  await heard.until(/^back: reconnected to/, 5000);
-  await said.until(/^back: reconnected to/, 5000);
-  const after = heard.lines.length;
-  await heard.until((lines) => lines.slice(after).some((l) => l.startsWith("message from")));
-});
+test(
+  "after a server restart on the same port, the same logger and app hear messages again",
+  { timeout: 10_000 },
+  async () => {
+    const first = await server();
+    const { heard } = await logger(first.port);
+    const { said } = app(first.port, 50);
+    await heard.until(/^message from/);
+    await first.close();
+    await heard.until(
+      /^lost the server at http:\/\/localhost:\d+ \(transport close\): reconnecting$/,
+    );
+    await server(first.port);
+    await heard.until(/^back: reconnected to/, 5000);
+    await said.until(/^back: reconnected to/, 5000);
+    const after = heard.lines.length;
+    await heard.until((lines) => lines.slice(after).some((l) => l.startsWith("message from")));
+  },
+);
 
-test("no burst: what the app could not send while the server was down never arrives later", { timeout: 10_000 }, async () => {
-  const first = await server();
-  const { heard } = await logger(first.port);
-  const { said, socket } = app(first.port, 20);
-  await said.until(/^receipt/);
-  await first.close();
-  await said.until((lines) => lines.filter((l) => l.startsWith("dropped")).length >= 20);
-  const second = await server(first.port);
-  await said.until(/^back: reconnected/, 5000);
-  await heard.until(/^back: reconnected/, 5000);
-  const lost = said.lines.findIndex((l) => l.startsWith("lost the server"));
-  const back = said.lines.findIndex((l) => l.startsWith("back: reconnected"));
-  const whileDown = idsIn(said.lines.slice(lost, back));
-  expect(whileDown.length).toBeGreaterThanOrEqual(20);
-  socket.emit("speak", "sentinel");
-  await heard.until(/"sentinel"/);
-  // Buffered emits would reach the new server as soon as the app reconnects, even before the logger is back.
-  for (const id of whileDown) {
-    expect(idsIn(second.log.lines)).not.toContain(id);
-    expect(idsIn(heard.lines)).not.toContain(id);
-  }
-});
+test(
+  "no burst: what the app could not send while the server was down never arrives later",
+  { timeout: 10_000 },
+  async () => {
+    const first = await server();
+    const { heard } = await logger(first.port);
+    const { said, socket } = app(first.port, 20);
+    await said.until(/^receipt/);
+    await first.close();
+    await said.until((lines) => lines.filter((l) => l.startsWith("dropped")).length >= 20);
+    const second = await server(first.port);
+    await said.until(/^back: reconnected/, 5000);
+    await heard.until(/^back: reconnected/, 5000);
+    const lost = said.lines.findIndex((l) => l.startsWith("lost the server"));
+    const back = said.lines.findIndex((l) => l.startsWith("back: reconnected"));
+    const whileDown = idsIn(said.lines.slice(lost, back));
+    expect(whileDown.length).toBeGreaterThanOrEqual(20);
+    socket.emit("speak", "sentinel");
+    await heard.until(/"sentinel"/);
+    // Buffered emits would reach the new server as soon as the app reconnects, even before the logger is back.
+    for (const id of whileDown) {
+      expect(idsIn(second.log.lines)).not.toContain(id);
+      expect(idsIn(heard.lines)).not.toContain(id);
+    }
+  },
+);
 
 test("CORS: the browser tool's origin and local pages are allowed, other origins are not", async () => {
   const { port } = await server();
   const handshake = (origin: string) =>
     fetch(`http://localhost:${port}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
-  for (const origin of ["https://amritb.github.io", "http://localhost:5173", "http://127.0.0.1:8080"]) {
+  for (const origin of [
+    "https://amritb.github.io",
+    "http://localhost:5173",
+    "http://127.0.0.1:8080",
+  ]) {
     const response = await handshake(origin);
     expect(response.status).toBe(200);
     expect(response.headers.get("access-control-allow-origin")).toBe(origin);
@@ -156,35 +209,53 @@ test("a namespace that does not exist gets a clear error", async () => {
   expect(error.message).toBe("Invalid namespace");
 });
 
-test("three terminals: the logger prints each message the app speaks", { timeout: 15_000 }, async () => {
-  const server = runScript("socketio-demo/server.ts", { PORT: "0" });
-  const port = /listening on port (\d+)/.exec((await server.out.until(/listening on port \d+/)).join("\n"))?.[1] ?? "";
-  const logger = runScript("socketio-demo/logger.ts", { PORT: port });
-  await logger.out.until(/connected to/);
-  const app = runScript("socketio-demo/app.ts", { PORT: port });
-  await app.out.until((lines) => lines.filter((l) => / receipt, just for me/.test(l)).length >= 3, 8000);
-  const sent = app.out.lines.filter((l) => / speak \{/.test(l)).map((l) => l.split(" speak ")[1]);
-  await logger.out.until((lines) => lines.some((l) => l.endsWith(sent[2])));
-  const printed = logger.out.lines.map(withoutTime).filter((l) => l.startsWith("message from "));
-  expect(printed.slice(0, 3).map((l) => l.slice(l.indexOf(": ") + 2))).toEqual(sent.slice(0, 3));
-  expectReadmeOutput("socketio", { server: server.out.lines, logger: logger.out.lines, app: app.out.lines });
-  for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
-});
+test(
+  "three terminals: the logger prints each message the app speaks",
+  { timeout: 15_000 },
+  async () => {
+    const server = runScript("socketio-demo/server.ts", { PORT: "0" });
+    const port =
+      /listening on port (\d+)/.exec(
+        (await server.out.until(/listening on port \d+/)).join("\n"),
+      )?.[1] ?? "";
+    const logger = runScript("socketio-demo/logger.ts", { PORT: port });
+    await logger.out.until(/connected to/);
+    const app = runScript("socketio-demo/app.ts", { PORT: port });
+    await app.out.until(
+      (lines) => lines.filter((l) => / receipt, just for me/.test(l)).length >= 3,
+      8000,
+    );
+    const sent = app.out.lines.filter((l) => / speak \{/.test(l)).map((l) => l.split(" speak ")[1]);
+    await logger.out.until((lines) => lines.some((l) => l.endsWith(sent[2])));
+    const printed = logger.out.lines.map(withoutTime).filter((l) => l.startsWith("message from "));
+    expect(printed.slice(0, 3).map((l) => l.slice(l.indexOf(": ") + 2))).toEqual(sent.slice(0, 3));
+    expectReadmeOutput("socketio", {
+      server: server.out.lines,
+      logger: logger.out.lines,
+      app: app.out.lines,
+    });
+    for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
+  },
+);
 
-test("a logger with no server says so once, then connects when the server comes up", { timeout: 10_000 }, async () => {
-  const { port, close } = await startServer({ port: 0, print: () => {} });
-  await close(); // a free port, with nothing on it yet
-  const heard = recorder("logger");
-  const started = startLogger({ port, print: heard.line });
-  onTestFinished(started.close);
-  await heard.until(1);
-  await server(port);
-  await heard.until(/^connected to /, 8000);
-  expect(heard.lines.map((l) => l.replace(/ as \S+$/, ""))).toEqual([
-    `no server at http://localhost:${port}: start it with npm run socketio:server (retrying)`,
-    `connected to http://localhost:${port}`,
-  ]);
-});
+test(
+  "a logger with no server says so once, then connects when the server comes up",
+  { timeout: 10_000 },
+  async () => {
+    const { port, close } = await startServer({ port: 0, print: () => {} });
+    await close(); // a free port, with nothing on it yet
+    const heard = recorder("logger");
+    const started = startLogger({ port, print: heard.line });
+    onTestFinished(started.close);
+    await heard.until(1);
+    await server(port);
+    await heard.until(/^connected to /, 8000);
+    expect(heard.lines.map((l) => l.replace(/ as \S+$/, ""))).toEqual([
+      `no server at http://localhost:${port}: start it with npm run socketio:server (retrying)`,
+      `connected to http://localhost:${port}`,
+    ]);
+  },
+);
 
 test("an invalid PORT or a busy port gets one line that says what to do, and exit code 2", async () => {
   const invalid = runScript("socketio-demo/server.ts", { PORT: "70000" });
@@ -193,13 +264,14 @@ test("an invalid PORT or a busy port gets one line that says what to do, and exi
   const { port } = await server();
   const busy = runScript("socketio-demo/server.ts", { PORT: String(port) });
   expect(await busy.exitCode()).toBe(2);
-  expect(busy.out.lines).toEqual([`port ${port} is busy: is a Socket.IO lesson's server running (socketio:server and ` +
-    `namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: PORT=${port + 1} npm run socketio:server`]);
+  expect(busy.out.lines).toEqual([
+    `port ${port} is busy: is a Socket.IO lesson's server running (socketio:server and ` +
+      `namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: PORT=${port + 1} npm run socketio:server`,
+  ]);
 });
 
-test("a logger reaches the server through this machine's network address, as a student's laptop would", async (context) => {
-  const [address] = networkAddresses();
-  if (!address) context.skip("this machine has no network address other than loopback");
+test("a logger reaches the server through another address of it, as a student's laptop would", async () => {
+  const address = "127.0.0.2"; // a server bound to 127.0.0.1 alone would refuse it, as it would a laptop
   const { port } = await server();
   const heard = recorder("logger");
   const started = startLogger({ port, host: address, print: heard.line });
@@ -222,6 +294,8 @@ test("a class flooding the server gets one summary a second in its log, and ever
   flooder.socket.emit("speak", null as never);
   await listener.heard.until((lines) => lines.some((l) => l.includes('"id":100,')));
   await log.until(/^last second: \d+ events passed on, 1 dropped, 2 clients$/, 3000);
-  expect(log.lines.filter((line) => line.startsWith("speak from")).length).toBeLessThan(LINES_PER_SECOND);
+  expect(log.lines.filter((line) => line.startsWith("speak from")).length).toBeLessThan(
+    LINES_PER_SECOND,
+  );
   expect(listener.heard.lines.filter((line) => line.startsWith("message ")).length).toBe(100);
 });

@@ -1,5 +1,5 @@
 import { io } from "socket.io-client";
-import { expect, onTestFinished, test, vi } from "vitest";
+import { expect, onTestFinished, test } from "vitest";
 import { startServer } from "../socketio-namespaces/server.ts";
 import { ioClient, recorder, runScript, startRedis, upTo } from "./helpers.ts";
 import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
@@ -7,21 +7,25 @@ import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
 // Two servers of the namespaces lesson, A and B, sharing one real Redis.
 async function cluster(context: { skip: (note: string) => never }) {
   const redis = await startRedis(context);
-  vi.stubEnv("REDIS_URL", redis.url);
-  onTestFinished(() => void vi.unstubAllEnvs());
-  const [a, b] = await Promise.all(["A", "B"].map(async (name) => {
-    const log = recorder(`server ${name}`);
-    const server = await startServer({ port: 0, print: log.line });
-    onTestFinished(server.close);
-    return { ...server, log };
-  }));
+  const [a, b] = await Promise.all(
+    ["A", "B"].map(async (name) => {
+      const log = recorder(`server ${name}`);
+      const server = await startServer({ port: 0, print: log.line, redisUrl: redis.url });
+      onTestFinished(server.close);
+      return { ...server, log };
+    }),
+  );
   return { redis, a, b };
 }
 
 test("each server says it uses the Redis adapter, and which Redis", async (context) => {
   const { redis, a, b } = await cluster(context);
   for (const { log } of [a, b]) {
-    expect(log.lines[0]).toMatch(new RegExp(`^adapter: Redis \\d+\\.\\d+\\.\\d+ at ${redis.url}; every server using it acts as one$`));
+    expect(log.lines[0]).toMatch(
+      new RegExp(
+        `^adapter: Redis \\d+\\.\\d+\\.\\d+ at ${redis.url}; every server using it acts as one$`,
+      ),
+    );
   }
 });
 
@@ -44,38 +48,52 @@ test("the codefellows room spans servers: a lesson through A reaches it on B, an
   const teacher = await ioClient(a.port, "/school");
   teacher.socket.emit("lesson", "rooms span servers");
   teacher.socket.emit("speak", "sentinel");
-  for (const logger of [onB.codefellows, onB.school, schoolOnA]) await logger.heard.until(/"sentinel"$/);
+  for (const logger of [onB.codefellows, onB.school, schoolOnA])
+    await logger.heard.until(/"sentinel"$/);
   expect(events(upTo(onB.codefellows.heard.lines, /"sentinel"$/))).toEqual([
     `/school lesson from ${teacher.socket.id}: "rooms span servers"`,
     `/school message from ${teacher.socket.id}: "sentinel"`,
   ]);
   for (const logger of [onB.school, schoolOnA]) {
-    expect(events(upTo(logger.heard.lines, /"sentinel"$/))).toEqual([`/school message from ${teacher.socket.id}: "sentinel"`]);
+    expect(events(upTo(logger.heard.lines, /"sentinel"$/))).toEqual([
+      `/school message from ${teacher.socket.id}: "sentinel"`,
+    ]);
   }
 });
 
-test("with Redis gone each server serves its own clients, says so once, and joins up again when it returns", { timeout: 20_000 }, async (context) => {
-  const { redis, a, b } = await cluster(context);
-  const [local, remote] = await Promise.all([a.port, b.port].map((port) => loggers(port).then((logs) => logs.core)));
-  const speaker = await ioClient(a.port, "/");
+test(
+  "with Redis gone each server serves its own clients, says so once, and joins up again when it returns",
+  { timeout: 20_000 },
+  async (context) => {
+    const { redis, a, b } = await cluster(context);
+    const [local, remote] = await Promise.all(
+      [a.port, b.port].map((port) => loggers(port).then((logs) => logs.core)),
+    );
+    const speaker = await ioClient(a.port, "/");
 
-  await redis.stop();
-  for (const { log } of [a, b]) await log.until(/^lost Redis at redis:\/\/\S+: serving this server's own clients only/, 5000);
-  speaker.socket.emit("speak", "while Redis is down");
-  await local.heard.until(/"while Redis is down"$/);
+    await redis.stop();
+    for (const { log } of [a, b])
+      await log.until(/^lost Redis at redis:\/\/\S+: serving this server's own clients only/, 5000);
+    speaker.socket.emit("speak", "while Redis is down");
+    await local.heard.until(/"while Redis is down"$/);
 
-  await redis.start();
-  for (const { log } of [a, b]) await log.until(/^Redis at redis:\/\/\S+ is back: the servers act as one again$/, 10_000);
-  // B subscribes again as it reconnects: speak until a message crosses, each try waited for with a timeout
-  for (let attempt = 1; ; attempt++) {
-    speaker.socket.emit("speak", `across, try ${attempt}`);
-    const crossed = await remote.heard.until(new RegExp(`"across, try ${attempt}"$`), 500).then(() => true, () => false);
-    if (crossed) break;
-    expect(attempt, "no message crossed from A to B after Redis came back").toBeLessThan(20);
-  }
-  expect(remote.heard.lines.filter((line) => line.includes("while Redis is down"))).toEqual([]); // at most once
-  expect(a.log.lines.filter((line) => line.startsWith("lost Redis"))).toHaveLength(1);
-});
+    await redis.start();
+    for (const { log } of [a, b])
+      await log.until(/^Redis at redis:\/\/\S+ is back: the servers act as one again$/, 10_000);
+    // B subscribes again as it reconnects: speak until a message crosses, each try waited for with a timeout
+    for (let attempt = 1; ; attempt++) {
+      speaker.socket.emit("speak", `across, try ${attempt}`);
+      const crossed = await remote.heard.until(new RegExp(`"across, try ${attempt}"$`), 500).then(
+        () => true,
+        () => false,
+      );
+      if (crossed) break;
+      expect(attempt, "no message crossed from A to B after Redis came back").toBeLessThan(20);
+    }
+    expect(remote.heard.lines.filter((line) => line.includes("while Redis is down"))).toEqual([]); // at most once
+    expect(a.log.lines.filter((line) => line.startsWith("lost Redis"))).toHaveLength(1);
+  },
+);
 
 test("each server reports to the Admin UI under its own id, so one UI shows the whole cluster", async (context) => {
   const { a, b } = await cluster(context);
@@ -83,7 +101,11 @@ test("each server reports to the Admin UI under its own id, so one UI shows the 
   onTestFinished(() => void admin.disconnect());
   const seen = recorder("server ids");
   admin.on("server_stats", ({ serverId }: { serverId: string }) => seen.line(serverId));
-  await seen.until((ids) => ids.some((id) => id.endsWith(`:${a.port}`)) && ids.some((id) => id.endsWith(`:${b.port}`)), 6000);
+  await seen.until(
+    (ids) =>
+      ids.some((id) => id.endsWith(`:${a.port}`)) && ids.some((id) => id.endsWith(`:${b.port}`)),
+    6000,
+  );
   expect(new Set(seen.lines).size).toBe(2);
 });
 
@@ -93,5 +115,7 @@ test("with no Redis at REDIS_URL the server says so in one line and exits, inste
   const url = `redis://127.0.0.1:${nothingThere.port}`;
   const server = runScript("socketio-namespaces/server.ts", { PORT: "0", REDIS_URL: url });
   expect(await server.exitCode()).toBe(2);
-  expect(server.out.lines).toEqual([`no Redis at ${url}: start it (redis-server), or unset REDIS_URL for a single server`]);
+  expect(server.out.lines).toEqual([
+    `no Redis at ${url}: start it (redis-server), or unset REDIS_URL for a single server`,
+  ]);
 });

@@ -1,14 +1,22 @@
 import { io } from "socket.io-client";
-import { expect, onTestFinished, test, vi } from "vitest";
+import { expect, onTestFinished, test } from "vitest";
+import type { Options } from "../classroom/settings.ts";
 import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-logger.ts";
 import { startServer as startOtherLessonServer } from "../socketio-demo/server.ts";
 import { startServer } from "../socketio-namespaces/server.ts";
-import { expectReadmeOutput, ioClient, recorder, runScript, waitFor, withoutTime } from "./helpers.ts";
+import {
+  expectReadmeOutput,
+  ioClient,
+  recorder,
+  runScript,
+  waitFor,
+  withoutTime,
+} from "./helpers.ts";
 import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
 
-async function server(port = 0) {
+async function server(port = 0, settings: Options = {}) {
   const log = recorder("server");
-  const started = await startServer({ port, print: log.line });
+  const started = await startServer({ port, print: log.line, ...settings });
   onTestFinished(() => started.close());
   return { ...started, log };
 }
@@ -24,66 +32,105 @@ test("the app's three namespaces share one underlying connection; each logger ha
   const logs = await loggers(port);
   const { sockets, said } = app(port);
   await said.until((lines) => lines.filter((l) => l.startsWith("connected to")).length === 3);
-  const connectionOf = (namespace: string, id: string | undefined) => io.of(namespace).sockets.get(id ?? "")?.client; // one Client per connection
-  const appConnection = connectionOf("/", sockets.core.id);
+  const connectionOf = (namespace: string, id: string | undefined) =>
+    io.of(namespace).sockets.get(id ?? "")?.client; // one Client per connection
+  const appConnection = connectionOf("/", sockets["/"].id);
   expect(appConnection).toBeDefined();
-  expect(connectionOf("/school", sockets.school.id)).toBe(appConnection);
-  expect(connectionOf("/home", sockets.home.id)).toBe(appConnection);
+  expect(connectionOf("/school", sockets["/school"].id)).toBe(appConnection);
+  expect(connectionOf("/home", sockets["/home"].id)).toBe(appConnection);
   const loggerConnections = [
-    connectionOf("/", logs.core.socket.id), connectionOf("/home", logs.home.socket.id),
-    connectionOf("/school", logs.school.socket.id), connectionOf("/school", logs.codefellows.socket.id),
+    connectionOf("/", logs.core.socket.id),
+    connectionOf("/home", logs.home.socket.id),
+    connectionOf("/school", logs.school.socket.id),
+    connectionOf("/school", logs.codefellows.socket.id),
   ];
   expect(new Set([appConnection, ...loggerConnections]).size).toBe(5);
 });
 
-test("after a server restart the codefellows logger is back in its room; the school logger still gets no lesson", { timeout: 10_000 }, async () => {
-  const first = await server();
-  const logs = await loggers(first.port);
-  await first.close();
-  await logs.codefellows.heard.until(/^lost the server/);
-  const second = await server(first.port);
-  await logs.codefellows.heard.until((lines) => lines.filter((l) => l === "/school joined room codefellows").length === 2, 5000);
-  await logs.school.heard.until(/^back: reconnected/, 5000);
-  const teacher = await ioClient(second.port, "/school");
-  teacher.socket.emit("lesson", "after the restart");
-  teacher.socket.emit("speak", "sentinel");
-  await logs.codefellows.heard.until(/sentinel"$/);
-  await logs.school.heard.until(/sentinel"$/);
-  expect(events(logs.codefellows.heard.lines)).toEqual([
-    `/school lesson from ${teacher.socket.id}: "after the restart"`,
-    `/school message from ${teacher.socket.id}: "sentinel"`,
-  ]);
-  expect(events(logs.school.heard.lines)).toEqual([`/school message from ${teacher.socket.id}: "sentinel"`]);
-});
+test(
+  "after a server restart the codefellows logger is back in its room; the school logger still gets no lesson",
+  { timeout: 10_000 },
+  async () => {
+    const first = await server();
+    const logs = await loggers(first.port);
+    await first.close();
+    await logs.codefellows.heard.until(/^lost the server/);
+    const second = await server(first.port);
+    await logs.codefellows.heard.until(
+      (lines) => lines.filter((l) => l === "/school joined room codefellows").length === 2,
+      5000,
+    );
+    await logs.school.heard.until(/^back: reconnected/, 5000);
+    const teacher = await ioClient(second.port, "/school");
+    teacher.socket.emit("lesson", "after the restart");
+    teacher.socket.emit("speak", "sentinel");
+    await logs.codefellows.heard.until(/sentinel"$/);
+    await logs.school.heard.until(/sentinel"$/);
+    expect(events(logs.codefellows.heard.lines)).toEqual([
+      `/school lesson from ${teacher.socket.id}: "after the restart"`,
+      `/school message from ${teacher.socket.id}: "sentinel"`,
+    ]);
+    expect(events(logs.school.heard.lines)).toEqual([
+      `/school message from ${teacher.socket.id}: "sentinel"`,
+    ]);
+  },
+);
 
 test("a bad join is answered with an error and changes no room; lesson outside /school reaches no one", async () => {
   const { port, io, log } = await server();
   const logs = await loggers(port);
   const student = await ioClient(port, "/school");
   const ask = (socket: typeof student.socket, event: string, ...args: unknown[]) =>
-    (socket as unknown as { timeout(ms: number): { emitWithAck(...a: unknown[]): Promise<unknown> } }).timeout(2000).emitWithAck(event, ...args);
+    (
+      socket as unknown as {
+        timeout(ms: number): { emitWithAck(...a: unknown[]): Promise<unknown> };
+      }
+    )
+      .timeout(2000)
+      .emitWithAck(event, ...args);
   for (const room of [[], [""], [42], [null], ["x".repeat(33)], ["two words"], [["codefellows"]]]) {
-    expect(await ask(student.socket, "join", ...room)).toEqual({ ok: false, error: expect.stringMatching(/^join takes a room name of 1 to 32/) });
+    expect(await ask(student.socket, "join", ...room)).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^join takes a room name of 1 to 32/),
+    });
   }
-  expect([...io.of("/school").sockets.get(student.socket.id ?? "")?.rooms ?? []]).toEqual([student.socket.id]);
+  expect([...(io.of("/school").sockets.get(student.socket.id ?? "")?.rooms ?? [])]).toEqual([
+    student.socket.id,
+  ]);
   expect(io.of("/school").adapter.rooms.get("codefellows")?.size).toBe(1); // the codefellows logger alone
 
   const core = await ioClient(port, "/");
   const home = await ioClient(port, "/home");
-  expect(await ask(core.socket, "lesson", "not here")).toEqual({ ok: false, error: '/ has no "lesson" event; it takes speak' });
-  expect(await ask(home.socket, "lesson", "nor here")).toEqual({ ok: false, error: '/home has no "lesson" event; it takes speak' });
+  expect(await ask(core.socket, "lesson", "not here")).toEqual({
+    ok: false,
+    error: '/ has no "lesson" event; it takes speak',
+  });
+  expect(await ask(home.socket, "lesson", "nor here")).toEqual({
+    ok: false,
+    error: '/home has no "lesson" event; it takes speak',
+  });
   expect(await ask(student.socket, "lesson", "sentinel")).toEqual({ ok: true, heardBy: 1 });
   await logs.codefellows.heard.until(/sentinel"$/);
-  expect(events(logs.codefellows.heard.lines)).toEqual([`/school lesson from ${student.socket.id}: "sentinel"`]);
-  for (const name of ["core", "home", "school"] as const) expect(events(logs[name].heard.lines)).toEqual([]);
+  expect(events(logs.codefellows.heard.lines)).toEqual([
+    `/school lesson from ${student.socket.id}: "sentinel"`,
+  ]);
+  for (const name of ["core", "home", "school"] as const)
+    expect(events(logs[name].heard.lines)).toEqual([]);
   expect(log.lines.filter((l) => / refused: /.test(l))).toHaveLength(9);
 });
 
 test("six terminals: every logger's output matches the matrix", { timeout: 20_000 }, async () => {
   const server = runScript("socketio-namespaces/server.ts", { PORT: "0" });
-  const port = /listening on port (\d+)/.exec((await server.out.until(/listening on port \d+/)).join("\n"))?.[1] ?? "";
-  const runs = Object.fromEntries(["logger", "home-logger", "school-logger", "codefellows-logger"].map((name) =>
-    [name, runScript(`socketio-namespaces/${name}.ts`, { PORT: port })]));
+  const port =
+    /listening on port (\d+)/.exec(
+      (await server.out.until(/listening on port \d+/)).join("\n"),
+    )?.[1] ?? "";
+  const runs = Object.fromEntries(
+    ["logger", "home-logger", "school-logger", "codefellows-logger"].map((name) => [
+      name,
+      runScript(`socketio-namespaces/${name}.ts`, { PORT: port }),
+    ]),
+  );
   await runs["codefellows-logger"].out.until(/joined room codefellows/);
   const app = runScript("socketio-namespaces/app.ts", { PORT: port });
   await app.out.until(/ \/school receipt for lesson/, 10_000);
@@ -96,10 +143,16 @@ test("six terminals: every logger's output matches the matrix", { timeout: 20_00
   expect(printed("logger").every((l) => l.startsWith("/ message "))).toBe(true);
   expect(printed("home-logger").every((l) => l.startsWith("/home message "))).toBe(true);
   expect(printed("school-logger").every((l) => l.startsWith("/school message "))).toBe(true);
-  expect(new Set(printed("codefellows-logger").map((l) => l.split(" ", 2).join(" ")))).toEqual(new Set(["/school message", "/school lesson"]));
+  expect(new Set(printed("codefellows-logger").map((l) => l.split(" ", 2).join(" ")))).toEqual(
+    new Set(["/school message", "/school lesson"]),
+  );
   expectReadmeOutput("namespaces", {
-    server: server.out.lines, app: app.out.lines, logger: runs["logger"].out.lines, home: runs["home-logger"].out.lines,
-    school: runs["school-logger"].out.lines, codefellows: runs["codefellows-logger"].out.lines,
+    server: server.out.lines,
+    app: app.out.lines,
+    logger: runs["logger"].out.lines,
+    home: runs["home-logger"].out.lines,
+    school: runs["school-logger"].out.lines,
+    codefellows: runs["codefellows-logger"].out.lines,
   });
   for (const run of [app, ...Object.values(runs), server]) expect(await run.stop()).toBe(0);
 });
@@ -117,10 +170,19 @@ test("a logger pointed at a server without its namespace says which server to st
 });
 
 async function adminClient(port: number, auth?: { username: string; password: string }) {
-  const socket = io(`http://localhost:${port}/admin`, { forceNew: true, reconnection: false, auth });
+  const socket = io(`http://localhost:${port}/admin`, {
+    forceNew: true,
+    reconnection: false,
+    auth,
+  });
   onTestFinished(() => void socket.disconnect());
-  const config = new Promise<{ supportedFeatures: string[] }>((resolve) => socket.once("config", resolve));
-  const [outcome] = await Promise.race([waitFor(socket as never, "connect"), waitFor(socket as never, "connect_error")]);
+  const config = new Promise<{ supportedFeatures: string[] }>((resolve) =>
+    socket.once("config", resolve),
+  );
+  const [outcome] = await Promise.race([
+    waitFor(socket as never, "connect"),
+    waitFor(socket as never, "connect_error"),
+  ]);
   return { socket, config, refused: outcome instanceof Error ? outcome.message : undefined };
 }
 
@@ -142,19 +204,18 @@ test("the Admin UI is read-only by default: a request to disconnect the class is
 });
 
 test("ADMIN_PASSWORD asks for a login and allows changes; ADMIN_UI=off turns the UI off", async () => {
-  vi.stubEnv("ADMIN_PASSWORD", "open sesame");
-  onTestFinished(() => void vi.unstubAllEnvs());
-  const { port, io } = await server();
+  const { port, io } = await server(0, { adminPassword: "open sesame" });
   const logs = await loggers(port);
   expect((await adminClient(port)).refused).toBe("invalid credentials");
   const admin = await adminClient(port, { username: "admin", password: "open sesame" });
   expect((await admin.config).supportedFeatures).toContain("DISCONNECT");
   admin.socket.emit("join", "/school", "promoted", logs.school.socket.id);
   await waitFor(io.of("/school").adapter as never, "join-room");
-  expect([...io.of("/school").adapter.rooms.get("promoted") ?? []]).toEqual([logs.school.socket.id]);
+  expect([...(io.of("/school").adapter.rooms.get("promoted") ?? [])]).toEqual([
+    logs.school.socket.id,
+  ]);
 
-  vi.stubEnv("ADMIN_UI", "off");
-  const quiet = await server();
+  const quiet = await server(0, { adminUi: "off" });
   expect((await adminClient(quiet.port)).refused).toBe("Invalid namespace");
   expect((await fetch(`http://localhost:${quiet.port}/admin/`)).status).toBe(404);
 });
@@ -171,6 +232,9 @@ test("the Admin UI is served from the lesson server itself, and nothing outside 
   await asset.arrayBuffer();
   const { request } = await import("node:http");
   const traversal = await new Promise<number | undefined>((resolve) =>
-    request({ port, path: "/admin/../../../package.json" }, (response) => resolve(response.resume().statusCode)).end());
+    request({ port, path: "/admin/../../../package.json" }, (response) =>
+      resolve(response.resume().statusCode),
+    ).end(),
+  );
   expect(traversal).toBe(404);
 });

@@ -6,8 +6,16 @@ import { startApp } from "../tcp-demo/app.ts";
 import { startLogger } from "../tcp-demo/logger.ts";
 import { lineReader } from "../tcp-demo/lines.ts";
 import { startServer } from "../tcp-demo/server.ts";
-import { LINES_PER_SECOND, networkAddresses } from "../tcp-demo/terminal.ts";
-import { expectReadmeOutput, recorder, runScript, tcpClient, upTo, waitFor, withoutTime } from "./helpers.ts";
+import { LINES_PER_SECOND } from "../classroom/commentary.ts";
+import {
+  expectReadmeOutput,
+  recorder,
+  runScript,
+  tcpClient,
+  upTo,
+  waitFor,
+  withoutTime,
+} from "./helpers.ts";
 
 async function server(port = 0) {
   const log = recorder("server");
@@ -23,7 +31,8 @@ function logger(port: number, host = "localhost") {
   return { ...started, heard, connected: waitFor(started.connection, "connect") };
 }
 
-const eventsOf = (lines: string[]) => lines.filter((line) => /^(create|update|delete|read) /.test(line));
+const eventsOf = (lines: string[]) =>
+  lines.filter((line) => /^(create|update|delete|read) /.test(line));
 
 test("two loggers hear create, update, delete in order, never read", async () => {
   const { port } = await server();
@@ -31,12 +40,19 @@ test("two loggers hear create, update, delete in order, never read", async () =>
   await Promise.all(loggers.map((l) => l.connected));
   const sent = recorder("app");
   const cycle = ["create", "read", "update", "read", "delete"];
-  const app = startApp({ port, every: 5, pick: () => cycle[Math.floor(Math.random() * cycle.length)], print: sent.line });
+  const app = startApp({
+    port,
+    every: 5,
+    pick: () => cycle[Math.floor(Math.random() * cycle.length)],
+    print: sent.line,
+  });
   onTestFinished(() => app.close());
   await sent.until((lines) => lines.filter((line) => line.startsWith("sent read")).length >= 3);
   app.connection.send("delete sentinel"); // same connection, so the server handles every earlier line first
   const expected = [
-    ...sent.lines.filter((line) => /^sent (create|update|delete) /.test(line)).map((line) => line.slice(5)),
+    ...sent.lines
+      .filter((line) => /^sent (create|update|delete) /.test(line))
+      .map((line) => line.slice(5)),
     "delete sentinel",
   ];
   for (const { heard } of loggers) {
@@ -66,7 +82,8 @@ test("unknown events go back to the sender as an error and reach no one", async 
   await listener.heard.until(/^create sentinel$/);
   expect(listener.heard.lines).toEqual(["update 1", "create sentinel"]);
   await sender.heard.until(4);
-  expect(sender.heard.lines).toEqual([ // in the order sent, errors included
+  expect(sender.heard.lines).toEqual([
+    // in the order sent, errors included
     "update 1",
     'error unknown event "read": this server passes on create, update, delete',
     'error unknown event "fly": this server passes on create, update, delete',
@@ -84,7 +101,9 @@ test("the line reader reassembles a line split across chunks and a UTF-8 charact
 
 test("the line reader hands over every line of one chunk, skips empty lines and accepts \\r\\n", () => {
   const read = lineReader();
-  expect(read(Buffer.from('create {"id":1}\r\n\n  \r\nupdate {"id":2}\ndelete {"id":3}\ncrea'))).toEqual([
+  expect(
+    read(Buffer.from('create {"id":1}\r\n\n  \r\nupdate {"id":2}\ndelete {"id":3}\ncrea')),
+  ).toEqual([
     { text: 'create {"id":1}' },
     { text: 'update {"id":2}' },
     { text: 'delete {"id":3}' },
@@ -103,7 +122,12 @@ test("lines written in pieces, together, with \\r\\n and with multi-byte charact
   sender.send("upd");
   sender.send('ate {"id":1}\r\n\r\n\ndelete {"id":2}\ncreate {"id":3}\n');
   await listener.heard.until(4);
-  expect(listener.heard.lines).toEqual(["create ☃ snow", 'update {"id":1}', 'delete {"id":2}', 'create {"id":3}']);
+  expect(listener.heard.lines).toEqual([
+    "create ☃ snow",
+    'update {"id":1}',
+    'delete {"id":2}',
+    'create {"id":3}',
+  ]);
 });
 
 test("a line over 64 KiB gets its sender an error and a disconnect; everyone else keeps receiving", async () => {
@@ -124,7 +148,13 @@ test("bytes that are not UTF-8 get an error back and are not passed on", async (
   const { port, log } = await server();
   const sender = await tcpClient(port);
   const listener = await tcpClient(port);
-  sender.send(Buffer.concat([Buffer.from("create "), Buffer.from([0xff, 0xfe]), Buffer.from("\ncreate sentinel\n")]));
+  sender.send(
+    Buffer.concat([
+      Buffer.from("create "),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from("\ncreate sentinel\n"),
+    ]),
+  );
   await listener.heard.until(/^create sentinel$/);
   expect(listener.heard.lines).toEqual(["create sentinel"]);
   expect(sender.heard.lines[0]).toBe("error line is not valid UTF-8: not passed on");
@@ -200,7 +230,8 @@ test("the app drops events while it has no server, instead of queueing them", as
   await said.until(/^sent (create|update|delete) /);
   app.connection.send("delete sentinel");
   await log.until(/delete from \w+: sentinel/);
-  const idsOf = (lines: string[]) => lines.map((line) => /"id":(\d+)/.exec(line)?.[1]).filter(Boolean);
+  const idsOf = (lines: string[]) =>
+    lines.map((line) => /"id":(\d+)/.exec(line)?.[1]).filter(Boolean);
   const dropped = idsOf(said.lines.filter((line) => line.startsWith("dropped")));
   expect(dropped.length).toBeGreaterThanOrEqual(3);
   for (const id of dropped) expect(idsOf(log.lines)).not.toContain(id);
@@ -219,25 +250,45 @@ test("an invalid PORT or a busy port gets one line that says what to do, and exi
   ]);
 });
 
-test("three terminals: the logger shows the app's events and never read", { timeout: 20_000 }, async () => {
-  const server = runScript("tcp-demo/server.ts", { PORT: "0" });
-  const port = /listening on port (\d+)/.exec((await server.out.until(/listening on port \d+/)).join("\n"))?.[1] ?? "";
-  const logger = runScript("tcp-demo/logger.ts", { PORT: port });
-  await logger.out.until(/connected to localhost/);
-  const app = runScript("tcp-demo/app.ts", { PORT: port });
-  const sent = (lines: string[]) => lines.filter((line) => / sent /.test(line)).map((line) => line.split(" sent ")[1]);
-  const passedOn = (lines: string[]) => lines.filter((line) => /^(create|update|delete) /.test(line));
-  // The sentinel is the first event passed on after the app has sent a read.
-  await app.out.until((lines) => passedOn(sent(lines).slice(sent(lines).findIndex((l) => l.startsWith("read ")) + 1)).length > 0
-    && sent(lines).some((l) => l.startsWith("read ")), 12_000);
-  const wanted = passedOn(sent(app.out.lines));
-  const logged = () => logger.out.lines.map(withoutTime).filter((line) => /^(create|update|delete|read) /.test(line));
-  await logger.out.until(() => logged().includes(wanted.at(-1) ?? ""));
-  await app.out.until((lines) => lines.some((line) => line.endsWith(` heard ${wanted.at(-1)}`)));
-  expect(logged().slice(0, wanted.length)).toEqual(wanted);
-  expectReadmeOutput("tcp", { server: server.out.lines, logger: logger.out.lines, app: app.out.lines });
-  for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
-});
+test(
+  "three terminals: the logger shows the app's events and never read",
+  { timeout: 20_000 },
+  async () => {
+    const server = runScript("tcp-demo/server.ts", { PORT: "0" });
+    const port =
+      /listening on port (\d+)/.exec(
+        (await server.out.until(/listening on port \d+/)).join("\n"),
+      )?.[1] ?? "";
+    const logger = runScript("tcp-demo/logger.ts", { PORT: port });
+    await logger.out.until(/connected to localhost/);
+    const app = runScript("tcp-demo/app.ts", { PORT: port });
+    const sent = (lines: string[]) =>
+      lines.filter((line) => / sent /.test(line)).map((line) => line.split(" sent ")[1]);
+    const passedOn = (lines: string[]) =>
+      lines.filter((line) => /^(create|update|delete) /.test(line));
+    // The sentinel is the first event passed on after the app has sent a read.
+    await app.out.until(
+      (lines) =>
+        passedOn(sent(lines).slice(sent(lines).findIndex((l) => l.startsWith("read ")) + 1))
+          .length > 0 && sent(lines).some((l) => l.startsWith("read ")),
+      12_000,
+    );
+    const wanted = passedOn(sent(app.out.lines));
+    const logged = () =>
+      logger.out.lines
+        .map(withoutTime)
+        .filter((line) => /^(create|update|delete|read) /.test(line));
+    await logger.out.until(() => logged().includes(wanted.at(-1) ?? ""));
+    await app.out.until((lines) => lines.some((line) => line.endsWith(` heard ${wanted.at(-1)}`)));
+    expect(logged().slice(0, wanted.length)).toEqual(wanted);
+    expectReadmeOutput("tcp", {
+      server: server.out.lines,
+      logger: logger.out.lines,
+      app: app.out.lines,
+    });
+    for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
+  },
+);
 
 test("a logger given an unknown HOST says so in one line", async () => {
   const heard = recorder("logger");
@@ -247,9 +298,8 @@ test("a logger given an unknown HOST says so in one line", async () => {
   expect(heard.lines).toEqual(['unknown host "no-such-host.invalid": check HOST (retrying)']);
 });
 
-test("a logger reaches the server through this machine's network address, as a student's laptop would", async (context) => {
-  const [address] = networkAddresses();
-  if (!address) context.skip("this machine has no network address other than loopback");
+test("a logger reaches the server through another address of it, as a student's laptop would", async () => {
+  const address = "127.0.0.2"; // a server bound to 127.0.0.1 alone would refuse it, as it would a laptop
   const { port } = await server();
   const { heard, connected } = logger(port, address);
   await connected;
@@ -259,35 +309,51 @@ test("a logger reaches the server through this machine's network address, as a s
   expect(heard.lines).toEqual([`connected to ${address}:${port}`, "create over-the-network"]);
 });
 
-test("live coding: saving the server restarts it, a crash waits for the next save, and the logger rides through", { timeout: 20_000 }, async () => {
-  const folder = await mkdtemp(join(tmpdir(), "tcp-demo-"));
-  onTestFinished(() => rm(folder, { recursive: true, force: true }));
-  await cp("tcp-demo", folder, { recursive: true });
-  await writeFile(join(folder, "package.json"), '{ "type": "module" }'); // a copy to edit, so the real file stays put
-  const serverFile = join(folder, "server.ts");
-  const { port, close } = await startServer({ port: 0, print: () => {} });
-  await close();
-  const server = runScript(serverFile, { PORT: String(port) }, { watch: true });
-  const listening = (count: number) => server.out.until((l) => l.filter((x) => /listening on port/.test(x)).length >= count, 8000);
-  await listening(1);
-  const { heard } = logger(port);
-  await heard.until(/^connected to/);
+test(
+  "live coding: saving the server restarts it, a crash waits for the next save, and the logger rides through",
+  { timeout: 20_000 },
+  async () => {
+    const folder = await mkdtemp(join(tmpdir(), "tcp-demo-"));
+    onTestFinished(() => rm(folder, { recursive: true, force: true }));
+    // a copy to edit, so the real file stays put
+    for (const part of ["tcp-demo", "classroom"])
+      await cp(part, join(folder, part), { recursive: true });
+    await writeFile(join(folder, "package.json"), '{ "type": "module" }');
+    const serverFile = join(folder, "tcp-demo", "server.ts");
+    const { port, close } = await startServer({ port: 0, print: () => {} });
+    await close();
+    const server = runScript(serverFile, { PORT: String(port) }, { watch: true });
+    const listening = (count: number) =>
+      server.out.until((l) => l.filter((x) => /listening on port/.test(x)).length >= count, 8000);
+    await listening(1);
+    const { heard } = logger(port);
+    await heard.until(/^connected to/);
 
-  await appendFile(serverFile, "\n// an edit\n");
-  await listening(2);
-  await heard.until(/^back: reconnected/, 8000);
+    await appendFile(serverFile, "\n// an edit\n");
+    await listening(2);
+    await heard.until(/^back: reconnected/, 8000);
 
-  const source = await readFile(serverFile, "utf8");
-  await writeFile(serverFile, source.replace("export const EVENTS", 'throw new Error("a typo while editing");\nexport const EVENTS'));
-  await server.out.until(/Error: a typo while editing/, 8000);
-  await writeFile(serverFile, source);
-  await listening(3);
-  await heard.until((lines) => lines.filter((l) => l.startsWith("back: reconnected")).length >= 2, 8000);
-  const speaker = await tcpClient(port);
-  speaker.send("create after-the-fix\n");
-  await heard.until(/^create after-the-fix$/, 8000);
-  expect(await server.stop()).toBe(0);
-});
+    const source = await readFile(serverFile, "utf8");
+    await writeFile(
+      serverFile,
+      source.replace(
+        "export const EVENTS",
+        'throw new Error("a typo while editing");\nexport const EVENTS',
+      ),
+    );
+    await server.out.until(/Error: a typo while editing/, 8000);
+    await writeFile(serverFile, source);
+    await listening(3);
+    await heard.until(
+      (lines) => lines.filter((l) => l.startsWith("back: reconnected")).length >= 2,
+      8000,
+    );
+    const speaker = await tcpClient(port);
+    speaker.send("create after-the-fix\n");
+    await heard.until(/^create after-the-fix$/, 8000);
+    expect(await server.stop()).toBe(0);
+  },
+);
 
 test("past 30 lines a second the server prints one summary a second instead, until the flood is over", async () => {
   const { port, log } = await server();
@@ -296,8 +362,11 @@ test("past 30 lines a second the server prints one summary a second instead, unt
   await log.until(/^the flood is over: one line per event again$/, 5000);
   const printed = log.lines.filter((line) => line.startsWith("create from")).length;
   expect(printed).toBeLessThan(LINES_PER_SECOND);
-  expect(log.lines).toContain(`over ${LINES_PER_SECOND} lines a second: one summary a second instead`);
-  const summaries = log.lines.map((line) => /^last second: (\d+) events passed on, (\d+) dropped, 1 clients$/.exec(line))
+  expect(log.lines).toContain(
+    `over ${LINES_PER_SECOND} lines a second: one summary a second instead`,
+  );
+  const summaries = log.lines
+    .map((line) => /^last second: (\d+) events passed on, (\d+) dropped, 1 clients$/.exec(line))
     .filter((match) => match !== null);
   const total = (group: number) => summaries.reduce((sum, match) => sum + Number(match[group]), 0);
   expect(summaries.length).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-// A private redis-server on a free loopback port, as npm run namespaces:cluster starts one (the tests and the bench too).
+// A private redis-server on a free loopback port: for namespaces:cluster, the tests and the bench.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { connect, createServer } from "node:net";
@@ -14,9 +14,13 @@ export async function freePort() {
 
 // Resolves with the process once Redis accepts connections; it keeps nothing on disk.
 export async function startRedisServer(port: number) {
-  const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
+  const redis = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    {
+      stdio: "ignore",
+    },
+  );
   let missing = false;
   redis.once("error", () => (missing = true));
   for (let tries = 0; tries < 100 && !missing && redis.exitCode === null; tries++) {
@@ -24,13 +28,18 @@ export async function startRedisServer(port: number) {
     await sleep(50);
   }
   redis.kill();
-  throw new Error(missing ? "redis-server is not installed: apt-get install redis-server (or brew install redis)"
-    : `redis-server did not start on port ${port}`);
+  throw new Error(
+    missing
+      ? "redis-server is not installed: apt-get install redis-server (or brew install redis)"
+      : `redis-server did not start on port ${port}`,
+  );
 }
 
 async function accepts(port: number) {
   const socket = connect(port, "127.0.0.1");
-  const connected = await new Promise((done) => socket.once("connect", () => done(true)).once("error", () => done(false)));
+  const connected = await new Promise((done) =>
+    socket.once("connect", () => done(true)).once("error", () => done(false)),
+  );
   socket.destroy();
   return connected;
 }

@@ -1,0 +1,62 @@
+// Every setting is a flag and a variable of the same name (--port, PORT), since Windows shells do
+// not take `PORT=3001 npm run …`. A flag beats a variable.
+import { parseArgs } from "node:util";
+import { SCRIPTS } from "./scripts.ts";
+import { fail, type Print } from "./terminal.ts";
+
+const MEANING = {
+  port: "the port a server listens on and clients connect to",
+  host: "clients: the server's address; servers: the one address to listen on",
+  "cors-origins": "web pages allowed to connect, comma-separated, * as a wildcard",
+  "admin-ui": "off turns the Admin UI off",
+  "admin-password": "a login for the Admin UI (user admin), which then allows changes",
+  "redis-url": "share broadcasts with every server using this Redis (redis://host:port)",
+};
+export type SettingName = keyof typeof MEANING;
+
+export interface Settings {
+  port: number;
+  host?: string;
+  corsOrigins?: string;
+  adminUi?: "on" | "off";
+  adminPassword?: string;
+  redisUrl?: string;
+}
+
+// What a start function takes: settings, and where its lines go (tests pass their own print).
+export type Options = Partial<Settings> & { print?: Print };
+
+const variable = (name: string) => name.toUpperCase().replaceAll("-", "_");
+const camel = (name: string) => name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+
+export function settings(script: string, args?: string[]) {
+  const { about, port: defaultPort, also = [] } = SCRIPTS[script];
+  const names: SettingName[] = ["port", "host", ...also];
+  const options = Object.fromEntries(names.map((name) => [name, { type: "string" as const }]));
+  let flags: Record<string, string | boolean | undefined> = {};
+  try {
+    flags = parseArgs({ args, options: { ...options, help: { type: "boolean" } } }).values;
+  } catch (error) {
+    fail(`${(error as Error).message.split(/\.( |$)/)[0]}: see --help`);
+  }
+  if (flags.help) {
+    console.log(`npm run ${script}: ${about}\n\nSettings, a flag or a variable (a flag wins):`);
+    for (const name of names) console.log(`  --${name}, ${variable(name)}: ${MEANING[name]}`);
+    console.log(`\nThe port is ${defaultPort} unless set. Flags go after --:`);
+    console.log(`  npm run ${script} -- --port ${defaultPort + 1}`);
+    process.exit(0);
+  }
+  const raw = (name: SettingName) =>
+    (flags[name] ?? process.env[variable(name)]) as string | undefined;
+  const from = (name: SettingName) => (flags[name] === undefined ? variable(name) : `--${name}`);
+  const found = Object.fromEntries(names.map((name) => [camel(name), raw(name) || undefined]));
+
+  const port = Number(raw("port") ?? defaultPort);
+  if (raw("port")?.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) {
+    fail(`${from("port")} must be a whole number from 0 to 65535, not "${raw("port")}"`);
+  }
+  if (found.adminUi && !["on", "off"].includes(found.adminUi)) {
+    fail(`${from("admin-ui")} is on or off, not "${found.adminUi}"`);
+  }
+  return { ...found, port } as Settings;
+}
