@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { expect, onTestFinished, test, vi } from "vitest";
 import { commentary } from "../classroom/commentary.ts";
 import { settings } from "../classroom/settings.ts";
@@ -87,4 +88,23 @@ test("the flood summary counts a whole second, and says when the flood is over",
   expect(log.lines.at(-1)).toBe("the flood is over: one line per event again");
   say.note("back to one line an event");
   expect(log.lines.at(-1)).toBe("back to one line an event");
+});
+
+test("each lesson folder reads as its lesson: server.ts the biggest, at most 80 lines, clients 40", () => {
+  const lines = (file: string) => readFileSync(file, "utf8").trimEnd().split("\n");
+  for (const lesson of ["tcp-demo", "socketio-demo", "socketio-namespaces"]) {
+    const files = readdirSync(lesson).filter((name) => name.endsWith(".ts"));
+    const size = (name: string) => lines(`${lesson}/${name}`).length;
+    expect(size("server.ts"), `${lesson}/server.ts`).toBeLessThanOrEqual(80);
+    for (const name of files.filter((name) => name !== "server.ts")) {
+      expect(size(name), `${lesson}/${name} against server.ts`).toBeLessThan(size("server.ts"));
+      if (/^(app|.*logger)\.ts$/.test(name)) expect(size(name), name).toBeLessThanOrEqual(40);
+    }
+  }
+  for (const folder of ["classroom", "tcp-demo", "socketio-demo", "socketio-namespaces"]) {
+    for (const name of readdirSync(folder)) {
+      const long = lines(`${folder}/${name}`).filter((line) => line.length > 100);
+      expect(long, `${folder}/${name}: lines over 100 columns`).toEqual([]);
+    }
+  }
 });
