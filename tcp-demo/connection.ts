@@ -3,11 +3,11 @@ import { connect, type Socket } from "node:net";
 import { createInterface } from "node:readline";
 import type { Print } from "../classroom/terminal.ts";
 
-const FIRST_RETRY_MS = 250;
+const FIRST_RETRY_MS = 100; // a saved server is back in about 0.6 s: retry soon, then back off
 const LAST_RETRY_MS = 4000;
 
 // Socket.IO reconnects by itself; on raw TCP we write it: retry, slower each time, and say so.
-export class Connection extends EventEmitter<{ connect: []; disconnect: []; line: [string] }> {
+export class Connection extends EventEmitter<{ connect: []; line: [string]; retry: [ms: number] }> {
   connected = false;
   #socket: Socket | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -60,11 +60,11 @@ export class Connection extends EventEmitter<{ connect: []; disconnect: []; line
     socket.on("close", () => {
       const lost = this.connected;
       this.connected = false;
-      if (lost) this.emit("disconnect");
       const story = lost ? `lost the server at ${where}: retrying` : this.#explain(code, where);
       if (!this.#told && !this.#closed) this.print(story);
       this.#told = true;
       if (this.#closed) return;
+      this.emit("retry", this.#delay);
       this.#timer = setTimeout(() => this.#open(), this.#delay);
       this.#delay = Math.min(this.#delay * 2, LAST_RETRY_MS);
     });

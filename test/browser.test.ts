@@ -14,7 +14,7 @@ import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-
 import { startServer } from "../socketio-namespaces/server.ts";
 import { startServer as startDemoServer } from "../socketio-demo/server.ts";
 import { startLogger as startDemoLogger } from "../socketio-demo/logger.ts";
-import { recorder, runScript, waitFor } from "./helpers.ts";
+import { joinedRoom, recorder, runScript, waitFor } from "./helpers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = [
@@ -67,7 +67,7 @@ async function namespacesLesson(settings: Options = {}) {
   const quiet = () => {};
   const server = await startServer({ port: 0, print: quiet, ...settings });
   onTestFinished(server.close);
-  const joined = waitFor(server.io.of("/school").adapter as never, "join-room");
+  const joined = joinedRoom(server.io.of("/school").adapter, "codefellows");
   const codefellows = startCodefellowsLogger({ port: server.port, print: quiet });
   const loggers = [startCoreLogger, startHomeLogger, startSchoolLogger].map((start) =>
     start({ port: server.port, print: quiet }),
@@ -136,7 +136,7 @@ test("without a password the UI cannot move a socket into a room; with ADMIN_PAS
   await login.getByLabel("Username").fill("admin");
   await login.getByLabel("Password").fill("open sesame");
   await login.getByRole("button", { name: "Connect" }).click();
-  const joined = waitFor(guarded.server.io.of("/school").adapter as never, "join-room", 10_000);
+  const joined = joinedRoom(guarded.server.io.of("/school").adapter, "codefellows");
   await Promise.all([joined, joinFromTheUi(login, guarded.server.port, guarded.school.socket.id)]);
   expect(
     [...(guarded.server.io.of("/school").adapter.rooms.get("codefellows") ?? [])].sort(),

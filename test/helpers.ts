@@ -1,15 +1,18 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { once, type EventEmitter } from "node:events";
+import { on, once, type EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
 import { io, type Socket as ClientSocket } from "socket.io-client";
 import { freePort, startRedisServer } from "../classroom/redis-server.ts";
 import { expect, onTestFinished } from "vitest";
 
-const WAIT_MS = 3000;
+// Every wait is bounded, and the bounds are generous: they cost nothing when things are fast, and a
+// loaded 2-core machine can take seconds to start a child process.
+const WAIT_MS = 5000;
+const START_MS = 20_000; // for what a child process prints
 
 // Collects printed lines; until() resolves once the lines satisfy a condition, or fails saying what it had.
-export function recorder(name = "recorder") {
+export function recorder(name = "recorder", defaultMs = WAIT_MS) {
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   return {
@@ -18,7 +21,10 @@ export function recorder(name = "recorder") {
       lines.push(text);
       for (const check of waiters) check();
     },
-    until(want: number | RegExp | ((lines: string[]) => boolean), ms = WAIT_MS): Promise<string[]> {
+    until(
+      want: number | RegExp | ((lines: string[]) => boolean),
+      ms = defaultMs,
+    ): Promise<string[]> {
       const done =
         typeof want === "number"
           ? () => lines.length >= want
@@ -53,6 +59,20 @@ export async function waitFor(emitter: EventEmitter, event: string, ms = WAIT_MS
   });
 }
 
+// Resolves with the id of the first socket to join the room: every socket also joins a room named after
+// its own id as it connects, so any "join-room" will not do.
+export async function joinedRoom(adapter: EventEmitter, room: string, ms = WAIT_MS) {
+  try {
+    for await (const [joined, id] of on(adapter, "join-room", {
+      signal: AbortSignal.timeout(ms),
+    })) {
+      if (joined === room) return id as string;
+    }
+  } catch {
+    throw new Error(`waited ${ms} ms for a socket to join the room ${room}`);
+  }
+}
+
 // A raw TCP client standing for `nc`: what it hears is recorded line by line.
 export async function tcpClient(port: number) {
   const socket = connect({ port, host: "127.0.0.1" });
@@ -81,7 +101,7 @@ export function runScript(
     env: { ...process.env, ...env, FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const out = recorder(file);
+  const out = recorder(file, START_MS);
   eachLine(child.stdout, out.line);
   eachLine(child.stderr, out.line);
   // "close" comes after the output is read to its end, unlike "exit"

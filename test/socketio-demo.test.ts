@@ -1,5 +1,5 @@
 import type { EventEmitter } from "node:events";
-import { expect, onTestFinished, test } from "vitest";
+import { expect, onTestFinished, test, vi } from "vitest";
 import { startApp } from "../socketio-demo/app.ts";
 import { startLogger } from "../socketio-demo/logger.ts";
 import { startServer } from "../socketio-demo/server.ts";
@@ -54,8 +54,8 @@ test("the logger hears every speak as a message, in order, with its exact payloa
   await said.until(/^welcome, just for me: I am \S+, 3 connected$/);
   await said.until((lines) => lines.filter((l) => l.startsWith("receipt")).length >= 4);
   socket.emit("speak", "sentinel"); // on the app's own connection, so every earlier speak is handled first
+  const notes = [...spoken(said.lines), "sentinel"]; // taken now: a speak after the sentinel is not due
   await events.until(/"sentinel"/);
-  const notes = [...spoken(said.lines), "sentinel"];
   expect(upTo(events.lines, /"sentinel"/)).toEqual([
     expect.stringMatching(/^welcome \[\{"id":"[^"]+","clients":1\}\]$/), // its own, not the app's
     ...notes.map((speech) => `message ${JSON.stringify([{ from: socket.id, speech }])}`),
@@ -133,52 +133,46 @@ test("bad speak payloads get an error back, reach no one, and the next speak sti
   expect(log.lines.filter((l) => l.includes("speak refused"))).toHaveLength(bad.length + 3);
 });
 
-test(
-  "after a server restart on the same port, the same logger and app hear messages again",
-  { timeout: 10_000 },
-  async () => {
-    const first = await server();
-    const { heard } = await logger(first.port);
-    const { said } = app(first.port, 50);
-    await heard.until(/^message from/);
-    await first.close();
-    await heard.until(
-      /^lost the server at http:\/\/localhost:\d+ \(transport close\): reconnecting$/,
-    );
-    await server(first.port);
-    await heard.until(/^back: reconnected to/, 5000);
-    await said.until(/^back: reconnected to/, 5000);
-    const after = heard.lines.length;
-    await heard.until((lines) => lines.slice(after).some((l) => l.startsWith("message from")));
-  },
-);
+test("after a server restart on the same port, the same logger and app hear messages again", async () => {
+  const first = await server();
+  const { heard } = await logger(first.port);
+  const { said } = app(first.port, 50);
+  await heard.until(/^message from/);
+  await first.close();
+  await heard.until(
+    /^lost the server at http:\/\/localhost:\d+ \(transport close\): reconnecting$/,
+  );
+  await server(first.port);
+  await heard.until(/^back: reconnected to/, 5000);
+  await said.until(/^back: reconnected to/, 5000);
+  const [loggerAfter, appAfter] = [heard.lines.length, said.lines.length];
+  await heard.until((lines) => lines.slice(loggerAfter).some((l) => l.startsWith("message from")));
+  await said.until((lines) => lines.slice(appAfter).some((l) => l.startsWith("heard message")));
+  await said.until((lines) => lines.slice(appAfter).some((l) => l.startsWith("receipt, just")));
+});
 
-test(
-  "no burst: what the app could not send while the server was down never arrives later",
-  { timeout: 10_000 },
-  async () => {
-    const first = await server();
-    const { heard } = await logger(first.port);
-    const { said, socket } = app(first.port, 20);
-    await said.until(/^receipt/);
-    await first.close();
-    await said.until((lines) => lines.filter((l) => l.startsWith("dropped")).length >= 20);
-    const second = await server(first.port);
-    await said.until(/^back: reconnected/, 5000);
-    await heard.until(/^back: reconnected/, 5000);
-    const lost = said.lines.findIndex((l) => l.startsWith("lost the server"));
-    const back = said.lines.findIndex((l) => l.startsWith("back: reconnected"));
-    const whileDown = idsIn(said.lines.slice(lost, back));
-    expect(whileDown.length).toBeGreaterThanOrEqual(20);
-    socket.emit("speak", "sentinel");
-    await heard.until(/"sentinel"/);
-    // Buffered emits would reach the new server as soon as the app reconnects, even before the logger is back.
-    for (const id of whileDown) {
-      expect(idsIn(second.log.lines)).not.toContain(id);
-      expect(idsIn(heard.lines)).not.toContain(id);
-    }
-  },
-);
+test("no burst: what the app could not send while the server was down never arrives later", async () => {
+  const first = await server();
+  const { heard } = await logger(first.port);
+  const { said, socket } = app(first.port, 20);
+  await said.until(/^receipt/);
+  await first.close();
+  await said.until((lines) => lines.filter((l) => l.startsWith("dropped")).length >= 20);
+  const second = await server(first.port);
+  await said.until(/^back: reconnected/, 5000);
+  await heard.until(/^back: reconnected/, 5000);
+  const lost = said.lines.findIndex((l) => l.startsWith("lost the server"));
+  const back = said.lines.findIndex((l) => l.startsWith("back: reconnected"));
+  const whileDown = idsIn(said.lines.slice(lost, back));
+  expect(whileDown.length).toBeGreaterThanOrEqual(20);
+  socket.emit("speak", "sentinel");
+  await heard.until(/"sentinel"/);
+  // Buffered emits would reach the new server as soon as the app reconnects, even before the logger is back.
+  for (const id of whileDown) {
+    expect(idsIn(second.log.lines)).not.toContain(id);
+    expect(idsIn(heard.lines)).not.toContain(id);
+  }
+});
 
 test("CORS: the browser tool's origin and local pages are allowed, other origins are not", async () => {
   const { port } = await server();
@@ -209,53 +203,67 @@ test("a namespace that does not exist gets a clear error", async () => {
   expect(error.message).toBe("Invalid namespace");
 });
 
-test(
-  "three terminals: the logger prints each message the app speaks",
-  { timeout: 15_000 },
-  async () => {
-    const server = runScript("socketio-demo/server.ts", { PORT: "0" });
-    const port =
-      /listening on port (\d+)/.exec(
-        (await server.out.until(/listening on port \d+/)).join("\n"),
-      )?.[1] ?? "";
-    const logger = runScript("socketio-demo/logger.ts", { PORT: port });
-    await logger.out.until(/connected to/);
-    const app = runScript("socketio-demo/app.ts", { PORT: port });
-    await app.out.until(
-      (lines) => lines.filter((l) => / receipt, just for me/.test(l)).length >= 3,
-      8000,
-    );
-    const sent = app.out.lines.filter((l) => / speak \{/.test(l)).map((l) => l.split(" speak ")[1]);
-    await logger.out.until((lines) => lines.some((l) => l.endsWith(sent[2])));
-    const printed = logger.out.lines.map(withoutTime).filter((l) => l.startsWith("message from "));
-    expect(printed.slice(0, 3).map((l) => l.slice(l.indexOf(": ") + 2))).toEqual(sent.slice(0, 3));
-    expectReadmeOutput("socketio", {
-      server: server.out.lines,
-      logger: logger.out.lines,
-      app: app.out.lines,
-    });
-    for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
-  },
-);
+test("three terminals: the logger prints each message the app speaks", async () => {
+  const server = runScript("socketio-demo/server.ts", { PORT: "0" });
+  const port =
+    /listening on port (\d+)/.exec(
+      (await server.out.until(/listening on port \d+/)).join("\n"),
+    )?.[1] ?? "";
+  const logger = runScript("socketio-demo/logger.ts", { PORT: port });
+  await logger.out.until(/connected to/);
+  const app = runScript("socketio-demo/app.ts", { PORT: port });
+  await app.out.until(
+    (lines) => lines.filter((l) => / receipt, just for me/.test(l)).length >= 3,
+    8000,
+  );
+  const sent = app.out.lines.filter((l) => / speak \{/.test(l)).map((l) => l.split(" speak ")[1]);
+  await logger.out.until((lines) => lines.some((l) => l.endsWith(sent[2])));
+  const printed = logger.out.lines.map(withoutTime).filter((l) => l.startsWith("message from "));
+  expect(printed.slice(0, 3).map((l) => l.slice(l.indexOf(": ") + 2))).toEqual(sent.slice(0, 3));
+  expectReadmeOutput("socketio", {
+    server: server.out.lines,
+    logger: logger.out.lines,
+    app: app.out.lines,
+  });
+  for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
+});
 
-test(
-  "a logger with no server says so once, then connects when the server comes up",
-  { timeout: 10_000 },
-  async () => {
-    const { port, close } = await startServer({ port: 0, print: () => {} });
-    await close(); // a free port, with nothing on it yet
-    const heard = recorder("logger");
-    const started = startLogger({ port, print: heard.line });
-    onTestFinished(started.close);
-    await heard.until(1);
-    await server(port);
-    await heard.until(/^connected to /, 8000);
-    expect(heard.lines.map((l) => l.replace(/ as \S+$/, ""))).toEqual([
-      `no server at http://localhost:${port}: start it with npm run socketio:server (retrying)`,
-      `connected to http://localhost:${port}`,
-    ]);
-  },
-);
+test("a logger with no server says so once while it retries from 0.1 s, backing off to 4 s, then connects", async () => {
+  const { port, close } = await startServer({ port: 0, print: () => {} });
+  await close(); // a free port, with nothing on it yet
+  // The clock runs as usual, but the test can move it on, and read when each timer was due
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], shouldAdvanceTime: true });
+  onTestFinished(() => void vi.useRealTimers());
+  const heard = recorder("logger");
+  const started = startLogger({ port, print: heard.line });
+  onTestFinished(started.close);
+  started.socket.io.randomizationFactor(0); // Socket.IO spreads each delay by ±50%: here it is exact
+  const story = recorder("failed tries and new ones, on the test's clock");
+  started.socket.on("connect_error", () => story.line(`failed ${Date.now()}`));
+  started.socket.io.on("reconnect_attempt", () => story.line(`trying ${Date.now()}`));
+  const count = (what: string) => (lines: string[]) =>
+    lines.filter((l) => l.startsWith(what)).length;
+  for (let n = 1; n <= 7; n++) {
+    await story.until((lines) => count("failed")(lines) >= n); // the next try is on the clock
+    vi.advanceTimersByTime(5000); // no need to wait for the longer delays: move the clock on
+    await story.until((lines) => count("trying")(lines) >= n);
+  }
+  const times = story.lines.map((line) => Number(line.split(" ")[1]));
+  const delays = story.lines.flatMap((line, i) =>
+    line.startsWith("trying") ? [times[i] - times[i - 1]] : [],
+  );
+  expect(delays.slice(0, 7)).toEqual([100, 200, 400, 800, 1600, 3200, 4000]);
+  expect(heard.lines).toEqual([
+    `no server at http://localhost:${port}: start it with npm run socketio:server (retrying)`,
+  ]);
+  await story.until((lines) => count("failed")(lines) >= 8);
+  await server(port);
+  vi.advanceTimersByTime(5000);
+  await heard.until(/^connected to /);
+  expect(heard.lines.slice(1).map((l) => l.replace(/ as \S+$/, ""))).toEqual([
+    `connected to http://localhost:${port}`,
+  ]);
+});
 
 test("an invalid PORT or a busy port gets one line that says what to do, and exit code 2", async () => {
   const invalid = runScript("socketio-demo/server.ts", { PORT: "70000" });

@@ -61,39 +61,35 @@ test("the codefellows room spans servers: a lesson through A reaches it on B, an
   }
 });
 
-test(
-  "with Redis gone each server serves its own clients, says so once, and joins up again when it returns",
-  { timeout: 20_000 },
-  async (context) => {
-    const { redis, a, b } = await cluster(context);
-    const [local, remote] = await Promise.all(
-      [a.port, b.port].map((port) => loggers(port).then((logs) => logs.core)),
+test("with Redis gone each server serves its own clients, says so once, and joins up again when it returns", async (context) => {
+  const { redis, a, b } = await cluster(context);
+  const [local, remote] = await Promise.all(
+    [a.port, b.port].map((port) => loggers(port).then((logs) => logs.core)),
+  );
+  const speaker = await ioClient(a.port, "/");
+
+  await redis.stop();
+  for (const { log } of [a, b])
+    await log.until(/^lost Redis at redis:\/\/\S+: serving this server's own clients only/, 5000);
+  speaker.socket.emit("speak", "while Redis is down");
+  await local.heard.until(/"while Redis is down"$/);
+
+  await redis.start();
+  for (const { log } of [a, b])
+    await log.until(/^Redis at redis:\/\/\S+ is back: the servers act as one again$/, 10_000);
+  // B subscribes again as it reconnects: speak until a message crosses, each try waited for with a timeout
+  for (let attempt = 1; ; attempt++) {
+    speaker.socket.emit("speak", `across, try ${attempt}`);
+    const crossed = await remote.heard.until(new RegExp(`"across, try ${attempt}"$`), 500).then(
+      () => true,
+      () => false,
     );
-    const speaker = await ioClient(a.port, "/");
-
-    await redis.stop();
-    for (const { log } of [a, b])
-      await log.until(/^lost Redis at redis:\/\/\S+: serving this server's own clients only/, 5000);
-    speaker.socket.emit("speak", "while Redis is down");
-    await local.heard.until(/"while Redis is down"$/);
-
-    await redis.start();
-    for (const { log } of [a, b])
-      await log.until(/^Redis at redis:\/\/\S+ is back: the servers act as one again$/, 10_000);
-    // B subscribes again as it reconnects: speak until a message crosses, each try waited for with a timeout
-    for (let attempt = 1; ; attempt++) {
-      speaker.socket.emit("speak", `across, try ${attempt}`);
-      const crossed = await remote.heard.until(new RegExp(`"across, try ${attempt}"$`), 500).then(
-        () => true,
-        () => false,
-      );
-      if (crossed) break;
-      expect(attempt, "no message crossed from A to B after Redis came back").toBeLessThan(20);
-    }
-    expect(remote.heard.lines.filter((line) => line.includes("while Redis is down"))).toEqual([]); // at most once
-    expect(a.log.lines.filter((line) => line.startsWith("lost Redis"))).toHaveLength(1);
-  },
-);
+    if (crossed) break;
+    expect(attempt, "no message crossed from A to B after Redis came back").toBeLessThan(20);
+  }
+  expect(remote.heard.lines.filter((line) => line.includes("while Redis is down"))).toEqual([]); // at most once
+  expect(a.log.lines.filter((line) => line.startsWith("lost Redis"))).toHaveLength(1);
+});
 
 test("each server reports to the Admin UI under its own id, so one UI shows the whole cluster", async (context) => {
   const { a, b } = await cluster(context);
