@@ -17,8 +17,9 @@ export function originAllowed(list = DEFAULT_ORIGINS) {
     .map((origin) => origin.trim())
     .filter(Boolean)
     .map((origin) => {
+      if (origin === "*") return /^/; // any page at all
       const escaped = origin.replace(/[.+?^${}()|[\]\\/]/g, "\\$&");
-      return new RegExp(`^${escaped.replaceAll("*", "[\\w.:-]*")}$`);
+      return new RegExp(`^${escaped.replaceAll("*", "[\\w.:-]*")}$`); // * within a part of it
     });
   // No origin: not a browser. The server's own origin: a page it served, such as the Admin UI.
   return (origin: string | undefined, host?: string) =>

@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { on, once, type EventEmitter } from "node:events";
+import { randomBytes } from "node:crypto";
+import { request } from "node:http";
 import { connect, type Socket } from "node:net";
 import { io, type Socket as ClientSocket } from "socket.io-client";
 import { freePort, startRedisServer } from "../classroom/redis-server.ts";
@@ -130,6 +132,46 @@ export const upTo = (lines: string[], sentinel: RegExp) =>
   lines.slice(0, lines.findIndex((line) => sentinel.test(line)) + 1);
 
 export const withoutTime = (line: string) => line.replace(/^\d\d:\d\d:\d\d /, "");
+
+// A Socket.IO handshake as a web page would start it, over polling or as a WebSocket upgrade, with the
+// Host and Origin the test chooses: the status the server answers, and its CORS header.
+export function handshake(
+  port: number,
+  headers: Record<string, string>,
+  transport: "polling" | "websocket" = "polling",
+) {
+  const key = randomBytes(16).toString("base64");
+  const upgrade = { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13" };
+  const extra = transport === "websocket" ? { ...upgrade, "sec-websocket-key": key } : {};
+  const path = `/socket.io/?EIO=4&transport=${transport}`;
+  return new Promise<{ status: number; allowOrigin?: string }>((resolve, reject) => {
+    const options = {
+      host: "127.0.0.1",
+      port,
+      path,
+      headers: { ...extra, ...headers },
+      agent: false,
+    };
+    const asked = request(options);
+    asked.on("upgrade", (response, socket) => {
+      socket.destroy();
+      resolve({ status: response.statusCode ?? 0 });
+    });
+    asked.on("response", (response) => {
+      response.resume();
+      const allowOrigin = response.headers["access-control-allow-origin"];
+      resolve({ status: response.statusCode ?? 0, allowOrigin });
+    });
+    asked.on("error", reject);
+    asked.setTimeout(WAIT_MS, () => asked.destroy(new Error(`no answer in ${WAIT_MS} ms`)));
+    asked.end();
+  });
+}
+
+// Emits an event with an acknowledgement, as a browser tool or a student's client would.
+export function ask(socket: ClientSocket, event: string, ...args: unknown[]) {
+  return socket.timeout(WAIT_MS).emitWithAck(event, ...args);
+}
 
 // A Socket.IO client standing for one more terminal or a browser tool: its own connection, no reconnection.
 export async function ioClient(port: number, namespace = "/") {

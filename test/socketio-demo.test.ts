@@ -4,8 +4,10 @@ import { startApp } from "../socketio-demo/app.ts";
 import { startLogger } from "../socketio-demo/logger.ts";
 import { startServer } from "../socketio-demo/server.ts";
 import { LINES_PER_SECOND } from "../classroom/commentary.ts";
+import type { Options } from "../classroom/settings.ts";
 import {
   expectReadmeOutput,
+  handshake,
   ioClient,
   recorder,
   runScript,
@@ -14,9 +16,9 @@ import {
   withoutTime,
 } from "./helpers.ts";
 
-async function server(port = 0) {
+async function server(port = 0, settings: Options = {}) {
   const log = recorder("server");
-  const started = await startServer({ port, print: log.line });
+  const started = await startServer({ port, print: log.line, ...settings });
   onTestFinished(() => started.close());
   return { ...started, log };
 }
@@ -176,22 +178,48 @@ test("no burst: what the app could not send while the server was down never arri
 
 test("CORS: the browser tool's origin and local pages are allowed, other origins are not", async () => {
   const { port } = await server();
-  const handshake = (origin: string) =>
-    fetch(`http://localhost:${port}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
   for (const origin of [
     "https://amritb.github.io",
     "http://localhost:5173",
     "http://127.0.0.1:8080",
   ]) {
-    const response = await handshake(origin);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("access-control-allow-origin")).toBe(origin);
-    await response.text();
+    expect(await handshake(port, { origin })).toEqual({ status: 200, allowOrigin: origin });
+    expect(await handshake(port, { origin }, "websocket")).toEqual({ status: 101 });
   }
-  const refused = await handshake("https://example.com");
-  expect(refused.status).toBe(403);
-  expect(refused.headers.get("access-control-allow-origin")).toBeNull();
-  await refused.text();
+  expect(await handshake(port, { origin: "https://example.com" })).toEqual({ status: 403 });
+  // Browsers do not hold WebSockets to CORS: the server holds the upgrade to the same list (400)
+  expect(await handshake(port, { origin: "https://example.com" }, "websocket")).toEqual({
+    status: 400,
+  });
+});
+
+test("a page the server served itself may connect, whatever the list says", async () => {
+  const { port } = await server(0, { corsOrigins: "https://example.com" });
+  const itself = { host: `localhost:${port}`, origin: `http://localhost:${port}` };
+  expect((await handshake(port, itself)).status).toBe(200); // same origin: no CORS needed
+  expect(await handshake(port, itself, "websocket")).toEqual({ status: 101 });
+  const otherPort = { host: `localhost:${port}`, origin: `http://localhost:${port + 1}` };
+  expect(await handshake(port, otherPort, "websocket")).toEqual({ status: 400 });
+});
+
+test("CORS_ORIGINS replaces the list, and * lets any page in", async () => {
+  const only = await server(0, { corsOrigins: "https://example.com, https://*.example.org" });
+  for (const origin of ["https://example.com", "https://class.example.org"]) {
+    expect(await handshake(only.port, { origin })).toEqual({ status: 200, allowOrigin: origin });
+    expect(await handshake(only.port, { origin }, "websocket")).toEqual({ status: 101 });
+  }
+  for (const origin of [
+    "https://amritb.github.io",
+    "http://localhost:5173",
+    "https://example.com.evil",
+  ]) {
+    expect(await handshake(only.port, { origin })).toEqual({ status: 403 });
+    expect(await handshake(only.port, { origin }, "websocket")).toEqual({ status: 400 });
+  }
+  const any = await server(0, { corsOrigins: "*" });
+  const origin = "https://anywhere.example.net:8443";
+  expect(await handshake(any.port, { origin })).toEqual({ status: 200, allowOrigin: origin });
+  expect(await handshake(any.port, { origin }, "websocket")).toEqual({ status: 101 });
 });
 
 test("a namespace that does not exist gets a clear error", async () => {
