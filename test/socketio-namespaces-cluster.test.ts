@@ -1,7 +1,7 @@
 import { io } from "socket.io-client";
 import { expect, onTestFinished, test } from "vitest";
 import { startServer } from "../socketio-namespaces/server.ts";
-import { ioClient, recorder, runScript, startRedis, upTo } from "./helpers.ts";
+import { ask, ioClient, recorder, runScript, startRedis, upTo } from "./helpers.ts";
 import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
 
 // Two servers of the namespaces lesson, A and B, sharing one real Redis.
@@ -91,18 +91,32 @@ test("with Redis gone each server serves its own clients, says so once, and join
   expect(a.log.lines.filter((line) => line.startsWith("lost Redis"))).toHaveLength(1);
 });
 
-test("each server reports to the Admin UI under its own id, so one UI shows the whole cluster", async (context) => {
+test("each server reports to the Admin UI under its own id, so either UI shows the whole cluster", async (context) => {
   const { a, b } = await cluster(context);
-  const admin = io(`http://localhost:${a.port}/admin`, { forceNew: true, reconnection: false });
-  onTestFinished(() => void admin.disconnect());
-  const seen = recorder("server ids");
-  admin.on("server_stats", ({ serverId }: { serverId: string }) => seen.line(serverId));
-  await seen.until(
-    (ids) =>
-      ids.some((id) => id.endsWith(`:${a.port}`)) && ids.some((id) => id.endsWith(`:${b.port}`)),
-    6000,
-  );
-  expect(new Set(seen.lines).size).toBe(2);
+  for (const server of [a, b]) {
+    const admin = io(`http://localhost:${server.port}/admin`, {
+      forceNew: true,
+      reconnection: false,
+    });
+    onTestFinished(() => void admin.disconnect());
+    const seen = recorder("server ids");
+    admin.on("server_stats", ({ serverId }: { serverId: string }) => seen.line(serverId));
+    const both = (ids: string[]) =>
+      [a, b].every(({ port }) => ids.some((id) => id.endsWith(`:${port}`)));
+    await seen.until(both, 6000);
+    expect(new Set(seen.lines).size).toBe(2);
+  }
+});
+
+test("a receipt's heardBy counts the clients of the server that sent it, not the whole cluster", async (context) => {
+  const { a, b } = await cluster(context);
+  const onB = await loggers(b.port);
+  const speaker = await ioClient(a.port, "/");
+  const teacher = await ioClient(a.port, "/school");
+  expect(await ask(speaker.socket, "speak", "counted on A")).toEqual({ ok: true, heardBy: 1 });
+  expect(await ask(teacher.socket, "lesson", "counted on A")).toEqual({ ok: true, heardBy: 0 });
+  await onB.core.heard.until(/"counted on A"$/); // yet it reached B's clients
+  await onB.codefellows.heard.until(/lesson from \S+: "counted on A"$/);
 });
 
 test("with no Redis at REDIS_URL the server says so in one line and exits, instead of running alone", async () => {

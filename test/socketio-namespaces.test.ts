@@ -5,6 +5,7 @@ import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-
 import { startServer as startOtherLessonServer } from "../socketio-demo/server.ts";
 import { startServer } from "../socketio-namespaces/server.ts";
 import {
+  ask,
   expectReadmeOutput,
   ioClient,
   recorder,
@@ -76,14 +77,6 @@ test("a bad join changes no room; a lesson reaches the codefellows room only, an
   const { port, io, log } = await server();
   const logs = await loggers(port);
   const student = await ioClient(port, "/school");
-  const ask = (socket: typeof student.socket, event: string, ...args: unknown[]) =>
-    (
-      socket as unknown as {
-        timeout(ms: number): { emitWithAck(...a: unknown[]): Promise<unknown> };
-      }
-    )
-      .timeout(2000)
-      .emitWithAck(event, ...args);
   for (const room of [[], [""], [42], [null], ["x".repeat(33)], ["two words"], [["codefellows"]]]) {
     expect(await ask(student.socket, "join", ...room)).toEqual({
       ok: false,
@@ -125,6 +118,46 @@ test("a bad join changes no room; a lesson reaches the codefellows room only, an
     said("/home", home.socket, "message", "sentinel"),
   ]);
   expect(log.lines.filter((l) => / refused: /.test(l))).toHaveLength(9);
+});
+
+test("speak and lesson carry text or a record; a sender without a callback gets a receipt event", async () => {
+  const { port, log } = await server();
+  const student = await ioClient(port, "/school");
+  const home = await ioClient(port, "/home");
+  const takes = 'takes text or a record like {"id":1,"change":"created"}, not';
+  expect(await ask(student.socket, "speak", null)).toEqual({
+    ok: false,
+    error: `speak ${takes} null`,
+  });
+  expect(await ask(student.socket, "lesson", "  ")).toEqual({
+    ok: false,
+    error: `lesson ${takes} "  "`,
+  });
+  expect(await ask(home.socket, "speak", { id: "1", change: "created" })).toEqual({
+    ok: false,
+    error: `speak ${takes} {"id":"1","change":"created"}`,
+  });
+  expect(await ask(student.socket, "lesson", "x".repeat(20_000))).toEqual({
+    ok: false,
+    error: "lesson is too big: 20002 bytes, at most 10000",
+  });
+  expect(await ask(student.socket, "lesson", { id: 1, change: "updated" })).toEqual({
+    ok: true,
+    heardBy: 0, // nobody has joined codefellows
+  });
+  home.socket.emit("speak", "no callback");
+  student.socket.emit("join", "codefellows");
+  student.socket.emit("lesson", 5);
+  await home.heard.until(/^receipt/);
+  await student.heard.until((lines) => lines.filter((l) => l.startsWith("receipt")).length === 2);
+  expect(home.heard.lines.filter((l) => l.startsWith("receipt"))).toEqual([
+    'receipt [{"ok":true,"heardBy":1}]',
+  ]);
+  expect(student.heard.lines.filter((l) => l.startsWith("receipt"))).toEqual([
+    'receipt [{"ok":true,"joined":"codefellows"}]',
+    `receipt [{"ok":false,"error":"lesson ${takes.replaceAll('"', '\\"')} 5"}]`,
+  ]);
+  expect(log.lines.filter((l) => / refused: /.test(l))).toHaveLength(5);
 });
 
 test("six terminals: every logger's output matches the matrix", async () => {
