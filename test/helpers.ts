@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { on, once, type EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
@@ -75,6 +77,16 @@ export async function joinedRoom(adapter: EventEmitter, room: string, ms = WAIT_
   }
 }
 
+// A copy of some of the project's folders to edit, in the ignored scratch/ inside the project, so
+// that its imports of packages resolve as the real files' do; removed after the test.
+export async function scratchCopy(...folders: string[]) {
+  await mkdir("scratch", { recursive: true });
+  const copy = await mkdtemp(join("scratch", "copy-"));
+  onTestFinished(() => rm(copy, { recursive: true, force: true }));
+  for (const folder of folders) await cp(folder, join(copy, folder), { recursive: true });
+  return copy;
+}
+
 // A raw TCP client standing for `nc`: what it hears is recorded line by line.
 export async function tcpClient(port: number) {
   const socket = connect({ port, host: "127.0.0.1" });
@@ -92,25 +104,39 @@ export function runScript(
   env: Record<string, string> = {},
   { watch = false, args = [] as string[] } = {},
 ) {
-  const tsx = watch
-    ? [
-        new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname,
-        "watch",
-        "--clear-screen=false",
-      ]
-    : ["--import", "tsx"];
-  const child = spawn(process.execPath, [...tsx, file, ...args], {
+  const tsx = new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname;
+  const run = watch ? [tsx, "watch", "--clear-screen=false"] : ["--import", "tsx"];
+  return runCommand(process.execPath, [...run, file, ...args], env, file);
+}
+
+// An npm script as a student types it, in a process group of its own, so that stop() is Ctrl-C: SIGINT
+// to the script and every process it started.
+export function runNpm(script: string, args: string[] = []) {
+  return runCommand("npm", ["run", "-s", script, "--", ...args], {}, `npm run ${script}`, true);
+}
+
+function runCommand(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  name: string,
+  ownGroup = false,
+) {
+  const child = spawn(command, args, {
     env: { ...process.env, ...env, FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: ownGroup,
   });
-  const out = recorder(file, START_MS);
+  const out = recorder(name, START_MS);
   eachLine(child.stdout, out.line);
   eachLine(child.stderr, out.line);
   // "close" comes after the output is read to its end, unlike "exit"
   const closed = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
   const exitCode = async () => (await closed)[0];
   const stop = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    if (child.exitCode !== null || child.signalCode !== null) return exitCode();
+    if (ownGroup) process.kill(-(child.pid ?? 0), "SIGINT");
+    else child.kill("SIGTERM");
     return exitCode();
   };
   onTestFinished(async () => void (await stop()));

@@ -1,4 +1,6 @@
 import type { EventEmitter } from "node:events";
+import { appendFile } from "node:fs/promises";
+import { join } from "node:path";
 import { expect, onTestFinished, test, vi } from "vitest";
 import { startApp } from "../socketio-demo/app.ts";
 import { startLogger } from "../socketio-demo/logger.ts";
@@ -12,6 +14,7 @@ import {
   ioClient,
   recorder,
   runScript,
+  scratchCopy,
   upTo,
   waitFor,
   withoutTime,
@@ -315,6 +318,38 @@ test("a logger reaches the server through another address of it, as a student's 
     `connected to http://${address}:${port} as ID`,
     `message from ID: "over the network"`,
   ]);
+});
+
+test("live coding: saving the server, or a file it imports, restarts it; logger and app ride through", async () => {
+  const folder = await scratchCopy("socketio-demo", "classroom"); // a copy to edit
+  const { port, close } = await startServer({ port: 0, print: () => {} });
+  await close(); // a free port
+  const server = runScript(
+    join(folder, "socketio-demo/server.ts"),
+    { PORT: String(port) },
+    { watch: true },
+  );
+  const listening = (count: number) =>
+    server.out.until((lines) => lines.filter((l) => /listening on port/.test(l)).length >= count);
+  await listening(1);
+  const { heard } = await logger(port);
+  const { said } = app(port, 100);
+  await said.until(/^receipt/);
+  const backs = (count: number) => (lines: string[]) =>
+    lines.filter((l) => l.startsWith("back: reconnected")).length >= count;
+
+  await appendFile(join(folder, "socketio-demo/server.ts"), "\n// an edit\n");
+  await listening(2);
+  await Promise.all([heard.until(backs(1)), said.until(backs(1))]);
+  await appendFile(
+    join(folder, "classroom/commentary.ts"),
+    "\n// an edit where the lesson does not look\n",
+  );
+  await listening(3);
+  await Promise.all([heard.until(backs(2)), said.until(backs(2))]);
+  const after = heard.lines.length;
+  await heard.until((lines) => lines.slice(after).some((l) => l.startsWith("message from")));
+  expect(await server.stop()).toBe(0);
 });
 
 test("a class flooding the server gets one summary a second in its log, and every message still goes out", async () => {

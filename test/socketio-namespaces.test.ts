@@ -160,6 +160,33 @@ test("speak and lesson carry text or a record; a sender without a callback gets 
   expect(log.lines.filter((l) => / refused: /.test(l))).toHaveLength(5);
 });
 
+test("an invalid PORT or a busy port gets one line that says what to do, and exit code 2", async () => {
+  const invalid = runScript("socketio-namespaces/server.ts", { PORT: "-1" });
+  expect(await invalid.exitCode()).toBe(2);
+  expect(invalid.out.lines).toEqual(['PORT must be a whole number from 0 to 65535, not "-1"']);
+  const { port } = await server();
+  const busy = runScript("socketio-namespaces/server.ts", { PORT: String(port) });
+  expect(await busy.exitCode()).toBe(2);
+  expect(busy.out.lines).toEqual([
+    `port ${port} is busy: is a Socket.IO lesson's server running (socketio:server and ` +
+      `namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: PORT=${port + 1} ` +
+      "npm run namespaces:server",
+  ]);
+});
+
+test("a flood into /home gets one summary a second in the log, and every message still goes out", async () => {
+  const { port, log } = await server();
+  const listener = await ioClient(port, "/home");
+  const flooder = await ioClient(port, "/home");
+  for (let id = 1; id <= 100; id++) flooder.socket.emit("speak", { id, change: "created" });
+  flooder.socket.emit("lesson", "not here");
+  await listener.heard.until((lines) => lines.some((l) => l.includes('"id":100,')));
+  await log.until(/^last second: \d+ events passed on, 1 dropped, 2 clients$/);
+  expect(log.lines).toContain("over 30 lines a second: one summary a second instead");
+  expect(log.lines.filter((line) => line.startsWith("/home speak from")).length).toBeLessThan(30);
+  expect(listener.heard.lines.filter((line) => line.startsWith("message ")).length).toBe(100);
+});
+
 test("six terminals: every logger's output matches the matrix", async () => {
   const server = runScript("socketio-namespaces/server.ts", { PORT: "0" });
   const port =

@@ -1,5 +1,5 @@
-import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, onTestFinished, test, vi } from "vitest";
 import { startApp } from "../tcp-demo/app.ts";
@@ -10,7 +10,9 @@ import { LINES_PER_SECOND } from "../classroom/commentary.ts";
 import {
   expectReadmeOutput,
   recorder,
+  runNpm,
   runScript,
+  scratchCopy,
   tcpClient,
   upTo,
   waitFor,
@@ -272,6 +274,66 @@ test("an invalid PORT or a busy port gets one line that says what to do, and exi
   ]);
 });
 
+// The processes of a group still running (zombies waiting to be reaped do not count), read from /proc:
+// Linux only, where CI runs; elsewhere it finds none.
+function stillRunning(group = 0) {
+  const pids = existsSync("/proc") ? readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)) : [];
+  return pids.filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const [state, , processGroup] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return Number(processGroup) === group && state !== "Z";
+    } catch {
+      return false; // gone while we looked
+    }
+  });
+}
+
+test("one terminal: npm run tcp labels each script's lines, and Ctrl-C stops them all", async () => {
+  const { port, close } = await startServer({ port: 0, print: () => {} });
+  await close(); // a free port: --port reaches all three scripts
+  const lesson = runNpm("tcp", ["--port", String(port)]);
+  await lesson.out.until((lines) =>
+    [/^\[server\] .*listening on port/, /^\[logger\] .*connected to/, /^\[app\] .* sent /].every(
+      (line) => lines.some((l) => line.test(l)),
+    ),
+  );
+  await lesson.stop(); // Ctrl-C: SIGINT to every process of the terminal's group
+  await expect.poll(() => stillRunning(lesson.child.pid)).toEqual([]); // npm, concurrently, 3 scripts
+  const again = await startServer({ port, print: () => {} }); // the port is free again
+  await again.close();
+});
+
+test("HOST picks the one address a server listens on, and an address not of this machine is one line", async () => {
+  const wrong = runScript("tcp-demo/server.ts", { PORT: "0", HOST: "203.0.113.7" }); // a documentation address
+  expect(await wrong.exitCode()).toBe(2);
+  expect(wrong.out.lines).toEqual(["HOST=203.0.113.7 is not an address of this machine"]);
+
+  const { port, close } = await startServer({ port: 0, host: "127.0.0.1", print: () => {} });
+  onTestFinished(close);
+  const near = logger(port, "127.0.0.1");
+  await near.connected;
+  const far = logger(port, "127.0.0.2"); // this machine too, but not the address the server took
+  await far.heard.until(/^(no server|cannot reach)/);
+  expect(far.heard.lines).toEqual([
+    `no server on 127.0.0.2:${port}: start it with npm run tcp:server (retrying)`,
+  ]);
+});
+
+test("the app sends one read in every four events, in a random order", async () => {
+  const { port } = await server();
+  const sent = recorder("app");
+  const app = startApp({ port, every: 5, print: sent.line });
+  onTestFinished(app.close);
+  const picked = /^(?:sent|dropped) (\w+)/; // an event dropped before the app connected counts too
+  const events = () => sent.lines.flatMap((l) => picked.exec(l)?.[1] ?? []);
+  await sent.until(() => events().length >= 40);
+  const fours = Array.from({ length: 10 }, (_, i) => events().slice(i * 4, i * 4 + 4));
+  for (const four of fours)
+    expect([...four].sort()).toEqual(["create", "delete", "read", "update"]);
+  expect(new Set(fours.map((four) => four.join())).size).toBeGreaterThan(1); // not the same order each time
+});
+
 test("three terminals: the logger shows the app's events and never read", async () => {
   const server = runScript("tcp-demo/server.ts", { PORT: "0" });
   const port =
@@ -357,12 +419,7 @@ test("a logger reaches the server through another address of it, as a student's 
 });
 
 test("live coding: saving the server restarts it, a crash waits for the next save, and the logger rides through", async () => {
-  const folder = await mkdtemp(join(tmpdir(), "tcp-demo-"));
-  onTestFinished(() => rm(folder, { recursive: true, force: true }));
-  // a copy to edit, so the real file stays put
-  for (const part of ["tcp-demo", "classroom"])
-    await cp(part, join(folder, part), { recursive: true });
-  await writeFile(join(folder, "package.json"), '{ "type": "module" }');
+  const folder = await scratchCopy("tcp-demo", "classroom"); // a copy to edit; the real file stays put
   const serverFile = join(folder, "tcp-demo", "server.ts");
   const { port, close } = await startServer({ port: 0, print: () => {} });
   await close();
