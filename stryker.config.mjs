@@ -1,0 +1,27 @@
+// @ts-check
+// npm run test:mutation: Stryker changes the lesson scripts and classroom/ one small way at a time
+// (a mutant) and runs the tests that cover the change; a mutant no test notices "survives".
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  plugins: ["@stryker-mutator/vitest-runner", "./test/mutation/ignore-main-guard.mjs"],
+  ignorers: ["main-guard"],
+  mutate: [
+    "classroom/*.ts",
+    "tcp-demo/*.ts",
+    "socketio-demo/*.ts",
+    "socketio-namespaces/*.ts",
+    "!socketio-namespaces/cluster.ts", // a script of child processes: held end to end, in a terminal
+  ],
+  coverageAnalysis: "perTest",
+  concurrency: 2,
+  timeoutMS: 15_000,
+  // TypeScript 7 has no compiler API for Stryker to rewrite a tsconfig: point it at none, and leave
+  // the type checks to npm test
+  tsconfigFile: "stryker-reads-no-tsconfig.json",
+  disableTypeChecks: true,
+  reporters: ["clear-text", "progress", "json"],
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  thresholds: { high: 95, low: 90, break: 90 },
+  tempDirName: "stryker-tmp", // not a dot folder: tsx watch, which some tests run, ignores those
+};
