@@ -4,6 +4,7 @@
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
+  vitest: { configFile: "test/mutation/vitest.config.ts" },
   plugins: ["@stryker-mutator/vitest-runner", "./test/mutation/ignore-main-guard.mjs"],
   ignorers: ["main-guard"],
   mutate: [

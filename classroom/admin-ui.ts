@@ -1,7 +1,8 @@
-// The Socket.IO Admin UI, served by the lesson's own server: who is connected, where, live.
+// The Socket.IO Admin UI, served by the lesson's own server: who is connected, where, live. Its
+// icons and fonts are served from here too, so it needs no internet.
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import { dirname, extname, join, normalize } from "node:path";
@@ -9,6 +10,7 @@ import { instrument } from "@socket.io/admin-ui";
 import bcrypt from "bcryptjs";
 import type { Server } from "socket.io";
 import type { Settings } from "./settings.ts";
+import { adminRefusal } from "./who-may-connect.ts";
 
 const ADMIN_PATH = "/admin/";
 const PACKAGE = createRequire(import.meta.url).resolve("@socket.io/admin-ui/package.json");
@@ -26,32 +28,36 @@ const CONNECT_HERE = `<script>localStorage.setItem("server_url", location.origin
 type AdminSettings = Pick<Settings, "adminUi" | "adminPassword">;
 
 // ADMIN_UI=off turns it off; ADMIN_PASSWORD asks for a login (user admin) and allows changes.
-export function serveAdminUi(io: Server, http: HttpServer, port: number, settings: AdminSettings) {
-  const on = settings.adminUi !== "off";
-  const password = settings.adminPassword;
-  if (on) {
-    instrument(io, {
-      auth: password
-        ? { type: "basic", username: "admin", password: bcrypt.hashSync(password, 10) }
-        : false,
-      readonly: !password, // else anyone who opens the page could disconnect the class
-      mode: "development",
-      serverId: `${hostname()}:${port}`,
-    });
-  }
-  http.on("request", (request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? "/").split("?")[0];
-    if (path.startsWith("/socket.io/")) return; // Socket.IO answers those
-    if (on && path === "/admin")
-      return void response.writeHead(301, { location: ADMIN_PATH }).end();
-    if (on && path.startsWith(ADMIN_PATH)) {
-      return void sendFile(path.slice(ADMIN_PATH.length) || "index.html", response);
-    }
-    response.writeHead(404, { "content-type": "text/plain" });
-    const orAdmin = on ? `, or open ${ADMIN_PATH}` : "";
-    response.end(`This is a Socket.IO lesson server: connect a Socket.IO client${orAdmin}.\n`);
+// Returns what the server's first line says of it, and the handler of its pages.
+export function serveAdminUi(io: Server, port: number, { adminUi, adminPassword }: AdminSettings) {
+  if (adminUi === "off") return undefined;
+  instrument(io, {
+    auth: adminPassword
+      ? { type: "basic", username: "admin", password: bcrypt.hashSync(adminPassword, 10) }
+      : false,
+    readonly: !adminPassword, // else anyone who opens the page could disconnect the class
+    mode: "development",
+    serverId: `${hostname()}:${port}`,
   });
-  return on ? `${ADMIN_PATH}${password ? "" : " (read-only)"}` : undefined;
+  io.of("/admin").use((socket, next) => {
+    const refusal = adminRefusal(socket.handshake.address, adminPassword);
+    next(refusal ? new Error(refusal) : undefined);
+  });
+  const who = adminPassword ? "log in as admin" : "read-only, this machine only";
+  const line = `${ADMIN_PATH} (${who})`;
+  return {
+    line,
+    // the pages under /admin/, or undefined for a path that is not the Admin UI's
+    serve(path: string, request: IncomingMessage, response: ServerResponse) {
+      if (path === "/admin") return response.writeHead(301, { location: ADMIN_PATH }).end();
+      if (!path.startsWith(ADMIN_PATH)) return undefined;
+      const refusal = adminRefusal(request.socket.remoteAddress, adminPassword);
+      const plain = { "content-type": "text/plain" };
+      if (refusal) return response.writeHead(403, plain).end(`${refusal}\n`);
+      void sendFile(path.slice(ADMIN_PATH.length) || "index.html", response);
+      return response;
+    },
+  };
 }
 
 async function sendFile(name: string, response: ServerResponse) {

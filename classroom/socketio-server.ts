@@ -1,42 +1,15 @@
 // What both Socket.IO lesson servers need around the lesson: who may connect, the Admin UI,
 // listening, and a close that leaves nothing running.
 import { once } from "node:events";
-import type { Server as HttpServer } from "node:http";
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Server, ServerOptions, Socket } from "socket.io";
+import type { Server, Socket } from "socket.io";
 import { serveAdminUi } from "./admin-ui.ts";
 import type { Commentary } from "./commentary.ts";
 import type { Settings } from "./settings.ts";
+import { thisMachine } from "./who-may-connect.ts";
 
-const DEFAULT_ORIGINS = "https://amritb.github.io,http://localhost:*,http://127.0.0.1:*";
-
-// CORS_ORIGINS: web pages allowed to connect, comma-separated, "*" for any part or any page.
-export function originAllowed(list = DEFAULT_ORIGINS) {
-  const patterns = list
-    .split(",")
-    .map((origin) => origin.trim())
-    .filter(Boolean)
-    .map((origin) => {
-      if (origin === "*") return /^/; // any page at all
-      const escaped = origin.replace(/[.+?^${}()|[\]\\/]/g, "\\$&");
-      return new RegExp(`^${escaped.replaceAll("*", "[\\w.:-]*")}$`); // * within a part of it
-    });
-  // No origin: not a browser. The server's own origin: a page it served, such as the Admin UI.
-  return (origin: string | undefined, host?: string) =>
-    origin === undefined ||
-    origin === `http://${host}` ||
-    patterns.some((pattern) => pattern.test(origin));
-}
-
-// Options for new Server(): CORS for polling, and the same list for WebSockets, which skip CORS.
-export function whoMayConnect({ corsOrigins }: Partial<Settings> = {}): Partial<ServerOptions> {
-  const allowed = originAllowed(corsOrigins);
-  return {
-    cors: { origin: (origin, callback) => callback(null, allowed(origin)) },
-    allowRequest: (request, callback) =>
-      callback(null, allowed(request.headers.origin, request.headers.host)),
-  };
-}
+export { whoMayConnect } from "./who-may-connect.ts";
 
 // A reply goes through the sender's callback if it gave one, else as a receipt event, to it
 // alone: a client with no callbacks, such as a browser tool, still hears it.
@@ -81,6 +54,19 @@ export async function listen(
     throw error;
   });
   const bound = (http.address() as AddressInfo).port;
-  const admin = serveAdminUi(io, http, bound, settings);
-  return { port: bound, admin, io, close };
+  const admin = serveAdminUi(io, bound, settings);
+  const ours = thisMachine(host);
+  http.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? "/").split("?")[0];
+    if (path.startsWith("/socket.io/")) return; // Socket.IO answers those, and checks them itself
+    const text = (status: number, line: string) =>
+      response.writeHead(status, { "content-type": "text/plain" }).end(`${line}\n`);
+    if (!ours(request.headers.host)) {
+      return text(403, "This lesson server answers to this machine's own names only.");
+    }
+    if (admin?.serve(path, request, response)) return;
+    const orAdmin = admin ? ", or open /admin/" : "";
+    text(404, `This is a Socket.IO lesson server: connect a Socket.IO client${orAdmin}.`);
+  });
+  return { port: bound, admin: admin?.line, io, close };
 }

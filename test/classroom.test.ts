@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { expect, onTestFinished, test, vi } from "vitest";
+import { hostname, networkInterfaces } from "node:os";
 import { commentary } from "../classroom/commentary.ts";
+import { adminRefusal, isLoopback, thisMachine } from "../classroom/who-may-connect.ts";
 import { settings } from "../classroom/settings.ts";
 import { recorder, runScript } from "./helpers.ts";
 
@@ -90,21 +91,41 @@ test("the flood summary counts a whole second, and says when the flood is over",
   expect(log.lines.at(-1)).toBe("back to one line an event");
 });
 
-test("each lesson folder reads as its lesson: server.ts the biggest, at most 80 lines, clients 40", () => {
-  const lines = (file: string) => readFileSync(file, "utf8").trimEnd().split("\n");
-  for (const lesson of ["tcp-demo", "socketio-demo", "socketio-namespaces"]) {
-    const files = readdirSync(lesson).filter((name) => name.endsWith(".ts"));
-    const size = (name: string) => lines(`${lesson}/${name}`).length;
-    expect(size("server.ts"), `${lesson}/server.ts`).toBeLessThanOrEqual(80);
-    for (const name of files.filter((name) => name !== "server.ts")) {
-      expect(size(name), `${lesson}/${name} against server.ts`).toBeLessThan(size("server.ts"));
-      if (/^(app|.*logger)\.ts$/.test(name)) expect(size(name), name).toBeLessThanOrEqual(40);
-    }
+test("a Host names this machine only when it is localhost, a loopback address, an address or name of it", () => {
+  const ours = thisMachine("192.0.2.77");
+  const addresses = Object.values(networkInterfaces()).flatMap((all) => all ?? []);
+  const own = addresses.map((a) => (a.family === "IPv6" ? `[${a.address}]:3000` : a.address));
+  const names = [
+    "localhost:3000",
+    "LOCALHOST",
+    "127.0.0.1:3000",
+    "127.0.0.2",
+    "[::1]:3000",
+    "[::1]",
+  ];
+  for (const name of [...names, `${hostname()}:3000`, "192.0.2.77:3000", ...own]) {
+    expect(ours(name), name).toBe(true);
   }
-  for (const folder of ["classroom", "tcp-demo", "socketio-demo", "socketio-namespaces"]) {
-    for (const name of readdirSync(folder)) {
-      const long = lines(`${folder}/${name}`).filter((line) => line.length > 100);
-      expect(long, `${folder}/${name}: lines over 100 columns`).toEqual([]);
-    }
+  for (const name of [
+    "evil.example:3000",
+    "localhost.evil.example",
+    "127.0.0.1.evil.example",
+    "",
+    undefined,
+  ]) {
+    expect(ours(name), String(name)).toBe(false);
+  }
+});
+
+test("without a password the Admin UI answers a loopback peer only; with one, anyone who logs in", () => {
+  for (const peer of ["127.0.0.1", "::1", "::ffff:127.0.0.1", "127.1.2.3"]) {
+    expect(isLoopback(peer), peer).toBe(true);
+    expect(adminRefusal(peer, undefined), peer).toBeUndefined();
+  }
+  for (const peer of ["192.0.2.5", "::ffff:192.0.2.5", "10.0.0.127", "fe80::1", undefined]) {
+    expect(adminRefusal(peer, undefined), String(peer)).toMatch(
+      /^From another machine the Admin UI needs a password: start the server with ADMIN_PASSWORD=… npm run /,
+    );
+    expect(adminRefusal(peer, "open sesame"), String(peer)).toBeUndefined();
   }
 });

@@ -194,6 +194,18 @@ export function handshake(
   });
 }
 
+// A page of a lesson server, asked for with the Host the test chooses (the request goes to 127.0.0.1).
+export function get(port: number, path: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const asked = request({ host: "127.0.0.1", port, path, headers, agent: false }, (response) => {
+      let text = "";
+      response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+    });
+    asked.on("error", reject).end();
+  });
+}
+
 // Emits an event with an acknowledgement, as a browser tool or a student's client would.
 export function ask(socket: ClientSocket, event: string, ...args: unknown[]) {
   return socket.timeout(WAIT_MS).emitWithAck(event, ...args);

@@ -1,3 +1,4 @@
+import { hostname, networkInterfaces } from "node:os";
 import { io, Manager } from "socket.io-client";
 import { expect, onTestFinished, test, vi } from "vitest";
 import type { Options } from "../classroom/settings.ts";
@@ -7,6 +8,8 @@ import { startServer } from "../socketio-namespaces/server.ts";
 import {
   ask,
   expectReadmeOutput,
+  get,
+  handshake,
   ioClient,
   recorder,
   runScript,
@@ -255,7 +258,8 @@ async function adminClient(port: number, auth?: { username: string; password: st
   const config = waitFor(socket as never, "config").then(
     ([c]) => c as { supportedFeatures: string[] },
   );
-  config.catch(() => {}); // a refused client never gets one; a test that awaits it still fails
+  const allSockets = waitFor(socket as never, "all_sockets").then(([all]) => all as unknown[]);
+  for (const promise of [config, allSockets]) promise.catch(() => {}); // a refused client gets none
   const [outcome] = await Promise.race([
     waitFor(socket as never, "connect"),
     waitFor(socket as never, "connect_error"),
@@ -268,6 +272,7 @@ async function adminClient(port: number, auth?: { username: string; password: st
   return {
     socket,
     config,
+    allSockets,
     sentinel,
     refused: outcome instanceof Error ? outcome.message : undefined,
   };
@@ -302,6 +307,48 @@ test("ADMIN_PASSWORD asks for a login and allows changes; ADMIN_UI=off turns the
   const quiet = await server(0, { adminUi: "off" });
   expect((await adminClient(quiet.port)).refused).toBe("Invalid namespace");
   expect((await fetch(`http://localhost:${quiet.port}/admin/`)).status).toBe(404);
+});
+
+test("a page on another site whose name points here (DNS rebinding) is refused, with or without Origin", async () => {
+  const { port } = await server();
+  const rebound = { host: `evil.example:${port}` };
+  const withOrigin = { ...rebound, origin: `http://evil.example:${port}` };
+  for (const headers of [rebound, withOrigin]) {
+    expect(await handshake(port, headers)).toEqual({ status: 403 });
+    expect(await handshake(port, headers, "websocket")).toEqual({ status: 400 });
+    for (const path of ["/", "/admin/"]) {
+      const page = await get(port, path, headers);
+      expect(page).toEqual({
+        status: 403,
+        text: "This lesson server answers to this machine's own names only.\n",
+      });
+    }
+  }
+  const own = Object.values(networkInterfaces()).flatMap((all) => all ?? [])[0]?.address ?? "::1";
+  const host = own.includes(":") ? `[${own}]` : own;
+  for (const name of ["localhost", "127.0.0.1", "[::1]", hostname(), host]) {
+    const headers = { host: `${name}:${port}` }; // the request itself still goes to 127.0.0.1
+    expect((await handshake(port, headers)).status, name).toBe(200);
+    expect((await handshake(port, headers, "websocket")).status, name).toBe(101);
+    expect((await get(port, "/admin/", headers)).status, name).toBe(200);
+  }
+});
+
+test("no cookie or credentials reach the Admin UI's subscribers", async () => {
+  const { port } = await server();
+  const secrets = { cookie: "session=secret", authorization: "Basic c2VjcmV0" };
+  const student = io(`http://localhost:${port}/home`, {
+    forceNew: true,
+    reconnection: false,
+    transports: ["websocket"],
+    extraHeaders: secrets,
+  });
+  onTestFinished(() => void student.disconnect());
+  await waitFor(student as never, "connect");
+  const admin = await adminClient(port);
+  const shown = JSON.stringify(await admin.allSockets);
+  expect(shown).toContain(student.id);
+  expect(shown).not.toMatch(/session=secret|c2VjcmV0|"cookie"|"authorization"/);
 });
 
 test("the Admin UI is served from the lesson server itself, and nothing outside its folder is", async () => {

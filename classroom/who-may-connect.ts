@@ -1,0 +1,77 @@
+// Who may connect, from where. A lesson server answers only to this machine's own names, so that a
+// page on another site whose name is made to point at 127.0.0.1 (DNS rebinding) cannot pass for one
+// of ours; other sites' pages need to be on CORS_ORIGINS. The Admin UI shows every client, so
+// without a password it answers only to this machine itself.
+import type { IncomingMessage } from "node:http";
+import { isIPv4 } from "node:net";
+import { hostname, networkInterfaces } from "node:os";
+import type { ServerOptions } from "socket.io";
+import type { Settings } from "./settings.ts";
+
+const DEFAULT_ORIGINS = "https://amritb.github.io,http://localhost:*,http://127.0.0.1:*";
+const SECRETS = ["cookie", "authorization", "proxy-authorization"]; // never shown in the Admin UI
+
+// CORS_ORIGINS: web pages allowed to connect, comma-separated, "*" for any part or any page.
+export function originListed(list = DEFAULT_ORIGINS) {
+  const patterns = list
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      if (origin === "*") return /^/; // any page at all
+      const escaped = origin.replace(/[.+?^${}()|[\]\\/]/g, "\\$&");
+      return new RegExp(`^${escaped.replaceAll("*", "[\\w.:-]*")}$`); // * within a part of it
+    });
+  return (origin: string) => patterns.some((pattern) => pattern.test(origin));
+}
+
+export function isLoopback(address = "") {
+  const v4 = address.replace(/^::ffff:/, ""); // an IPv4 address as IPv6 shows it
+  return address === "::1" || (isIPv4(v4) && v4.startsWith("127."));
+}
+
+// Whether a Host header names this machine: localhost, a loopback address, one of its own
+// addresses, its host name, or the HOST it listens on.
+export function thisMachine(listensOn?: string) {
+  const addresses = Object.values(networkInterfaces()).flatMap((all) => all ?? []);
+  const names = new Set(["localhost", hostname(), ...addresses.map((a) => a.address)]);
+  if (listensOn) names.add(listensOn);
+  const lowered = new Set([...names].map((name) => name.toLowerCase()));
+  return (host = "") => {
+    const name = /^\[(.*)\](:\d+)?$/.exec(host)?.[1] ?? host.replace(/:\d+$/, "");
+    return lowered.has(name.toLowerCase()) || isLoopback(name);
+  };
+}
+
+// Options for new Server(): who may connect over polling (CORS) and WebSocket (which skips CORS).
+export function whoMayConnect({
+  corsOrigins,
+  host,
+}: Partial<Settings> = {}): Partial<ServerOptions> {
+  const listed = originListed(corsOrigins);
+  const ours = thisMachine(host);
+  const allowed = ({ headers }: IncomingMessage) => {
+    const { origin } = headers;
+    if (origin !== undefined && listed(origin)) return true; // a page on the list
+    // no origin: not a browser, or a page of the server's own, as is an origin equal to the host
+    return ours(headers.host) && (origin === undefined || origin === `http://${headers.host}`);
+  };
+  return {
+    cors: { origin: (origin, callback) => callback(null, origin !== undefined && listed(origin)) },
+    allowRequest: (request, callback) => {
+      const ok = allowed(request);
+      if (ok) for (const secret of SECRETS) delete request.headers[secret]; // no lesson needs them
+      callback(null, ok);
+    },
+  };
+}
+
+// Without a password the Admin UI is read-only, and for this machine only: it shows every client's
+// handshake, and in its development mode every event.
+export function adminRefusal(peer: string | undefined, password: string | undefined) {
+  if (password || isLoopback(peer)) return undefined;
+  return (
+    "From another machine the Admin UI needs a password: start the server with " +
+    "ADMIN_PASSWORD=… npm run socketio:server (or namespaces:server), then log in as admin."
+  );
+}

@@ -1,0 +1,23 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { expect, test } from "vitest";
+
+// What an instructor sees opening a lesson folder; npm run test:mutation leaves this file out, since
+// it reads the files Stryker has rewritten.
+test("each lesson folder reads as its lesson: server.ts the biggest, at most 80 lines, clients 40", () => {
+  const lines = (file: string) => readFileSync(file, "utf8").trimEnd().split("\n");
+  for (const lesson of ["tcp-demo", "socketio-demo", "socketio-namespaces"]) {
+    const files = readdirSync(lesson).filter((name) => name.endsWith(".ts"));
+    const size = (name: string) => lines(`${lesson}/${name}`).length;
+    expect(size("server.ts"), `${lesson}/server.ts`).toBeLessThanOrEqual(80);
+    for (const name of files.filter((name) => name !== "server.ts")) {
+      expect(size(name), `${lesson}/${name} against server.ts`).toBeLessThan(size("server.ts"));
+      if (/^(app|.*logger)\.ts$/.test(name)) expect(size(name), name).toBeLessThanOrEqual(40);
+    }
+  }
+  for (const folder of ["classroom", "tcp-demo", "socketio-demo", "socketio-namespaces"]) {
+    for (const name of readdirSync(folder)) {
+      const long = lines(`${folder}/${name}`).filter((line) => line.length > 100);
+      expect(long, `${folder}/${name}: lines over 100 columns`).toEqual([]);
+    }
+  }
+});
