@@ -352,6 +352,36 @@ test("live coding: saving the server, or a file it imports, restarts it; logger 
   expect(await server.stop()).toBe(0);
 });
 
+test("a speak over Socket.IO's 1 MB limit drops only its sender; the others keep receiving", async () => {
+  const { port, log } = await server();
+  const listener = await ioClient(port);
+  const heavy = await ioClient(port);
+  const speaker = await ioClient(port);
+  const gone = waitFor(heavy.socket as unknown as EventEmitter, "disconnect");
+  heavy.socket.emit("speak", "x".repeat(1_500_000));
+  expect((await gone)[0]).toBe("transport close"); // the server closed it, without a word
+  expect(await ask(speaker.socket, "speak", "still here")).toEqual({ ok: true, heardBy: 2 });
+  await listener.heard.until(/still here/);
+  expect(log.lines.filter((l) => l.startsWith("speak from"))).toHaveLength(1);
+});
+
+test("a malformed packet closes only its own connection; the others keep receiving", async () => {
+  const { port, log } = await server();
+  const listener = await ioClient(port);
+  const base = `http://localhost:${port}/socket.io/?EIO=4&transport=polling`;
+  const open = await (await fetch(base)).text(); // 0{"sid":...}: an Engine.IO session, by hand
+  const sid = JSON.parse(open.slice(1)).sid as string;
+  const post = (body: string) => fetch(`${base}&sid=${sid}`, { method: "POST", body });
+  expect((await post("40")).status).toBe(200); // connect to the main namespace
+  await log.until(/connected \(2 in the pool\)/);
+  expect(await (await fetch(`${base}&sid=${sid}`)).text()).toMatch(/^40.*42\["welcome"/); // polled
+  await (await post('42["speak",{"id":')).text(); // half a packet: Socket.IO cannot parse it
+  expect(await (await fetch(`${base}&sid=${sid}`)).text()).toMatch(/(^|\x1e)1$/); // a close packet
+  await log.until(/disconnected: .* \(1 in the pool\)/);
+  expect((await fetch(`${base}&sid=${sid}`)).status).toBe(400); // that session is gone
+  expect(await ask(listener.socket, "speak", "still here")).toEqual({ ok: true, heardBy: 1 });
+});
+
 test("a class flooding the server gets one summary a second in its log, and every message still goes out", async () => {
   const { port, log } = await server();
   const listener = await ioClient(port);

@@ -1,0 +1,247 @@
+// The README's "Build it up" steps, each run as the instructor types it: every marked code block is
+// written where its imports resolve, run as a terminal would run it, and held to what the README says.
+import { readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { expect, test } from "vitest";
+import { freePort } from "../classroom/redis-server.ts";
+import {
+  ask,
+  expectReadmeOutput,
+  ioClient,
+  runScript,
+  scratchCopy,
+  tcpClient,
+  upTo,
+} from "./helpers.ts";
+
+const README = readFileSync("README.md", "utf8");
+const MARKED = /<!-- step: (\w+) (\d+) -->\n```ts\n([\s\S]*?)\n```/g;
+const steps = [...README.matchAll(MARKED)].map(([, lesson, n, code]) => ({
+  lesson,
+  n: Number(n),
+  code,
+  file: /^\/\/ (\S+\.ts)/.exec(code)?.[1] ?? "",
+}));
+
+test("each lesson has at least three steps, numbered from 1, each a whole file named in its first line", () => {
+  for (const lesson of ["tcp", "socketio", "namespaces"]) {
+    const numbers = steps.filter((step) => step.lesson === lesson).map((step) => step.n);
+    expect(numbers.length, lesson).toBeGreaterThanOrEqual(3);
+    expect(numbers, lesson).toEqual(numbers.map((_, i) => i + 1));
+  }
+  for (const step of steps)
+    expect(step.file, `${step.lesson} ${step.n}`).toMatch(/^live\/[\w-]+\.ts$/);
+  expect(steps.map((step) => `${step.lesson} ${step.n}`).sort()).toEqual(
+    Object.keys(checks).sort(),
+  );
+});
+
+// The live/ folder as the instructor has it after a step: every file at its latest version so far.
+async function typedUpTo(lesson: string, n: number) {
+  const folder = await scratchCopy();
+  for (const step of steps.filter((s) => s.lesson === lesson && s.n <= n)) {
+    await mkdir(dirname(join(folder, step.file)), { recursive: true });
+    await writeFile(join(folder, step.file), step.code);
+  }
+  return async (file: string, args: string[] = [], port?: number) => {
+    const run = runScript(join(folder, "live", file), { PORT: String(port) }, { args });
+    return run;
+  };
+}
+
+type Run = Awaited<ReturnType<Awaited<ReturnType<typeof typedUpTo>>>>;
+type Check = (
+  run: Awaited<ReturnType<typeof typedUpTo>>,
+  port: number,
+) => Promise<Record<string, Run>>;
+const listening = (server: Run) => server.out.until(/^listening on port/);
+const events = (lines: string[]) => lines.filter((l) => /^(create|update|delete|read) /.test(l));
+
+const checks: Record<string, Check> = {
+  "tcp 1": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const client = await tcpClient(port);
+    await server.out.until(/^\w{6} connected \(1 in the pool\)$/);
+    client.socket.end();
+    await server.out.until(/^\w{6} disconnected \(0 in the pool\)$/);
+    return { server };
+  },
+  "tcp 2": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const logger = await run("logger.ts", [], port);
+    await logger.out.until(/^connected to localhost:\d+$/);
+    await server.out.until(/connected \(1 in the pool\)$/);
+    return { server, logger };
+  },
+  "tcp 3": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const logger = await run("logger.ts", [], port);
+    await server.out.until(/connected \(1 in the pool\)$/);
+    const [other, sender] = [await tcpClient(port), await tcpClient(port)];
+    sender.send('create {"id":1}\nread 1\nupdate {"id":2}\ndelete sentinel\n');
+    const passedOn = ['create {"id":1}', 'update {"id":2}', "delete sentinel"];
+    for (const heard of [other.heard, sender.heard, logger.out]) {
+      await heard.until(/^delete sentinel$/);
+      expect(events(upTo(heard.lines, /^delete sentinel$/))).toEqual(passedOn); // never the read
+    }
+    await server.out.until(/sent unknown event "read": not passed on$/);
+    return { server, logger };
+  },
+  "tcp 4": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const logger = await run("logger.ts", [], port);
+    await server.out.until(/connected \(1 in the pool\)$/);
+    const app = await run("app.ts", [], port);
+    const sent = () => app.out.lines.flatMap((l) => /^sent (.*)$/.exec(l)?.[1] ?? []);
+    const recognised = () => sent().filter((line) => !line.startsWith("read "));
+    await app.out.until(() => recognised().length >= 2, 20_000);
+    const expected = recognised(); // a read sent among them came before the last on one connection
+    await logger.out.until((lines) => lines.includes(expected.at(-1) ?? ""));
+    expect(events(logger.out.lines).slice(0, expected.length)).toEqual(expected);
+    await app.out.until((lines) => lines.includes(`heard ${expected.at(-1)}`));
+    return { server, logger, app };
+  },
+  "socketio 1": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const [speaker, other] = [await ioClient(port), await ioClient(port)];
+    speaker.socket.emit("speak", "hello");
+    const message = `message [{"from":"${speaker.socket.id}","speech":"hello"}]`;
+    for (const client of [speaker, other]) expect(await client.heard.until(1)).toEqual([message]);
+    await server.out.until(/^speak from \S+: "hello"$/);
+    return { server };
+  },
+  "socketio 2": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const app = await run("app.ts", [], port);
+    await app.out.until(/^heard message from \S+: \{"id":2,/);
+    const spoken = app.out.lines.filter((l) => l.startsWith("speak ")).map((l) => l.slice(6));
+    const heard = app.out.lines.filter((l) => l.startsWith("heard ")).map((l) => l.split(": ")[1]);
+    expect(heard).toEqual(spoken.slice(0, heard.length)); // its own events, as sent, in order
+    return { server, app };
+  },
+  "socketio 3": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const first = await ioClient(port);
+    const second = await ioClient(port);
+    expect(await ask(second.socket, "speak", "hi")).toEqual({ ok: true, heardBy: 2 });
+    await first.heard.until(2);
+    expect(first.heard.lines).toEqual([
+      `welcome [{"id":"${first.socket.id}","clients":1}]`, // its own welcome, never the other's
+      `message [{"from":"${second.socket.id}","speech":"hi"}]`,
+    ]);
+    return { server };
+  },
+  "socketio 4": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const app = await run("app.ts", [], port);
+    await app.out.until(/^receipt, just for me: #2 heard by 1$/);
+    expect(app.out.lines[0]).toMatch(/^welcome, just for me: I am \S+, 1 connected$/);
+    return { server, app };
+  },
+  "socketio 5": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const loggers = [await run("logger.ts", [], port), await run("logger.ts", [], port)];
+    for (const logger of loggers) await logger.out.until(/^connected to/);
+    const app = await run("app.ts", [], port);
+    await app.out.until(/^receipt, just for me: #3 heard by 3$/);
+    for (const logger of loggers) {
+      await logger.out.until(/^message from \S+: \{"id":3,/);
+      expect(logger.out.lines.slice(1, 4)).toEqual(
+        [1, 2, 3].map((id) =>
+          expect.stringMatching(new RegExp(`^message from \\S+: \\{"id":${id},`)),
+        ),
+      );
+    }
+    return { server, app, logger: loggers[0] };
+  },
+  "namespaces 1": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const clients = await Promise.all(["/", "/school", "/home"].map((nsp) => ioClient(port, nsp)));
+    clients[2].socket.emit("speak", "hello");
+    for (const [i, client] of clients.entries()) client.socket.emit("speak", `sentinel ${i}`);
+    for (const [i, client] of clients.entries()) {
+      await client.heard.until(new RegExp(`sentinel ${i}`));
+      const got = upTo(client.heard.lines, new RegExp(`sentinel ${i}`));
+      expect(got.filter((l) => l.includes("hello")).length, `client ${i}`).toBe(i === 2 ? 1 : 0);
+    }
+    return { server };
+  },
+  "namespaces 2": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const app = await run("app.ts", [], port);
+    await app.out.until(/^\/home heard message from \S+: \{"id":3,/);
+    await app.out.until(/^\/school lesson \{"id":4,/); // sent, and taken by no one yet
+    return { server, app };
+  },
+  "namespaces 3": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const [member, bystander] = [await ioClient(port, "/school"), await ioClient(port, "/school")];
+    expect(await ask(member.socket, "join", "codefellows")).toEqual({
+      ok: true,
+      joined: "codefellows",
+    });
+    bystander.socket.emit("lesson", "rooms");
+    bystander.socket.emit("speak", "sentinel"); // after the lesson, to all of /school
+    for (const client of [member, bystander]) await client.heard.until(/sentinel/);
+    expect(member.heard.lines.filter((l) => l.startsWith("lesson "))).toHaveLength(1);
+    expect(bystander.heard.lines.filter((l) => l.startsWith("lesson "))).toEqual([]);
+    const app = await run("app.ts", [], port);
+    await server.out.until(/^\/school lesson from \S+: \{"id":4,/);
+    return { server, app };
+  },
+  "namespaces 4": async (run, port) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const slices = { logger: ["/"], home: ["/home"], school: ["/school"] };
+    const loggers = { ...slices, codefellows: ["/school", "codefellows"] };
+    const runs = Object.fromEntries(
+      await Promise.all(
+        Object.entries(loggers).map(async ([name, args]) => [
+          name,
+          await run("logger.ts", args, port),
+        ]),
+      ),
+    ) as Record<keyof typeof loggers, Run>;
+    for (const logger of Object.values(runs)) await logger.out.until(/^connected to/);
+    await runs.codefellows.out.until(/^\/school joined room codefellows$/);
+    const app = await run("app.ts", [], port);
+    await runs.codefellows.out.until(/^\/school lesson from \S+: \{"id":4,/);
+    await runs.school.out.until(/^\/school message from \S+: \{"id":6,/); // after the lesson
+    await runs.logger.out.until(/^\/ message from \S+: \{"id":5,/);
+    await runs.home.out.until(/^\/home message from \S+: \{"id":3,/);
+    const seen = (run: Run) => new Set(run.out.lines.slice(1).map((l) => l.split(" from ")[0]));
+    expect(seen(runs.logger)).toEqual(new Set(["/ message"]));
+    expect(seen(runs.home)).toEqual(new Set(["/home message"]));
+    expect(seen(runs.school)).toEqual(new Set(["/school message"])); // never a lesson
+    expect(seen(runs.codefellows)).toEqual(
+      new Set(["/school joined room codefellows", "/school message", "/school lesson"]),
+    );
+    return { server, app, ...runs };
+  },
+};
+
+for (const { lesson, n } of steps) {
+  test(`README step ${lesson} ${n} runs as written and prints what the README shows`, async () => {
+    const run = await typedUpTo(lesson, n);
+    const printed = await checks[`${lesson} ${n}`](run, await freePort());
+    const lines = Object.fromEntries(
+      Object.entries(printed).map(([name, { out }]) => [name, out.lines]),
+    );
+    if (README.includes(`<!-- output: ${lesson} step ${n} -->`))
+      expectReadmeOutput(`${lesson} step ${n}`, lines);
+    for (const script of Object.values(printed)) await script.stop();
+  });
+}
