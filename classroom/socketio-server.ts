@@ -1,6 +1,7 @@
 // What both Socket.IO lesson servers need around the lesson: who may connect, the Admin UI,
 // listening, and a close that leaves nothing running.
 import { once } from "node:events";
+import { readFile } from "node:fs/promises";
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Server, Socket } from "socket.io";
@@ -33,12 +34,13 @@ export interface ClassroomServer {
   http: HttpServer;
   io: Server;
   say: Commentary;
+  page?: URL; // the lesson page, served at /, with its page.js beside it
   onClose?: () => Promise<unknown>;
 }
 
 // Listens, serves the Admin UI, and returns what a caller needs to watch and stop the server.
 export async function listen(
-  { http, io, say, onClose }: ClassroomServer,
+  { http, io, say, page, onClose }: ClassroomServer,
   { port, host, ...settings }: Partial<Settings>,
 ) {
   const close = async () => {
@@ -65,8 +67,15 @@ export async function listen(
       return text(403, "This lesson server answers to this machine's own names only.");
     }
     if (admin?.serve(path, request, response)) return;
+    if (page && (path === "/" || path === "/page.js")) return void sendPage(page, path, response);
     const orAdmin = admin ? ", or open /admin/" : "";
     text(404, `This is a Socket.IO lesson server: connect a Socket.IO client${orAdmin}.`);
   });
   return { port: bound, admin: admin?.line, io, close };
+}
+
+async function sendPage(page: URL, path: string, response: ServerResponse) {
+  const [file, type] =
+    path === "/" ? [page, "text/html"] : [new URL("page.js", page), "text/javascript"];
+  response.writeHead(200, { "content-type": `${type}; charset=utf-8` }).end(await readFile(file));
 }

@@ -40,7 +40,8 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
     socket.on("speak", passOn(socket, "speak", say, toEveryone));
   });
 
-  return listen({ http, io, say }, { port, ...settings });
+  const page = new URL("page.html", import.meta.url); // a browser is a client too
+  return listen({ http, io, say, page }, { port, ...settings });
 }
 
 // Checks what an event carries, hands it on with send(), and answers the sender with a receipt.

@@ -68,7 +68,8 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
     socket.on("lesson", passOn(socket, "lesson", say, toRoom, "/school "));
   });
 
-  return listen({ http, io, say, onClose: redis.close }, { port, ...settings });
+  const page = new URL("page.html", import.meta.url); // a browser is a client too
+  return listen({ http, io, say, page, onClose: redis.close }, { port, ...settings });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -14,7 +14,7 @@ import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-
 import { startServer } from "../socketio-namespaces/server.ts";
 import { startServer as startDemoServer } from "../socketio-demo/server.ts";
 import { startLogger as startDemoLogger } from "../socketio-demo/logger.ts";
-import { joinedRoom, recorder, runScript, waitFor } from "./helpers.ts";
+import { ioClient, joinedRoom, recorder, runScript, waitFor } from "./helpers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = [
@@ -44,9 +44,9 @@ beforeAll(async () => {
   return () => browser.close();
 });
 
-async function page(context: { skip: (note: string) => never }) {
+async function page(context: { skip: (note: string) => never }, height = 800) {
   if (!browser) context.skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-  const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const tab = await browser.newPage({ viewport: { width: 1280, height } });
   tab.setDefaultTimeout(10_000);
   onTestFinished(() => tab.close());
   return tab;
@@ -201,4 +201,110 @@ test("Ctrl-C stops a server even while the Admin UI is open in a browser", async
   await tab.getByText("connected", { exact: true }).first().waitFor();
   expect(await server.stop()).toBe(0);
   await tab.getByText("disconnected", { exact: true }).first().waitFor();
+});
+
+// Every request a page makes, so a test can prove that none leaves the server it came from.
+function requestsOf(tab: Awaited<ReturnType<typeof page>>) {
+  const urls: string[] = [];
+  tab.on("request", (request) => void urls.push(request.url()));
+  return urls;
+}
+
+test("the demo page is one more client: it shows a message a Node client speaks, and its own Speak", async (context) => {
+  const server = await startDemoServer({ port: 0, print: () => {} });
+  onTestFinished(server.close);
+  const heard = recorder("logger");
+  const logger = startDemoLogger({ port: server.port, print: heard.line });
+  onTestFinished(logger.close);
+  await heard.until(/^connected/);
+  const tab = await page(context);
+  const requests = requestsOf(tab);
+  await tab.goto(`http://localhost:${server.port}/`);
+  await tab.getByText(/^connected as /).waitFor();
+  await tab.locator("li.mine", { hasText: /^welcome: I am \S+, 2 connected$/ }).waitFor(); // just for it
+
+  const speaker = await ioClient(server.port);
+  speaker.socket.emit("speak", { id: 7, change: "created" });
+  await tab.getByText(`message from ${speaker.socket.id}: {"id":7,"change":"created"}`).waitFor();
+
+  await tab.getByLabel("Speak").fill('{"id":8,"change":"updated"}'); // a record: sent as one
+  await tab.getByRole("button", { name: "Speak" }).click();
+  await tab
+    .locator("li.mine", { hasText: 'speak {"id":8,"change":"updated"} → heard by 3' })
+    .waitFor();
+  await tab.getByLabel("Speak").fill("hello from a page"); // not a record: sent as text
+  await tab.getByRole("button", { name: "Speak" }).click();
+  await heard.until(/"hello from a page"$/);
+  expect(heard.lines.slice(1).map((l) => l.replace(/from \S+:/, "from ID:"))).toEqual([
+    'message from ID: {"id":7,"change":"created"}',
+    'message from ID: {"id":8,"change":"updated"}',
+    'message from ID: "hello from a page"',
+  ]);
+  await stillScreenshot(tab, "demo-page.png");
+  expect(requests.filter((url) => !url.startsWith(`http://localhost:${server.port}/`))).toEqual([]);
+
+  await server.close(); // a restart: the page says it lost the server, and that it is back
+  await tab.getByText(/^lost the server \(transport close\): reconnecting…$/).waitFor();
+  const again = await startDemoServer({ port: server.port, print: () => {} });
+  onTestFinished(again.close);
+  await tab.getByText(/^back: reconnected as /).waitFor();
+});
+
+test("the namespaces page shows the four loggers' slices, both ways, and recovers from a restart", async (context) => {
+  const { server, app } = await namespacesLesson();
+  const tab = await page(context, 720); // what a projector shows
+  const requests = requestsOf(tab);
+  await tab.goto(`http://localhost:${server.port}/`);
+  const pane = (logger: string) => tab.locator(`[data-logger="${logger}"]`);
+  const kinds = async (logger: string) =>
+    new Set(
+      (await pane(logger).locator("li").allTextContents()).map((l) => l.split(" ", 2).join(" ")),
+    );
+  await pane("codefellows-logger").getByText("/school joined room codefellows").waitFor();
+  await pane("codefellows-logger").locator("li.lesson").first().waitFor();
+  for (const logger of ["logger", "home-logger"])
+    await pane(logger).locator("li.message").first().waitFor();
+  // the sentinel: a /school message sent after the lessons, which the school pane would get after them
+  app.sockets["/school"].emit("speak", "sentinel");
+  for (const logger of ["school-logger", "codefellows-logger"]) {
+    await pane(logger)
+      .getByText(/"sentinel"$/)
+      .waitFor();
+  }
+  expect(await kinds("logger")).toEqual(new Set(["/ welcome", "/ message"]));
+  expect(await kinds("home-logger")).toEqual(new Set(["/home welcome", "/home message"]));
+  expect(await kinds("school-logger")).toEqual(new Set(["/school welcome", "/school message"]));
+  expect(await kinds("codefellows-logger")).toEqual(
+    new Set(["/school welcome", "/school joined", "/school message", "/school lesson"]),
+  );
+  await stillScreenshot(tab, "namespaces-page.png");
+  expect(requests.filter((url) => !url.startsWith(`http://localhost:${server.port}/`))).toEqual([]);
+
+  await server.close();
+  await pane("logger")
+    .getByText(/^lost the server/)
+    .waitFor();
+  const again = await startServer({ port: server.port, print: () => {} });
+  onTestFinished(again.close);
+  for (const logger of ["logger", "home-logger", "school-logger", "codefellows-logger"]) {
+    await pane(logger)
+      .getByText(/^back: reconnected as /)
+      .waitFor();
+  }
+  await expect
+    .poll(() => pane("codefellows-logger").getByText("/school joined room codefellows").count())
+    .toBe(2); // it joined its room again
+});
+
+test("loading the Admin UI requests nothing from another host: its icons and fonts are served here", async (context) => {
+  const { server } = await namespacesLesson();
+  const tab = await page(context);
+  const requests = requestsOf(tab);
+  await tab.goto(`http://localhost:${server.port}/admin/`);
+  await tab.getByText("connected", { exact: true }).first().waitFor();
+  await tab.waitForLoadState("networkidle");
+  expect(requests.filter((url) => !url.startsWith(`http://localhost:${server.port}/`))).toEqual([]);
+  const fonts = requests.filter((url) => /\.(woff2?|ttf)(\?|$)/.test(url));
+  expect(fonts.some((url) => url.includes("materialdesignicons"))).toBe(true);
+  expect(fonts.some((url) => url.includes("roboto"))).toBe(true);
 });
