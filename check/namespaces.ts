@@ -1,10 +1,11 @@
-// npm run check:namespaces -- --url http://localhost:3000: holds any server to the namespaces lesson's
-// who-sees-what table, both ways, over the wire.
+// npm run check:namespaces -- --url http://localhost:3000: holds any server to the namespaces
+// lesson's who-sees-what table, both ways, over the wire.
 import { io, Manager, type Socket } from "socket.io-client";
 import { Failed, flags, nothingThere, runChecks, settle } from "./report.ts";
 
-const USAGE = `usage: npm run check:namespaces -- --url http://localhost:3000 [--home /home] [--school /school]
-  [--room codefellows] [--join join] [--lesson lesson] [--speak speak] [--message message]
+const USAGE = `usage: npm run check:namespaces -- --url http://localhost:3000
+  [--home /home] [--school /school] [--room codefellows] [--join join] [--lesson lesson]
+  [--speak speak] [--message message]
 Checks the namespaces lesson's who-sees-what table against any Socket.IO server.`;
 const o = flags(USAGE, {
   url: { type: "string", default: "http://localhost:3000" },
@@ -17,6 +18,7 @@ const o = flags(USAGE, {
   message: { type: "string", default: "message" },
 });
 const sockets = new Set<Socket>();
+const START = "start your server, or pass --url";
 const said = (payload: unknown) =>
   JSON.stringify(
     payload && typeof payload === "object" && "speech" in payload ? payload.speech : payload,
@@ -47,9 +49,7 @@ await new Promise((done) =>
   probe
     .once("connect", () => done(null))
     .once("connect_error", (error) =>
-      nothingThere(
-        `nothing answers Socket.IO at ${o.url} (${error.message}): start your server, or pass --url`,
-      ),
+      nothingThere(`nothing answers Socket.IO at ${o.url} (${error.message}): ${START}`),
     ),
 );
 probe.disconnect();

@@ -1,6 +1,6 @@
-// What the three checkers share: settings from flags, one line per behaviour (✓, or ✗ with what was
-// expected, what came instead and a hint), "N passed, M failed" last, and the exit code: 0 when all
-// pass, 1 when one fails, 2 with one line when nothing listens there.
+// What the three checkers share: settings from flags, one line per behaviour (✓, or ✗ with what
+// was expected, what came instead and a hint), "N passed, M failed" last, and the exit code: 0 when
+// all pass, 1 when one fails, 2 with one line when nothing listens there.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 export class Failed extends Error {
@@ -32,8 +32,8 @@ export function nothingThere(line: string): never {
 
 type Check = { group: string; name: string; run: () => Promise<void> };
 
-// Runs every check, each bounded, in the order given (`last` ones at the end, as a check that may stop
-// a broken server must not take the others with it), and prints them in the order they were declared.
+// Runs every check, each bounded, in the order given, the `last` ones at the end (a check that may
+// stop a broken server must not take the others with it); prints them in the declared order.
 export async function runChecks(checks: Check[], last: string[] = [], ms = 5000) {
   const results = new Map<Check, string>();
   const order = [

@@ -4,7 +4,8 @@ import { isDeepStrictEqual } from "node:util";
 import { io, type Socket } from "socket.io-client";
 import { Failed, flags, nothingThere, runChecks, settle } from "./report.ts";
 
-const USAGE = `usage: npm run check:socketio -- --url http://localhost:3000 [--speak speak] [--message message]
+const USAGE = `usage: npm run check:socketio -- --url http://localhost:3000
+  [--speak speak] [--message message]
 Checks the Socket.IO lesson's behaviours: a client emits speak, and every client gets a message.`;
 const options = flags(USAGE, {
   url: { type: "string", default: "http://localhost:3000" },
@@ -12,6 +13,7 @@ const options = flags(USAGE, {
   message: { type: "string", default: "message" },
 });
 const sockets = new Set<Socket>();
+const START = "start your server, or pass --url";
 
 // A client that keeps what each message carried: the speech in it, or the whole payload.
 async function client() {
@@ -45,9 +47,7 @@ await new Promise((done) =>
   probe
     .once("connect", () => done(null))
     .once("connect_error", (error) =>
-      nothingThere(
-        `nothing answers Socket.IO at ${options.url} (${error.message}): start your server, or pass --url`,
-      ),
+      nothingThere(`nothing answers Socket.IO at ${options.url} (${error.message}): ${START}`),
     ),
 );
 probe.disconnect();

@@ -3,7 +3,8 @@
 import { connect, type Socket } from "node:net";
 import { Failed, flags, nothingThere, runChecks, settle } from "./report.ts";
 
-const USAGE = `usage: npm run check:tcp -- --port 4000 [--host localhost] [--events create,update,delete] [--unknown read]
+const USAGE = `usage: npm run check:tcp -- --port 4000 [--host localhost]
+  [--events create,update,delete] [--unknown read]
 Checks the TCP lesson's behaviours against any event server that speaks lines: "event data\\n".`;
 const options = flags(USAGE, {
   port: { type: "string", default: "4000" },
@@ -14,6 +15,7 @@ const options = flags(USAGE, {
 const [port, host] = [Number(options.port), options.host];
 const [first, second, third] = options.events.split(",");
 const sockets = new Set<Socket>();
+const START = "start your server, or pass --port and --host";
 
 // A client that keeps every line it hears (without a trailing \r), as nc would show it.
 async function client() {
@@ -45,9 +47,7 @@ await new Promise<void>((done) =>
   probe
     .once("connect", done)
     .once("error", (error: NodeJS.ErrnoException) =>
-      nothingThere(
-        `nothing listens on ${host}:${port} (${error.code}): start your server, or pass --port and --host`,
-      ),
+      nothingThere(`nothing listens on ${host}:${port} (${error.code}): ${START}`),
     ),
 );
 probe.destroy();
@@ -73,7 +73,7 @@ const code = await runChecks(
       run: async () => {
         const [sender, other] = [await client(), await client()];
         await settle();
-        sender.send(`${options.unknown} {"check":2}\n${first} sentinel-2\n`); // the sentinel comes after
+        sender.send(`${options.unknown} {"check":2}\n${first} sentinel-2\n`); // a sentinel after
         for (const c of [other, sender]) {
           const before = await c.until(`${first} sentinel-2`, "pass on the events you recognise");
           if (before.includes(`${options.unknown} {"check":2}`)) {
@@ -134,7 +134,7 @@ const code = await runChecks(
     },
     {
       group: BEYOND,
-      name: "an over-long line, bytes that are not UTF-8 and a client that stops reading stop no one",
+      name: "an endless line, bad UTF-8, a client that stops reading: none stops the others",
       run: async () => {
         const [sender, other] = [await client(), await client()];
         await settle();
@@ -143,7 +143,7 @@ const code = await runChecks(
         (await client()).socket.pause(); // it never reads again
         await settle();
         const line = `${first} ${"y".repeat(60 * 1024)}\n`;
-        for (let i = 0; i < 40; i++) sender.send(line); // over 2 MiB for the one that stopped reading
+        for (let i = 0; i < 40; i++) sender.send(line); // 2.4 MiB, for the one that does not read
         sender.send(`${second} sentinel-6\n`);
         await other.until(
           `${second} sentinel-6`,

@@ -1,6 +1,6 @@
 // @ts-check
-// The who-sees-what table, live: four panes, each its own namespace socket, each showing exactly what
-// its logger would print. The Socket.IO client comes from the server itself.
+// The who-sees-what table, live: four panes, each its own namespace socket, each showing exactly
+// what its logger would print. The Socket.IO client comes from the server itself.
 import { io } from "/socket.io/socket.io.esm.min.js";
 
 /** @typedef {import("./server.ts").SchoolClientToServerEvents} Sends */
@@ -36,7 +36,9 @@ for (const { logger, namespace, title } of LOGGERS) {
       socket.emit("join", "codefellows", () => show(`${namespace} joined room codefellows`));
     }
   });
-  socket.on("disconnect", (why) => (state.textContent = `lost the server (${why}): reconnecting…`));
+  socket.on("disconnect", (why) => {
+    state.textContent = `lost the server (${why}): reconnecting…`;
+  });
   socket.onAny((event, payload) => {
     const said = payload?.from
       ? `from ${payload.from}: ${JSON.stringify(payload.speech)}`

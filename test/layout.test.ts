@@ -14,7 +14,7 @@ test("each lesson folder reads as its lesson: server.ts the biggest, at most 80 
       if (/^(app|.*logger)\.ts$/.test(name)) expect(size(name), name).toBeLessThanOrEqual(40);
     }
   }
-  for (const folder of ["classroom", "tcp-demo", "socketio-demo", "socketio-namespaces"]) {
+  for (const folder of ["check", "classroom", "tcp-demo", "socketio-demo", "socketio-namespaces"]) {
     for (const name of readdirSync(folder)) {
       const long = lines(`${folder}/${name}`).filter((line) => line.length > 100);
       expect(long, `${folder}/${name}: lines over 100 columns`).toEqual([]);

@@ -1,4 +1,4 @@
-// A broken namespaces server for the checker's tests: its lesson goes to all of /school, room or not.
+// A broken namespaces server for the checker's tests: its lesson goes to all of /school.
 import { Server } from "socket.io";
 
 const io = new Server(0);

@@ -1,5 +1,5 @@
-// A broken TCP server for the checker's tests: it never takes a client out of its pool, nor listens for
-// its errors, so the first client that leaves abruptly takes the server down.
+// A broken TCP server for the checker's tests: it never takes a client out of its pool, nor listens
+// for its errors, so the first client that leaves abruptly takes the server down.
 import { createServer, type Socket } from "node:net";
 import { createInterface } from "node:readline";
 
