@@ -13,14 +13,28 @@ import type { Settings } from "./settings.ts";
 import { adminRefusal } from "./who-may-connect.ts";
 
 const ADMIN_PATH = "/admin/";
-const PACKAGE = createRequire(import.meta.url).resolve("@socket.io/admin-ui/package.json");
-const UI = join(dirname(PACKAGE), "ui", "dist");
+const packageFolder = (name: string) =>
+  dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+const UI = join(packageFolder("@socket.io/admin-ui"), "ui", "dist");
+// Its icon font and Roboto, which it would fetch from two CDNs, come from npm packages instead
+const VENDOR: Record<string, string> = {
+  "vendor/mdi/": packageFolder("@mdi/font"),
+  "vendor/roboto/": packageFolder("@fontsource/roboto"),
+};
+const CDN_LINKS = /<link rel="?stylesheet"? href="?https:\/\/[^>]*>/g;
+const LOCAL_LINKS = [
+  "vendor/mdi/css/materialdesignicons.min.css",
+  ...[100, 300, 400, 500, 700, 900].map((weight) => `vendor/roboto/${weight}.css`),
+].map((href) => `<link rel="stylesheet" href="${href}">`);
 const TYPES: Record<string, string> = {
   ".html": "text/html",
   ".js": "text/javascript",
   ".css": "text/css",
   ".png": "image/png",
   ".svg": "image/svg+xml",
+  ".woff2": "font/woff2",
+  ".woff": "font/woff",
+  ".ttf": "font/ttf",
 };
 // The UI connects to the server that served it, without asking for its address.
 const CONNECT_HERE = `<script>localStorage.setItem("server_url", location.origin)</script>`;
@@ -61,10 +75,13 @@ export function serveAdminUi(io: Server, port: number, { adminUi, adminPassword 
 }
 
 async function sendFile(name: string, response: ServerResponse) {
-  const file = normalize(join(UI, name));
-  const found = file.startsWith(UI) && (await stat(file).catch(() => undefined))?.isFile();
+  const prefix = Object.keys(VENDOR).find((folder) => name.startsWith(folder));
+  const root = prefix ? VENDOR[prefix] : UI;
+  const file = normalize(join(root, name.slice(prefix?.length ?? 0)));
+  const found = file.startsWith(root) && (await stat(file).catch(() => undefined))?.isFile();
   if (!found) return void response.writeHead(404).end();
   response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
   if (name !== "index.html") return void createReadStream(file).pipe(response);
-  response.end((await readFile(file, "utf8")).replace("<head>", `<head>${CONNECT_HERE}`));
+  const page = (await readFile(file, "utf8")).replace("<head>", `<head>${CONNECT_HERE}`);
+  response.end(page.replace(CDN_LINKS, "").replace("</head>", `${LOCAL_LINKS.join("")}</head>`));
 }

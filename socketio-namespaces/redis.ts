@@ -31,19 +31,20 @@ export async function connectRedis(url: string | undefined, print: Print) {
   try {
     await Promise.all([pub.connect(), sub.connect()]);
   } catch {
-    await Promise.allSettled([pub.disconnect(), sub.disconnect()]);
+    for (const client of [pub, sub]) client.destroy();
     const hint = "start it (redis-server), or unset REDIS_URL for a single server";
     throw Object.assign(new Error(`no Redis at ${url}: ${hint}`), { code: "NO_REDIS" });
   }
   ready = true;
   const publish = pub.publish.bind(pub); // at most once: a publish while Redis is down is dropped
-  pub.publish = ((channel: string, message: string) =>
-    publish(channel, message).catch(() => 0)) as typeof pub.publish;
+  const dropWhileDown = (channel: string, message: string) =>
+    publish(channel, message).catch(() => 0);
+  Object.assign(pub, { publish: dropWhileDown });
   const version = /redis_version:(\S+)/.exec(await pub.info("server"))?.[1];
   print(`adapter: Redis ${version} at ${url}; every server using it acts as one`);
   return {
     adapter: createAdapter(pub, sub),
-    // quit lets what is under way finish; a client that cannot reach Redis just drops its socket
-    close: () => Promise.allSettled([pub, sub].map((c) => (c.isReady ? c.quit() : c.disconnect()))),
+    // close lets what is under way finish; a client that cannot reach Redis just drops its socket
+    close: () => Promise.allSettled([pub, sub].map((c) => (c.isReady ? c.close() : c.destroy()))),
   };
 }
