@@ -2,7 +2,7 @@
 // not take `PORT=3001 npm run …`. A flag beats a variable.
 import { parseArgs } from "node:util";
 import { SCRIPTS } from "./scripts.ts";
-import { fail, type Print } from "./terminal.ts";
+import type { Print } from "./terminal.ts";
 
 const MEANING = {
   port: "the port a server listens on and clients connect to",
@@ -29,34 +29,43 @@ export type Options = Partial<Settings> & { print?: Print };
 const variable = (name: string) => name.toUpperCase().replaceAll("-", "_");
 const camel = (name: string) => name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 
-export function settings(script: string, args?: string[]) {
+// A script's settings, from its flags and then the environment, or a one-line reason they are
+// wrong; help is what --help prints, for the caller to show.
+export function readSettings(script: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
   const { about, port: defaultPort, also = [] } = SCRIPTS[script];
   const names: SettingName[] = ["port", "host", ...also];
   const options = Object.fromEntries(names.map((name) => [name, { type: "string" as const }]));
-  let flags: Record<string, string | boolean | undefined> = {};
+  let flags: Record<string, string | boolean | undefined>;
   try {
     flags = parseArgs({ args, options: { ...options, help: { type: "boolean" } } }).values;
   } catch (error) {
-    fail(`${(error as Error).message.split(/\.( |$)/)[0]}: see --help`);
+    throw new Error(`${(error as Error).message.split(/\.(\s|$)/)[0]}: see --help`);
   }
   if (flags.help) {
-    console.log(`npm run ${script}: ${about}\n\nSettings, a flag or a variable (a flag wins):`);
-    for (const name of names) console.log(`  --${name}, ${variable(name)}: ${MEANING[name]}`);
-    console.log(`\nThe port is ${defaultPort} unless set. Flags go after --:`);
-    console.log(`  npm run ${script} -- --port ${defaultPort + 1}`);
-    process.exit(0);
+    const lines = names.map((name) => `  --${name}, ${variable(name)}: ${MEANING[name]}`);
+    const example = `  npm run ${script} -- --port ${defaultPort + 1}`;
+    return {
+      help: [
+        `npm run ${script}: ${about}`,
+        "",
+        "Settings, a flag or a variable (a flag wins):",
+        ...lines,
+        "",
+        `The port is ${defaultPort} unless set. Flags go after --:`,
+        example,
+      ].join("\n"),
+    };
   }
-  const raw = (name: SettingName) =>
-    (flags[name] ?? process.env[variable(name)]) as string | undefined;
+  const raw = (name: SettingName) => (flags[name] ?? env[variable(name)]) as string | undefined;
   const from = (name: SettingName) => (flags[name] === undefined ? variable(name) : `--${name}`);
   const found = Object.fromEntries(names.map((name) => [camel(name), raw(name) || undefined]));
 
   const port = Number(raw("port") ?? defaultPort);
   if (raw("port")?.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) {
-    fail(`${from("port")} must be a whole number from 0 to 65535, not "${raw("port")}"`);
+    throw new Error(`${from("port")} must be a whole number from 0 to 65535, not "${raw("port")}"`);
   }
   if (found.adminUi && !["on", "off"].includes(found.adminUi)) {
-    fail(`${from("admin-ui")} is on or off, not "${found.adminUi}"`);
+    throw new Error(`${from("admin-ui")} is on or off, not "${found.adminUi}"`);
   }
-  return { ...found, port } as Settings;
+  return { settings: { ...found, port } as Settings };
 }

@@ -2,7 +2,7 @@
 // Ctrl-C, and the first line of a server, which says how to reach it.
 import { networkInterfaces } from "node:os";
 import { SCRIPTS } from "./scripts.ts";
-import { settings, type Settings } from "./settings.ts";
+import { readSettings, type Settings } from "./settings.ts";
 
 export type Print = (line: string) => void;
 
@@ -30,6 +30,18 @@ export function networkAddresses() {
   return all.flatMap((a) => (a && !a.internal && a.family === "IPv4" ? [a.address] : []));
 }
 
+// A script's settings, as a terminal gives them: --help prints and exits, a mistake is one line.
+export function settings(script: string) {
+  try {
+    const read = readSettings(script, process.argv.slice(2));
+    if (read.settings) return read.settings;
+    console.log(read.help);
+    return process.exit(0);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
 // A client's main: read its settings, start it, stop it on Ctrl-C.
 export function runClient(start: (options: Settings) => { close: () => unknown }, script: string) {
   stopOnSignal(start(settings(script)).close);
@@ -44,28 +56,38 @@ interface Started {
 // A server's main: read its settings, start it, say how to reach it, stop it on Ctrl-C.
 export async function runServer(start: (options: Settings) => Promise<Started>, script: string) {
   const options = settings(script);
-  const { port: usual, logger, busy } = SCRIPTS[script];
   const server = await start(options).catch((error: NodeJS.ErrnoException) =>
-    fail(explainListenError(error, options, script, busy)),
+    fail(explainListenError(error, options, script)),
   );
+  log(listeningLine(script, server, options.host, networkAddresses()));
+  stopOnSignal(server.close);
+}
+
+// A server's first line: how to connect to it, here and from another machine.
+export function listeningLine(
+  script: string,
+  server: Started,
+  host: string | undefined,
+  addresses: string[],
+) {
+  const { port: usual, logger } = SCRIPTS[script];
   const port = server.port === usual ? "" : `PORT=${server.port} `;
-  const others = options.host ? [options.host] : networkAddresses();
+  const others = host ? [host] : addresses;
   const ui = server.admin ? `, Admin UI at http://localhost:${server.port}${server.admin}` : "";
   const remote = others.length
     ? `, or from another machine: HOST=${others.join(" or ")} ${port}npm run ${logger}`
     : "";
-  log(`listening on port ${server.port}: connect with ${port}npm run ${logger}${ui}${remote}`);
-  stopOnSignal(server.close);
+  return `listening on port ${server.port}: connect with ${port}npm run ${logger}${ui}${remote}`;
 }
 
-function explainListenError(
+// Why a server could not listen, in one line that says what to do.
+export function explainListenError(
   error: NodeJS.ErrnoException,
   { port, host }: Settings,
   script: string,
-  busy?: string,
 ) {
   if (error.code === "EADDRINUSE") {
-    const other = `PORT=${port + 1} npm run ${script}`;
+    const [busy, other] = [SCRIPTS[script].busy, `PORT=${port + 1} npm run ${script}`];
     return `port ${port} is busy: ${busy} Stop it (Ctrl-C), or pick another: ${other}`;
   }
   if (error.code === "EADDRNOTAVAIL") return `HOST=${host} is not an address of this machine`;

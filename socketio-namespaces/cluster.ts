@@ -2,8 +2,7 @@
 // Redis. The app speaks to server A; the loggers are spread over A and B, and each sees its slice.
 import concurrently from "concurrently";
 import { freePort, startRedisServer } from "../classroom/redis-server.ts";
-import { settings } from "../classroom/settings.ts";
-import { fail } from "../classroom/terminal.ts";
+import { fail, settings } from "../classroom/terminal.ts";
 
 const { port: a } = settings("namespaces:cluster"); // server A on PORT (3000), server B on the next
 const b = a + 1;

@@ -1,40 +1,124 @@
 import { expect, onTestFinished, test, vi } from "vitest";
+import { createServer } from "node:http";
 import { hostname, networkInterfaces } from "node:os";
 import { commentary } from "../classroom/commentary.ts";
 import { adminRefusal, isLoopback, thisMachine } from "../classroom/who-may-connect.ts";
-import { settings } from "../classroom/settings.ts";
+import { readSettings } from "../classroom/settings.ts";
+import { explainListenError, listeningLine } from "../classroom/terminal.ts";
 import { recorder, runScript } from "./helpers.ts";
 
+const read = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+  readSettings(script, args, env).settings;
+
 test("every setting is a flag and a variable, and the flag wins", () => {
-  vi.stubEnv("PORT", "5000");
-  vi.stubEnv("HOST", "from-the-variable");
-  vi.stubEnv("ADMIN_UI", "off");
-  onTestFinished(() => void vi.unstubAllEnvs());
-  expect(settings("tcp:logger", [])).toEqual({ port: 5000, host: "from-the-variable" });
-  expect(settings("tcp:logger", ["--host", "192.0.2.2", "--port", "4001"])).toEqual({
+  const env = { PORT: "5000", HOST: "from-the-variable", ADMIN_UI: "off" };
+  expect(read("tcp:logger", [], env)).toEqual({ port: 5000, host: "from-the-variable" });
+  expect(read("tcp:logger", ["--host", "192.0.2.2", "--port", "4001"], env)).toEqual({
     port: 4001,
     host: "192.0.2.2",
   });
-  const server = settings("namespaces:server", [
-    "--admin-password",
-    "x",
-    "--redis-url",
-    "redis://r",
-  ]);
-  expect(server).toMatchObject({
+  const server = read(
+    "namespaces:server",
+    ["--admin-password", "x", "--redis-url", "redis://r"],
+    env,
+  );
+  expect(server).toEqual({
     port: 5000,
+    host: "from-the-variable",
     adminUi: "off",
     adminPassword: "x",
     redisUrl: "redis://r",
+    corsOrigins: undefined,
+  });
+  expect(read("socketio:server", ["--admin-ui", "on", "--cors-origins", "*"])).toMatchObject({
+    adminUi: "on",
+    corsOrigins: "*",
   });
 });
 
 test("without flags or variables, a script takes its lesson's port", () => {
-  vi.stubEnv("PORT", undefined);
-  vi.stubEnv("HOST", "");
-  onTestFinished(() => void vi.unstubAllEnvs());
-  expect(settings("tcp:app", [])).toEqual({ port: 4000, host: undefined });
-  expect(settings("socketio:logger", [])).toEqual({ port: 3000, host: undefined });
+  expect(read("tcp:app", [], { HOST: "" })).toEqual({ port: 4000, host: undefined });
+  expect(read("socketio:logger", [])).toEqual({ port: 3000, host: undefined });
+  expect(read("socketio:logger", ["--port", "0"])).toEqual({ port: 0, host: undefined });
+  expect(read("socketio:logger", ["--port", "65535"])).toEqual({ port: 65535, host: undefined });
+});
+
+test("a bad setting is one line that says which, and what it takes", () => {
+  const refused =
+    (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    () =>
+      readSettings(script, args, env);
+  const port = "must be a whole number from 0 to 65535";
+  expect(refused("tcp:logger", ["--bogus"])).toThrow(/^Unknown option '--bogus': see --help$/);
+  expect(refused("tcp:logger", ["--port"])).toThrow(
+    /^Option '--port <value>' argument missing: see --help$/,
+  );
+  expect(refused("tcp:logger", ["stray"])).toThrow(/^Unexpected argument 'stray': see --help$/);
+  expect(refused("tcp:logger", ["--port", "forty"])).toThrow(`--port ${port}, not "forty"`);
+  expect(refused("tcp:logger", [], { PORT: "forty" })).toThrow(`PORT ${port}, not "forty"`);
+  expect(refused("tcp:logger", [], { PORT: " " })).toThrow(`PORT ${port}, not " "`);
+  expect(refused("tcp:logger", ["--port", "-1"])).toThrow(
+    /^Option '--port' argument is ambiguous: see --help$/,
+  );
+  expect(refused("tcp:logger", ["--port=-1"])).toThrow(`--port ${port}, not "-1"`);
+  expect(refused("tcp:logger", ["--port", "65536"])).toThrow(`--port ${port}, not "65536"`);
+  expect(refused("tcp:logger", ["--port", "1.5"])).toThrow(`--port ${port}, not "1.5"`);
+  expect(refused("socketio:server", ["--admin-ui", "maybe"])).toThrow(
+    '--admin-ui is on or off, not "maybe"',
+  );
+  expect(refused("socketio:server", [], { ADMIN_UI: "no" })).toThrow(
+    'ADMIN_UI is on or off, not "no"',
+  );
+});
+
+test("--help says what the script does, each setting it reads, and how to give one", () => {
+  expect(readSettings("tcp:logger", ["--help"]).help?.split("\n")).toEqual([
+    "npm run tcp:logger: The TCP lesson's logger: prints every line the server sends.",
+    "",
+    "Settings, a flag or a variable (a flag wins):",
+    "  --port, PORT: the port a server listens on and clients connect to",
+    "  --host, HOST: clients: the server's address; servers: the one address to listen on",
+    "",
+    "The port is 4000 unless set. Flags go after --:",
+    "  npm run tcp:logger -- --port 4001",
+  ]);
+});
+
+test("a server's first line says how to connect, here and from another machine", () => {
+  const addresses = ["192.0.2.2", "192.0.2.3"];
+  expect(
+    listeningLine("tcp:server", { port: 4000, close: async () => {} }, undefined, addresses),
+  ).toBe(
+    "listening on port 4000: connect with npm run tcp:logger, or from another machine: " +
+      "HOST=192.0.2.2 or 192.0.2.3 npm run tcp:logger",
+  );
+  const server = { port: 3001, admin: "/admin/ (log in as admin)", close: async () => {} };
+  expect(listeningLine("socketio:server", server, "127.0.0.1", addresses)).toBe(
+    "listening on port 3001: connect with PORT=3001 npm run socketio:logger, Admin UI at " +
+      "http://localhost:3001/admin/ (log in as admin), or from another machine: " +
+      "HOST=127.0.0.1 PORT=3001 npm run socketio:logger",
+  );
+  expect(listeningLine("tcp:server", { port: 4000, close: async () => {} }, undefined, [])).toBe(
+    "listening on port 4000: connect with npm run tcp:logger",
+  );
+});
+
+test("a server that cannot listen says why in one line", () => {
+  const failed = (code: string, message = "") => Object.assign(new Error(message), { code });
+  const at = { port: 3000, host: "192.0.2.9" };
+  expect(explainListenError(failed("EADDRINUSE"), at, "namespaces:server")).toBe(
+    "port 3000 is busy: is a Socket.IO lesson's server running (socketio:server and " +
+      "namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: PORT=3001 npm run namespaces:server",
+  );
+  expect(explainListenError(failed("EADDRNOTAVAIL"), at, "tcp:server")).toBe(
+    "HOST=192.0.2.9 is not an address of this machine",
+  );
+  expect(explainListenError(failed("NO_REDIS", "no Redis at x"), at, "namespaces:server")).toBe(
+    "no Redis at x",
+  );
+  expect(explainListenError(failed("EACCES", "denied"), at, "tcp:server")).toBe(
+    "cannot listen on port 3000: denied",
+  );
 });
 
 test("an unknown flag, a flag without its value or a bad value: one line, exit code 2", async () => {
@@ -128,4 +212,41 @@ test("without a password the Admin UI answers a loopback peer only; with one, an
     );
     expect(adminRefusal(peer, "open sesame"), String(peer)).toBeUndefined();
   }
+});
+
+test("from another machine, the Admin UI's page without a password says in one line what to do", async () => {
+  const { serveAdminUi } = await import("../classroom/admin-ui.ts");
+  const { Server } = await import("socket.io");
+  const io = new Server(createServer()); // never listening: only its Admin UI is asked
+  onTestFinished(() => io.close());
+  const admin = serveAdminUi(io, 3000, {});
+  const answered: { status?: number; text?: string } = {};
+  const response = {
+    writeHead: (status: number) => ((answered.status = status), response),
+    end: (text: string) => ((answered.text = text), response),
+  };
+  const from = (remoteAddress: string) => ({ socket: { remoteAddress } });
+  admin?.serve("/admin/", from("192.0.2.5") as never, response as never);
+  expect(answered.status).toBe(403);
+  expect(answered.text).toMatch(
+    /^From another machine the Admin UI needs a password: .*log in as admin\.\n$/,
+  );
+  const refused = await new Promise<Error | undefined>((done) => {
+    const gate = (
+      io.of("/admin") as unknown as { _fns: ((s: unknown, n: (e?: Error) => void) => void)[] }
+    )._fns.at(-1);
+    gate?.({ handshake: { address: "192.0.2.5" } }, done);
+  });
+  expect(refused?.message).toMatch(/^From another machine the Admin UI needs a password/);
+});
+
+test("with no Redis at REDIS_URL, connecting says so and leaves nothing running", async () => {
+  const { connectRedis } = await import("../socketio-namespaces/redis.ts");
+  const nothing = await (await import("../classroom/redis-server.ts")).freePort();
+  const url = `redis://127.0.0.1:${nothing}`;
+  await expect(connectRedis(url, () => {})).rejects.toMatchObject({
+    code: "NO_REDIS",
+    message: `no Redis at ${url}: start it (redis-server), or unset REDIS_URL for a single server`,
+  });
+  expect(await connectRedis(undefined, () => {})).toEqual({});
 });

@@ -46,6 +46,15 @@ export async function expectEachSlice(
 ) {
   const { said, sockets } = sender;
   await said.until((lines) => lines.filter((l) => /^\/school lesson /.test(l)).length >= 3);
+  // in turn: a speak into /, /school and /home, then a lesson for the room, and a receipt for each
+  const turn = /^(?:dropped )?(\/\S* (?:speak|lesson)) /; // one dropped before it connected counts
+  const turns = said.lines.flatMap((l) => turn.exec(l)?.[1] ?? []);
+  expect(turns.slice(0, 8)).toEqual(
+    Array(2).fill(["/ speak", "/school speak", "/home speak", "/school lesson"]).flat(),
+  );
+  await said.until(/^\/school lesson "lesson \d+: a room is a pool inside a namespace"$/);
+  await said.until(/^\/school receipt for lesson: \{"ok":true,"heardBy":\d\}$/); // this server's only
+  await said.until(/^\/home receipt for speak: \{"ok":true,"heardBy":\d\}$/);
   sockets["/"].emit("speak", "sentinel /");
   sockets["/home"].emit("speak", "sentinel /home");
   sockets["/school"].emit("speak", "sentinel /school");

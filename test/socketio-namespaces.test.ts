@@ -190,6 +190,66 @@ test("a flood into /home gets one summary a second in the log, and every message
   expect(listener.heard.lines.filter((line) => line.startsWith("message ")).length).toBe(100);
 });
 
+test("the server's log says who comes, joins and goes, in which namespace, and how many are there", async () => {
+  const { port, log } = await server();
+  const home = await ioClient(port, "/home");
+  expect(await home.heard.until(1)).toEqual([`welcome [{"id":"${home.socket.id}","clients":1}]`]);
+  const student = await ioClient(port, "/school");
+  expect(await ask(student.socket, "join", "codefellows")).toEqual({
+    ok: true,
+    joined: "codefellows",
+  });
+  const homeId = home.socket.id; // a socket forgets its id as it disconnects
+  home.socket.disconnect();
+  await log.until(/disconnected/);
+  expect(log.lines).toEqual([
+    `/home ${homeId} connected (1 in /home)`,
+    `/school ${student.socket.id} connected (1 in /school)`,
+    `/school ${student.socket.id} joined room codefellows (1 in codefellows)`,
+    `/home ${homeId} disconnected: client namespace disconnect (0 in /home)`,
+  ]);
+});
+
+test("the Admin UI's pages: its own files, the fonts it would fetch from CDNs, and what it says of itself", async () => {
+  const open = await server();
+  expect(open.admin).toBe("/admin/ (read-only, this machine only)");
+  const guarded = await server(0, { adminPassword: "open sesame" });
+  expect(guarded.admin).toBe("/admin/ (log in as admin)");
+  const quiet = await server(0, { adminUi: "off" });
+  expect(quiet.admin).toBeUndefined();
+  expect(await get(quiet.port, "/admin/")).toEqual({
+    status: 404,
+    text: "This is a Socket.IO lesson server: connect a Socket.IO client.\n",
+  });
+
+  const moved = await get(open.port, "/admin");
+  expect(moved.status).toBe(301);
+  const page = await get(open.port, "/admin/");
+  expect(page.text).toContain(
+    `<script>localStorage.setItem("server_url", location.origin)</script>`,
+  );
+  expect(page.text).not.toContain("https://");
+  expect(page.text).toContain(
+    '<link rel="stylesheet" href="vendor/mdi/css/materialdesignicons.min.css">',
+  );
+  expect(page.text).toContain('<link rel="stylesheet" href="vendor/roboto/400.css">');
+  const css = await fetch(
+    `http://localhost:${open.port}/admin/vendor/mdi/css/materialdesignicons.min.css`,
+  );
+  expect([css.status, css.headers.get("content-type")]).toEqual([200, "text/css"]);
+  await css.text();
+  const font = await fetch(
+    `http://localhost:${open.port}/admin/vendor/roboto/files/roboto-latin-400-normal.woff2`,
+  );
+  expect([font.status, font.headers.get("content-type")]).toEqual([200, "font/woff2"]);
+  await font.arrayBuffer();
+  expect((await get(open.port, "/admin/vendor/roboto/../../../package.json")).status).toBe(404);
+  expect(await get(open.port, "/nowhere")).toEqual({
+    status: 404,
+    text: "This is a Socket.IO lesson server: connect a Socket.IO client, or open /admin/.\n",
+  });
+});
+
 test("six terminals: every logger's output matches the matrix", async () => {
   const server = runScript("socketio-namespaces/server.ts", { PORT: "0" });
   const port =

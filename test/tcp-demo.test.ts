@@ -79,12 +79,19 @@ test("the pool grows and shrinks as clients come and go", async () => {
 });
 
 test("unknown events go back to the sender as an error and reach no one", async () => {
-  const { port } = await server();
+  const { port, log } = await server();
   const sender = await tcpClient(port);
   const listener = await tcpClient(port);
   sender.send("update 1\nread 42\nfly away\ncreate sentinel\n"); // one write: the server reads it as one chunk
   await listener.heard.until(/^create sentinel$/);
   expect(listener.heard.lines).toEqual(["update 1", "create sentinel"]);
+  const [id] = [...(/^(\w{6}) connected/.exec(log.lines[0]) ?? [])].slice(1);
+  expect(log.lines.filter((l) => !/connected/.test(l))).toEqual([
+    `update from ${id}: 1`,
+    `${id} sent unknown event "read": not passed on`,
+    `${id} sent unknown event "fly": not passed on`,
+    `create from ${id}: sentinel`,
+  ]);
   await sender.heard.until(4);
   expect(sender.heard.lines).toEqual([
     // in the order sent, errors included
