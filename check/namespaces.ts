@@ -1,7 +1,7 @@
 // npm run check:namespaces -- --url http://localhost:3000: holds any server to the namespaces
 // lesson's who-sees-what table, both ways, over the wire.
 import { io, Manager, type Socket } from "socket.io-client";
-import { Failed, flags, nothingThere, runChecks, settle } from "./report.ts";
+import { answersSocketIo, Failed, flags, runChecks, settle } from "./report.ts";
 
 const USAGE = `usage: npm run check:namespaces -- --url http://localhost:3000
   [--home /home] [--school /school] [--room codefellows] [--join join] [--lesson lesson]
@@ -18,7 +18,6 @@ const o = flags(USAGE, {
   message: { type: "string", default: "message" },
 });
 const sockets = new Set<Socket>();
-const START = "start your server, or pass --url";
 const said = (payload: unknown) =>
   JSON.stringify(
     payload && typeof payload === "object" && "speech" in payload ? payload.speech : payload,
@@ -44,15 +43,7 @@ async function logger(namespace: string, room?: string) {
   return { name: room ? `${namespace} in ${room}` : namespace, heard };
 }
 
-const probe = io(o.url, { forceNew: true, reconnection: false });
-await new Promise((done) =>
-  probe
-    .once("connect", () => done(null))
-    .once("connect_error", (error) =>
-      nothingThere(`nothing answers Socket.IO at ${o.url} (${error.message}): ${START}`),
-    ),
-);
-probe.disconnect();
+await answersSocketIo(o.url);
 
 // One speaker for every namespace over one connection, so that the server handles what it says in
 // order: a sentinel said last in each namespace arrives after anything wrongly sent before it.

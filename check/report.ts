@@ -2,6 +2,7 @@
 // was expected, what came instead and a hint), "N passed, M failed" last, and the exit code: 0 when
 // all pass, 1 when one fails, 2 with one line when nothing listens there.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { io } from "socket.io-client";
 
 export class Failed extends Error {
   constructor(expected: string, got: string, hint: string) {
@@ -73,3 +74,17 @@ export async function runChecks(checks: Check[], last: string[] = [], ms = 5000)
 // The protocols have no word for "you are in the pool now": give a server a moment to take in the
 // clients a check has just connected, before it speaks to them.
 export const settle = () => new Promise((done) => setTimeout(done, 100));
+
+// Exits with one line unless a Socket.IO server answers at the URL.
+export async function answersSocketIo(url: string) {
+  const probe = io(url, { forceNew: true, reconnection: false });
+  await new Promise((done) =>
+    probe
+      .once("connect", () => done(null))
+      .once("connect_error", (error) => {
+        const start = "start your server, or pass --url";
+        nothingThere(`nothing answers Socket.IO at ${url} (${error.message}): ${start}`);
+      }),
+  );
+  probe.disconnect();
+}

@@ -2,7 +2,7 @@
 // language, to the lesson, over the wire.
 import { isDeepStrictEqual } from "node:util";
 import { io, type Socket } from "socket.io-client";
-import { Failed, flags, nothingThere, runChecks, settle } from "./report.ts";
+import { answersSocketIo, Failed, flags, runChecks, settle } from "./report.ts";
 
 const USAGE = `usage: npm run check:socketio -- --url http://localhost:3000
   [--speak speak] [--message message]
@@ -13,7 +13,6 @@ const options = flags(USAGE, {
   message: { type: "string", default: "message" },
 });
 const sockets = new Set<Socket>();
-const START = "start your server, or pass --url";
 
 // A client that keeps what each message carried: the speech in it, or the whole payload.
 async function client() {
@@ -42,15 +41,7 @@ async function client() {
 const speechIn = (payload: unknown) =>
   payload && typeof payload === "object" && "speech" in payload ? payload.speech : payload;
 
-const probe = io(options.url, { forceNew: true, reconnection: false });
-await new Promise((done) =>
-  probe
-    .once("connect", () => done(null))
-    .once("connect_error", (error) =>
-      nothingThere(`nothing answers Socket.IO at ${options.url} (${error.message}): ${START}`),
-    ),
-);
-probe.disconnect();
+await answersSocketIo(options.url);
 
 const BASICS = "basics: what the lesson plan asks for";
 const BEYOND = "beyond the lesson plan";
