@@ -67,7 +67,8 @@ export async function listen(
       return text(403, "This lesson server answers to this machine's own names only.");
     }
     if (admin?.serve(path, request, response)) return;
-    if (page && (path === "/" || path === "/page.js")) return void sendPage(page, path, response);
+    if (page && ["/", "/page.js", "/page.css"].includes(path))
+      return void sendPage(page, path, response);
     const orAdmin = admin ? ", or open /admin/" : "";
     text(404, `This is a Socket.IO lesson server: connect a Socket.IO client${orAdmin}.`);
   });
@@ -75,7 +76,9 @@ export async function listen(
 }
 
 async function sendPage(page: URL, path: string, response: ServerResponse) {
-  const [file, type] =
-    path === "/" ? [page, "text/html"] : [new URL("page.js", page), "text/javascript"];
-  response.writeHead(200, { "content-type": `${type}; charset=utf-8` }).end(await readFile(file));
+  const file = path === "/" ? page : new URL(path.slice(1), page);
+  const type = { "/": "text/html", "/page.js": "text/javascript", "/page.css": "text/css" }[path];
+  const found = await readFile(file).catch(() => undefined);
+  if (!found) return void response.writeHead(404).end();
+  response.writeHead(200, { "content-type": `${type}; charset=utf-8` }).end(found);
 }

@@ -6,16 +6,22 @@ import { io } from "/socket.io/socket.io.esm.min.js";
 /** @typedef {import("./server.ts").SchoolClientToServerEvents} Sends */
 /** @typedef {import("./server.ts").SchoolServerToClientEvents} Hears */
 const LOGGERS = [
-  { logger: "logger", namespace: "/", title: "/" },
-  { logger: "home-logger", namespace: "/home", title: "/home" },
-  { logger: "school-logger", namespace: "/school", title: "/school" },
-  { logger: "codefellows-logger", namespace: "/school", title: "/school, room codefellows" },
+  { logger: "logger", namespace: "/", title: "/", colour: "#1b5e20" },
+  { logger: "home-logger", namespace: "/home", title: "/home", colour: "#e65100" },
+  { logger: "school-logger", namespace: "/school", title: "/school", colour: "#0d47a1" },
+  {
+    logger: "codefellows-logger",
+    namespace: "/school",
+    title: "/school + codefellows",
+    colour: "#b71c1c",
+  },
 ];
 const template = /** @type {HTMLTemplateElement} */ (document.getElementById("pane"));
 
-for (const { logger, namespace, title } of LOGGERS) {
+for (const { logger, namespace, title, colour } of LOGGERS) {
   const pane = /** @type {HTMLElement} */ (template.content.firstElementChild?.cloneNode(true));
   pane.dataset.logger = logger;
+  pane.style.setProperty("--colour", colour); // one colour per pane, read on a projector
   /** @type {HTMLElement} */ (pane.querySelector("h2")).textContent = title;
   document.querySelector("main")?.append(pane);
   const state = /** @type {HTMLElement} */ (pane.querySelector(".state"));

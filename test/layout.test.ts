@@ -6,7 +6,7 @@ import { expect, test } from "vitest";
 test("each lesson folder reads as its lesson: server.ts the biggest, at most 80 lines, clients 40", () => {
   const lines = (file: string) => readFileSync(file, "utf8").trimEnd().split("\n");
   for (const lesson of ["tcp-demo", "socketio-demo", "socketio-namespaces"]) {
-    const files = readdirSync(lesson).filter((name) => name.endsWith(".ts"));
+    const files = readdirSync(lesson); // its page too: server.ts stays the biggest file
     const size = (name: string) => lines(`${lesson}/${name}`).length;
     expect(size("server.ts"), `${lesson}/server.ts`).toBeLessThanOrEqual(80);
     for (const name of files.filter((name) => name !== "server.ts")) {
