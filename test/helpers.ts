@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { on, once, type EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
-import { connect, type Socket } from "node:net";
+import { connect, createServer as createNetServer, type Socket } from "node:net";
 import { io, type Socket as ClientSocket } from "socket.io-client";
-import { freePort, startRedisServer } from "../classroom/redis-server.ts";
+import { freePort as freeLoopbackPort, startRedisServer } from "../classroom/redis-server.ts";
 import { expect, onTestFinished } from "vitest";
 
 // Every wait is bounded, and the bounds are generous: they cost nothing when things are fast, and a
@@ -85,6 +85,20 @@ export async function scratchCopy(...folders: string[]) {
   onTestFinished(() => rm(copy, { recursive: true, force: true }));
   for (const folder of folders) await cp(folder, join(copy, folder), { recursive: true });
   return copy;
+}
+
+// A port that nothing listens on, for a server a test starts later. It is taken below the range the
+// system lends to outgoing connections: a port from that range, free when checked, can be taken by
+// some connection before the server listens.
+export async function freePort(): Promise<number> {
+  const port = 20_000 + Math.floor(Math.random() * 12_000);
+  const probe = createNetServer().listen(port, "0.0.0.0");
+  const free = await once(probe, "listening").then(
+    () => true,
+    () => false,
+  );
+  if (free) await new Promise((done) => probe.close(done));
+  return free ? port : freePort();
 }
 
 // A raw TCP client standing for `nc`: what it hears is recorded line by line.
@@ -263,7 +277,7 @@ export async function startRedis(context: { skip: (note: string) => never }) {
       throw new Error("redis-server is not installed: apt-get install redis-server");
     context.skip("redis-server is not installed (apt-get install redis-server)");
   }
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   let child: ChildProcess | undefined;
   const start = async () => void (child = await startRedisServer(port));
   const stop = async () => {

@@ -18,6 +18,7 @@ import {
   upTo,
   waitFor,
   withoutTime,
+  freePort,
 } from "./helpers.ts";
 
 async function server(port = 0, settings: Options = {}) {
@@ -255,8 +256,7 @@ test("three terminals: the logger prints each message the app speaks", async () 
 });
 
 test("a logger with no server says so once while it retries from 0.1 s, backing off to 4 s, then connects", async () => {
-  const { port, close } = await startServer({ port: 0, print: () => {} });
-  await close(); // a free port, with nothing on it yet
+  const port = await freePort(); // a free port, with nothing on it yet
   // The clock runs as usual, but the test can move it on, and read when each timer was due
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], shouldAdvanceTime: true });
   onTestFinished(() => void vi.useRealTimers());
@@ -322,8 +322,7 @@ test("a logger reaches the server through another address of it, as a student's 
 
 test("live coding: saving the server, or a file it imports, restarts it; logger and app ride through", async () => {
   const folder = await scratchCopy("socketio-demo", "classroom"); // a copy to edit
-  const { port, close } = await startServer({ port: 0, print: () => {} });
-  await close(); // a free port
+  const port = await freePort(); // a free port
   const server = runScript(
     join(folder, "socketio-demo/server.ts"),
     { PORT: String(port) },

@@ -4,13 +4,12 @@ import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { expect, test } from "vitest";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import {
   ask,
   expectReadmeOutput,
   ioClient,
   runScript,
+  freePort,
   scratchCopy,
   tcpClient,
   upTo,
@@ -49,19 +48,6 @@ async function typedUpTo(lesson: string, n: number) {
     const run = runScript(join(folder, "live", file), { PORT: String(port) }, { args });
     return run;
   };
-}
-
-// A port for a step's server, below the range the system lends to outgoing connections: a port from
-// that range, free when checked, can be taken by some connection before the step's server listens.
-async function stepPort(): Promise<number> {
-  const port = 20_000 + Math.floor(Math.random() * 12_000);
-  const probe = createServer().listen(port, "0.0.0.0");
-  const free = await once(probe, "listening").then(
-    () => true,
-    () => false,
-  );
-  if (free) await new Promise((done) => probe.close(done));
-  return free ? port : stepPort();
 }
 
 type Run = Awaited<ReturnType<Awaited<ReturnType<typeof typedUpTo>>>>;
@@ -250,7 +236,7 @@ const checks: Record<string, Check> = {
 for (const { lesson, n } of steps) {
   test(`README step ${lesson} ${n} runs as written and prints what the README shows`, async () => {
     const run = await typedUpTo(lesson, n);
-    const printed = await checks[`${lesson} ${n}`](run, await stepPort());
+    const printed = await checks[`${lesson} ${n}`](run, await freePort());
     const lines = Object.fromEntries(
       Object.entries(printed).map(([name, { out }]) => [name, out.lines]),
     );

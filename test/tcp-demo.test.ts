@@ -17,6 +17,7 @@ import {
   upTo,
   waitFor,
   withoutTime,
+  freePort,
 } from "./helpers.ts";
 
 async function server(port = 0) {
@@ -254,8 +255,7 @@ test("clients that reset their connection leave the pool; a broadcast still reac
 });
 
 test("a logger started before its server connects when it comes up, and again after a restart", async () => {
-  const { port, close } = await startServer({ port: 0, print: () => {} });
-  await close(); // a free port, with nothing on it yet
+  const port = await freePort(); // a free port, with nothing on it yet
   const { connection, heard } = logger(port);
   await heard.until(/no server on localhost:\d+: start it with npm run tcp:server/);
   const first = await server(port);
@@ -276,8 +276,7 @@ test("a logger started before its server connects when it comes up, and again af
 });
 
 test("the app drops events while it has no server, instead of queueing them", async () => {
-  const { port, close } = await startServer({ port: 0, print: () => {} });
-  await close();
+  const port = await freePort();
   const said = recorder("app");
   const app = startApp({ port, every: 10, print: said.line });
   onTestFinished(() => app.close());
@@ -322,8 +321,7 @@ function stillRunning(group = 0) {
 }
 
 test("one terminal: npm run tcp labels each script's lines, and Ctrl-C stops them all", async () => {
-  const { port, close } = await startServer({ port: 0, print: () => {} });
-  await close(); // a free port: --port reaches all three scripts
+  const port = await freePort(); // a free port: --port reaches all three scripts
   const lesson = runNpm("tcp", ["--port", String(port)]);
   await lesson.out.until((lines) =>
     [/^\[server\] .*listening on port/, /^\[logger\] .*connected to/, /^\[app\] .* sent /].every(
@@ -453,8 +451,7 @@ test("a logger reaches the server through another address of it, as a student's 
 test("live coding: saving the server restarts it, a crash waits for the next save, and the logger rides through", async () => {
   const folder = await scratchCopy("tcp-demo", "classroom"); // a copy to edit; the real file stays put
   const serverFile = join(folder, "tcp-demo", "server.ts");
-  const { port, close } = await startServer({ port: 0, print: () => {} });
-  await close();
+  const port = await freePort();
   const server = runScript(serverFile, { PORT: String(port) }, { watch: true });
   const listening = (count: number) =>
     server.out.until((l) => l.filter((x) => /listening on port/.test(x)).length >= count, 8000);
