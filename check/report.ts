@@ -10,6 +10,11 @@ export class Failed extends Error {
   }
 }
 
+// A behaviour holds, or the check fails with what it expected, what came instead, and a hint.
+export function must(holds: boolean, expected: string, got: string, hint: string) {
+  if (!holds) throw new Failed(expected, got, hint);
+}
+
 export function flags<O extends NonNullable<ParseArgsConfig["options"]>>(
   usage: string,
   options: O,

@@ -2,7 +2,7 @@
 // language, to the lesson, over the wire.
 import { isDeepStrictEqual } from "node:util";
 import { io, type Socket } from "socket.io-client";
-import { answersSocketIo, Failed, flags, runChecks, settle } from "./report.ts";
+import { answersSocketIo, Failed, flags, must, runChecks, settle } from "./report.ts";
 
 const USAGE = `usage: npm run check:socketio -- --url http://localhost:3000
   [--speak speak] [--message message]
@@ -36,7 +36,18 @@ async function client() {
         3000,
       ).unref();
     });
-  return { socket, heard, until, speak: (speech: unknown) => socket.emit(options.speak, speech) };
+  const ask = (speech: unknown) =>
+    socket
+      .timeout(3000)
+      .emitWithAck(options.speak, speech)
+      .catch(() => undefined);
+  return {
+    socket,
+    heard,
+    until,
+    ask,
+    speak: (speech: unknown) => socket.emit(options.speak, speech),
+  };
 }
 const speechIn = (payload: unknown) =>
   payload && typeof payload === "object" && "speech" in payload ? payload.speech : payload;
@@ -69,12 +80,8 @@ const code = await runChecks([
       for (const speech of sent) sender.speak(speech);
       await sender.until("plain text", `pass on what came in ${options.speak}, as it came`);
       const got = sender.heard.slice(-2);
-      if (!isDeepStrictEqual(got, sent))
-        throw new Failed(
-          JSON.stringify(sent),
-          JSON.stringify(got),
-          "do not change what you pass on",
-        );
+      const same = isDeepStrictEqual(got, sent);
+      must(same, JSON.stringify(sent), JSON.stringify(got), "do not change what you pass on");
     },
   },
   {
@@ -88,8 +95,7 @@ const code = await runChecks([
       await settle();
       late.speak("after"); // on its own connection: anything older would have come first
       const before = await late.until("after", "a new client is one more in the pool");
-      if (before.length !== 1)
-        throw new Failed('only "after"', JSON.stringify(before), "replay nothing");
+      must(before.length === 1, 'only "after"', JSON.stringify(before), "replay nothing");
     },
   },
   {
@@ -97,29 +103,23 @@ const code = await runChecks([
     name: "a bad payload is refused with an answer to its sender, and passed on to no one",
     run: async () => {
       const sender = await client();
-      const answer = await sender.socket
-        .timeout(3000)
-        .emitWithAck(options.speak, null)
-        .catch(() => undefined);
+      const answer = await sender.ask(null);
       const refused =
         answer &&
         typeof answer === "object" &&
         ("error" in answer || ("ok" in answer && !answer.ok));
-      if (!refused) {
-        throw new Failed(
-          "an answer like { ok: false, error }",
-          JSON.stringify(answer) ?? "no answer",
-          "check what a speak carries, and say what is wrong",
-        );
-      }
+      const got = JSON.stringify(answer) ?? "no answer";
+      const hint = "check what a speak carries, and say what is wrong";
+      must(Boolean(refused), "an answer like { ok: false, error }", got, hint);
       sender.speak("sentinel");
       const before = await sender.until("sentinel", "pass on a good speak still");
-      if (before.includes(null))
-        throw new Failed(
-          "no message with null",
-          JSON.stringify(before),
-          "refuse it: do not pass it on",
-        );
+      const passedOn = before.includes(null);
+      must(
+        !passedOn,
+        "no message with null",
+        JSON.stringify(before),
+        "refuse it: pass it on to no one",
+      );
     },
   },
   {
@@ -127,16 +127,9 @@ const code = await runChecks([
     name: "an acknowledgement comes back",
     run: async () => {
       const sender = await client();
-      const answer = await sender.socket
-        .timeout(3000)
-        .emitWithAck(options.speak, { id: 5, change: "deleted" })
-        .catch(() => undefined);
-      if (answer === undefined)
-        throw new Failed(
-          "an acknowledgement",
-          "none in 3 s",
-          "call the callback, the last argument: ack({ ok: true })",
-        );
+      const answer = await sender.ask({ id: 5, change: "deleted" });
+      const hint = "call the callback, the last argument: ack({ ok: true })";
+      must(answer !== undefined, "an acknowledgement", "none in 3 s", hint);
     },
   },
 ]);
