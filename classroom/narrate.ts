@@ -32,6 +32,8 @@ export function narrate(socket: Socket, where: string, print: Print, server: str
     // Socket.IO does not retry a namespace the server refused: we do, until the client closes
     if (refused) retry = setTimeout(() => socket.connect(), NAMESPACE_RETRY_MS);
   });
+  // A client closes with socket.disconnect(), and Socket.IO tells no one when the socket was not
+  // connected: so the retry above goes with the close, or a closed client would come back
   const disconnect = socket.disconnect.bind(socket);
   socket.disconnect = () => {
     clearTimeout(retry);
