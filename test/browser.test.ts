@@ -165,13 +165,19 @@ async function pageServer(lessonPort: number) {
   return (http.address() as AddressInfo).port;
 }
 
-test("CORS in a real browser: a page on another local origin connects and speaks; an origin off the list cannot", async (context) => {
+// The first lesson's server, with a logger connected to it.
+async function demoLesson() {
   const server = await startDemoServer({ port: 0, print: () => {} });
   onTestFinished(server.close);
   const heard = recorder("logger");
   const logger = startDemoLogger({ port: server.port, print: heard.line });
   onTestFinished(logger.close);
   await heard.until(/^connected/);
+  return { server, heard };
+}
+
+test("CORS in a real browser: a page on another local origin connects and speaks; an origin off the list cannot", async (context) => {
+  const { server, heard } = await demoLesson();
   const port = await pageServer(server.port);
   const tab = await page(context);
 
@@ -211,12 +217,7 @@ function requestsOf(tab: Awaited<ReturnType<typeof page>>) {
 }
 
 test("the demo page is one more client: it shows a message a Node client speaks, and its own Speak", async (context) => {
-  const server = await startDemoServer({ port: 0, print: () => {} });
-  onTestFinished(server.close);
-  const heard = recorder("logger");
-  const logger = startDemoLogger({ port: server.port, print: heard.line });
-  onTestFinished(logger.close);
-  await heard.until(/^connected/);
+  const { server, heard } = await demoLesson();
   const tab = await page(context);
   const requests = requestsOf(tab);
   await tab.goto(`http://localhost:${server.port}/`);
