@@ -3,8 +3,8 @@
 import type { Socket } from "socket.io-client";
 import type { Print } from "./terminal.ts";
 
-export const FIRST_RETRY_MS = 100; // a saved server is back in about 0.6 s: no need to wait 1 s
-export const LAST_RETRY_MS = 4000; // then back off, so a server that stays down is not hammered
+const FIRST_RETRY_MS = 100; // a saved server is back in about 0.6 s: no need to wait 1 s
+const LAST_RETRY_MS = 4000; // then back off, so a server that stays down is not hammered
 const NAMESPACE_RETRY_MS = 1000;
 
 export function narrate(socket: Socket, where: string, print: Print, server: string) {

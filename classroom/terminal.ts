@@ -25,7 +25,7 @@ export function stopOnSignal(close: () => unknown) {
 }
 
 // The addresses other machines on this network can reach us on: what a class puts in HOST.
-export function networkAddresses() {
+function networkAddresses() {
   const all = Object.values(networkInterfaces()).flat();
   return all.flatMap((a) => (a && !a.internal && a.family === "IPv4" ? [a.address] : []));
 }

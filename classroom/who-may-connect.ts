@@ -12,7 +12,7 @@ const DEFAULT_ORIGINS = "https://amritb.github.io,http://localhost:*,http://127.
 const SECRETS = ["cookie", "authorization", "proxy-authorization"]; // never shown in the Admin UI
 
 // CORS_ORIGINS: web pages allowed to connect, comma-separated, "*" for any part or any page.
-export function originListed(list = DEFAULT_ORIGINS) {
+function originListed(list = DEFAULT_ORIGINS) {
   const patterns = list
     .split(",")
     .map((origin) => origin.trim())

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { on, once, type EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
-import { connect, createServer as createNetServer, type Socket } from "node:net";
+import { connect, createServer as createNetServer } from "node:net";
 import { io, type Socket as ClientSocket } from "socket.io-client";
 import { freePort as freeLoopbackPort, startRedisServer } from "../classroom/redis-server.ts";
 import { expect, onTestFinished } from "vitest";

@@ -58,6 +58,16 @@ type Check = (
 const listening = (server: Run) => server.out.until(/^listening on port/);
 const events = (lines: string[]) => lines.filter((l) => /^(create|update|delete|read) /.test(l));
 
+// The TCP server typed so far, and the step 2 logger connected to it: where steps 2 to 4 start.
+async function serverAndLogger(run: Parameters<Check>[0], port: number) {
+  const server = await run("server.ts", [], port);
+  await listening(server);
+  const logger = await run("logger.ts", [], port);
+  await logger.out.until(/^connected to localhost:\d+$/);
+  await server.out.until(/connected \(1 in the pool\)$/);
+  return { server, logger };
+}
+
 const checks: Record<string, Check> = {
   "tcp 1": async (run, port) => {
     const server = await run("server.ts", [], port);
@@ -68,19 +78,9 @@ const checks: Record<string, Check> = {
     await server.out.until(/^\w{6} disconnected \(0 in the pool\)$/);
     return { server };
   },
-  "tcp 2": async (run, port) => {
-    const server = await run("server.ts", [], port);
-    await listening(server);
-    const logger = await run("logger.ts", [], port);
-    await logger.out.until(/^connected to localhost:\d+$/);
-    await server.out.until(/connected \(1 in the pool\)$/);
-    return { server, logger };
-  },
+  "tcp 2": (run, port) => serverAndLogger(run, port),
   "tcp 3": async (run, port) => {
-    const server = await run("server.ts", [], port);
-    await listening(server);
-    const logger = await run("logger.ts", [], port);
-    await server.out.until(/connected \(1 in the pool\)$/);
+    const { server, logger } = await serverAndLogger(run, port);
     const [other, sender] = [await tcpClient(port), await tcpClient(port)];
     sender.send('create {"id":1}\nread 1\nupdate {"id":2}\ndelete sentinel\n');
     const passedOn = ['create {"id":1}', 'update {"id":2}', "delete sentinel"];
@@ -92,10 +92,7 @@ const checks: Record<string, Check> = {
     return { server, logger };
   },
   "tcp 4": async (run, port) => {
-    const server = await run("server.ts", [], port);
-    await listening(server);
-    const logger = await run("logger.ts", [], port);
-    await server.out.until(/connected \(1 in the pool\)$/);
+    const { server, logger } = await serverAndLogger(run, port);
     const app = await run("app.ts", [], port);
     const sent = () => app.out.lines.flatMap((l) => /^sent (.*)$/.exec(l)?.[1] ?? []);
     const recognised = () => sent().filter((line) => !line.startsWith("read "));
