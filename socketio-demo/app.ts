@@ -7,7 +7,7 @@ import { CHANGES, type ClientToServerEvents, type ServerToClientEvents } from ".
 // The app stands for a database API: every 750 ms it announces that a record was saved.
 export function startApp({ port = 3000, host = "localhost", every = 750, print = log } = {}) {
   const where = `http://${host}:${port}`;
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(where, { forceNew: true });
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(where);
   narrate(socket, where, print, "socketio:server");
   socket.on("welcome", (w) => print(`welcome, just for me: I am ${w.id}, ${w.clients} connected`));
   socket.on("message", (message) => print(`heard message ${shown(message)}`));

@@ -6,7 +6,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from "./server.ts";
 
 export function startLogger({ port = 3000, host = "localhost", print = log } = {}) {
   const where = `http://${host}:${port}`;
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(where, { forceNew: true });
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(where);
   narrate(socket, where, print, "socketio:server");
   socket.on("message", ({ from, speech }) =>
     print(`message from ${from}: ${JSON.stringify(speech)}`),

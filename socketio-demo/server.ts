@@ -48,7 +48,7 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
 export function passOn(socket: Socket, event: string, say: Commentary, send: Send, where = "") {
   return (...args: unknown[]) => {
     const reply = replyTo<Receipt>(socket, args);
-    const speech = typeof args[0] === "function" ? undefined : args[0];
+    const [speech] = args; // a callback alone is no speech: it is refused as one
     const problem = checkSpeech(event, speech);
     if (problem) {
       say.dropped(`${where}${socket.id} ${event} refused: ${problem}`);

@@ -1,7 +1,11 @@
 import { expect, onTestFinished, test, vi } from "vitest";
 import { createServer } from "node:http";
 import { hostname, networkInterfaces } from "node:os";
+import { Server } from "socket.io";
+import { serveAdminUi } from "../classroom/admin-ui.ts";
 import { commentary } from "../classroom/commentary.ts";
+import { freePort } from "../classroom/redis-server.ts";
+import { connectRedis } from "../socketio-namespaces/redis.ts";
 import { adminRefusal, isLoopback, thisMachine } from "../classroom/who-may-connect.ts";
 import { readSettings } from "../classroom/settings.ts";
 import { explainListenError, listeningLine } from "../classroom/terminal.ts";
@@ -155,24 +159,59 @@ test("--help says what the script does and every setting it reads, then exits 0"
   ]);
 });
 
-test("the flood summary counts a whole second, and says when the flood is over", async () => {
+test("the flood summary counts a whole second, and says when the flood is over", () => {
   vi.useFakeTimers();
   onTestFinished(() => void vi.useRealTimers());
   const log = recorder("commentary");
   const say = commentary(log.line, () => 7);
   onTestFinished(say.stop);
-  for (let i = 1; i <= 40; i++) say.event(`create from abc123`, { id: i });
-  say.dropped("abc123 sent unknown event");
-  say.dropClient("def456 dropped: it stopped reading");
-  expect(log.lines).toHaveLength(32); // 30 events, the switch, and the client thrown out
-  expect(log.lines[30]).toBe("over 30 lines a second: one summary a second instead");
-  expect(log.lines[31]).toBe("def456 dropped: it stopped reading");
-  vi.advanceTimersByTime(1000);
-  expect(log.lines.at(-1)).toBe("last second: 40 events passed on, 2 dropped, 7 clients");
-  vi.advanceTimersByTime(1000);
-  expect(log.lines.at(-1)).toBe("the flood is over: one line per event again");
-  say.note("back to one line an event");
-  expect(log.lines.at(-1)).toBe("back to one line an event");
+  const aSecond = (lines: () => void) => {
+    const before = log.lines.length;
+    lines();
+    vi.advanceTimersByTime(1000);
+    return log.lines.slice(before);
+  };
+  const times = (n: number, line: (i: number) => void) => {
+    for (let i = 1; i <= n; i++) line(i);
+  };
+  const over = "over 30 lines a second: one summary a second instead";
+  const calm = "the flood is over: one line per event again";
+  const summary = (events: number, dropped: number) =>
+    `last second: ${events} events passed on, ${dropped} dropped, 7 clients`;
+
+  // a client thrown out counts as a line: 2 + 28 lines, then the 31st turns to summaries
+  const first = aSecond(() => {
+    say.event("speak from abc123", "hello");
+    say.dropClient("def456 dropped: it stopped reading");
+    times(39, (id) => say.event("create from abc123", { id }));
+    say.dropped("abc123 sent unknown event");
+    say.dropClient("ghi789 dropped: it stopped reading");
+  });
+  expect(first).toEqual([
+    "speak from abc123: hello",
+    "def456 dropped: it stopped reading",
+    ...Array.from({ length: 28 }, (_, i) => `create from abc123: {"id":${i + 1}}`),
+    over,
+    "ghi789 dropped: it stopped reading",
+    summary(40, 3),
+  ]);
+  const event = () => say.event("create from abc123", { id: 0 });
+  expect(aSecond(() => times(31, event))).toEqual([summary(31, 0)]); // still a flood
+  expect(aSecond(() => times(30, event))).toEqual([summary(30, 0), calm]); // 30 is not
+  expect(aSecond(() => say.note("one line an event"))).toEqual(["one line an event"]);
+
+  const notes = () => times(31, (i) => say.note(`note ${i}`));
+  expect(aSecond(notes)).toEqual([
+    ...Array.from({ length: 30 }, (_, i) => `note ${i + 1}`),
+    over,
+    summary(0, 0),
+  ]);
+  expect(aSecond(() => {})).toEqual([calm]); // a silent second has nothing to sum up
+
+  say.stop();
+  expect(aSecond(notes).slice(-2)).toEqual(["note 30", over]); // stopped: no summary comes
+  vi.advanceTimersByTime(5000);
+  expect(log.lines.at(-1)).toBe(over);
 });
 
 test("a Host names this machine only when it is localhost, a loopback address, an address or name of it", () => {
@@ -215,19 +254,21 @@ test("without a password the Admin UI answers a loopback peer only; with one, an
 });
 
 test("from another machine, the Admin UI's page without a password says in one line what to do", async () => {
-  const { serveAdminUi } = await import("../classroom/admin-ui.ts");
-  const { Server } = await import("socket.io");
   const io = new Server(createServer()); // never listening: only its Admin UI is asked
   onTestFinished(() => io.close());
   const admin = serveAdminUi(io, 3000, {});
-  const answered: { status?: number; text?: string } = {};
+  const answered: { status?: number; headers?: object; text?: string } = {};
   const response = {
-    writeHead: (status: number) => ((answered.status = status), response),
+    writeHead: (status: number, headers: object) => (
+      Object.assign(answered, { status, headers }),
+      response
+    ),
     end: (text: string) => ((answered.text = text), response),
   };
   const from = (remoteAddress: string) => ({ socket: { remoteAddress } });
   admin?.serve("/admin/", from("192.0.2.5") as never, response as never);
   expect(answered.status).toBe(403);
+  expect(answered.headers).toEqual({ "content-type": "text/plain" });
   expect(answered.text).toMatch(
     /^From another machine the Admin UI needs a password: .*log in as admin\.\n$/,
   );
@@ -241,8 +282,7 @@ test("from another machine, the Admin UI's page without a password says in one l
 });
 
 test("with no Redis at REDIS_URL, connecting says so and leaves nothing running", async () => {
-  const { connectRedis } = await import("../socketio-namespaces/redis.ts");
-  const nothing = await (await import("../classroom/redis-server.ts")).freePort();
+  const nothing = await freePort();
   const url = `redis://127.0.0.1:${nothing}`;
   await expect(connectRedis(url, () => {})).rejects.toMatchObject({
     code: "NO_REDIS",

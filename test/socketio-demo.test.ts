@@ -1,4 +1,8 @@
-import type { EventEmitter } from "node:events";
+import { type EventEmitter, once } from "node:events";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server } from "socket.io";
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, onTestFinished, test, vi } from "vitest";
@@ -76,6 +80,31 @@ test("the logger hears every speak as a message, in order, with its exact payloa
   expect(said.lines.find((l) => l.startsWith("receipt"))).toMatch(
     /^receipt, just for me: #\d+ heard by 3$/,
   );
+  const firstSpoken = said.lines.find((l) => l.startsWith("speak "))?.slice(6);
+  expect(said.lines).toContain(`heard message from ${socket.id}: ${firstSpoken}`); // its own too
+  expect(said.lines.find((l) => l.startsWith("connected"))).toBe(
+    `connected to http://localhost:${port} as ${socket.id}`,
+  );
+});
+
+test("the app prints a refusal as the server words it; a closed logger leaves the server", async () => {
+  const http = createServer().listen(0);
+  const refusing = new Server(http);
+  onTestFinished(() => refusing.close());
+  refusing.on("connection", (socket) =>
+    socket.on("speak", (_note, reply) => reply({ ok: false, error: "not today" })),
+  );
+  await once(http, "listening");
+  const { said } = app((http.address() as AddressInfo).port);
+  await said.until(/^refused: not today$/);
+
+  const { port, io } = await server();
+  const { socket, heard, close } = await logger(port);
+  expect(heard.lines[0]).toBe(`connected to http://localhost:${port} as ${socket.id}`);
+  const [serverSide] = io.of("/").sockets.values();
+  const left = waitFor(serverSide as unknown as EventEmitter, "disconnect");
+  close();
+  expect((await left)[0]).toBe("client namespace disconnect");
 });
 
 test("every client gets its own welcome, and a speak without a callback gets its receipt as an event", async () => {
@@ -111,6 +140,7 @@ test("bad speak payloads get an error back, reach no one, and the next speak sti
     [[[1, 2]], `${takes} [1,2]`],
     [[[{ id: 1, change: "created" }]], `${takes} [{"id":1,"change":"created"}]`],
     [[{ name: "chair" }], `${takes} {"name":"chair"}`],
+    [[{ name: "x".repeat(50) }], `${takes} {"name":"${"x".repeat(31)}`], // 40 characters of it
     [[{ id: "1", change: "created" }], `${takes} {"id":"1","change":"created"}`],
     [[{ id: 1, change: "moved" }], `${takes} {"id":1,"change":"moved"}`],
     [[""], `${takes} ""`],
@@ -132,6 +162,23 @@ test("bad speak payloads get an error back, reach no one, and the next speak sti
     `message [{"from":"${speaker.socket.id}","speech":"plain text, as the browser tool sends it"}]`,
   ]);
   expect(log.lines.filter((l) => l.includes("speak refused"))).toHaveLength(bad.length + 1);
+});
+
+test("the lesson page is served at /, its script beside it, the client library by Socket.IO", async () => {
+  const { port } = await server();
+  const here = `http://localhost:${port}`;
+  const served = async (path: string) => {
+    const response = await fetch(`${here}${path}`);
+    return [response.status, response.headers.get("content-type"), await response.text()];
+  };
+  const [page, script] = ["page.html", "page.js"].map((name) =>
+    readFileSync(new URL(`../socketio-demo/${name}`, import.meta.url), "utf8"),
+  );
+  expect(await served("/")).toEqual([200, "text/html; charset=utf-8", page]);
+  expect(await served("/page.js")).toEqual([200, "text/javascript; charset=utf-8", script]);
+  expect((await served("/page.css"))[0]).toBe(404); // this lesson's page has no style of its own
+  const [status, type] = await served("/socket.io/socket.io.esm.min.js");
+  expect([status, type]).toEqual([200, "application/javascript; charset=utf-8"]);
 });
 
 test("after a server restart on the same port, the same logger and app hear messages again", async () => {

@@ -1,3 +1,6 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { hostname, networkInterfaces } from "node:os";
 import { io, Manager } from "socket.io-client";
 import { expect, onTestFinished, test, vi } from "vitest";
@@ -222,17 +225,18 @@ test("the Admin UI's pages: its own files, the fonts it would fetch from CDNs, a
     text: "This is a Socket.IO lesson server: connect a Socket.IO client.\n",
   });
 
-  const moved = await get(open.port, "/admin");
-  expect(moved.status).toBe(301);
+  const moved = await fetch(`http://localhost:${open.port}/admin`, { redirect: "manual" });
+  expect([moved.status, moved.headers.get("location")]).toEqual([301, "/admin/"]);
+  await moved.text();
   const page = await get(open.port, "/admin/");
   expect(page.text).toContain(
-    `<script>localStorage.setItem("server_url", location.origin)</script>`,
+    `<head><script>localStorage.setItem("server_url", location.origin)</script>`,
   );
   expect(page.text).not.toContain("https://");
   expect(page.text).toContain(
     '<link rel="stylesheet" href="vendor/mdi/css/materialdesignicons.min.css">',
   );
-  expect(page.text).toContain('<link rel="stylesheet" href="vendor/roboto/400.css">');
+  expect(page.text).toContain('<link rel="stylesheet" href="vendor/roboto/900.css"></head>');
   const css = await fetch(
     `http://localhost:${open.port}/admin/vendor/mdi/css/materialdesignicons.min.css`,
   );
@@ -242,7 +246,16 @@ test("the Admin UI's pages: its own files, the fonts it would fetch from CDNs, a
     `http://localhost:${open.port}/admin/vendor/roboto/files/roboto-latin-400-normal.woff2`,
   );
   expect([font.status, font.headers.get("content-type")]).toEqual([200, "font/woff2"]);
-  await font.arrayBuffer();
+  const fonts = dirname(createRequire(import.meta.url).resolve("@fontsource/roboto/package.json"));
+  expect(Buffer.from(await font.arrayBuffer())).toEqual(
+    await readFile(join(fonts, "files/roboto-latin-400-normal.woff2")),
+  );
+  const map = await fetch(
+    `http://localhost:${open.port}/admin/vendor/mdi/css/materialdesignicons.min.css.map`,
+  );
+  expect(map.headers.get("content-type")).toBe("application/octet-stream"); // a type it does not know
+  await map.text();
+  expect((await get(open.port, "/admin/no-such-file.js")).status).toBe(404);
   expect((await get(open.port, "/admin/vendor/roboto/../../../package.json")).status).toBe(404);
   expect(await get(open.port, "/nowhere")).toEqual({
     status: 404,
