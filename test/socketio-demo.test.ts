@@ -164,6 +164,13 @@ test("bad speak payloads get an error back, reach no one, and the next speak sti
   expect(log.lines.filter((l) => l.includes("speak refused"))).toHaveLength(bad.length + 1);
 });
 
+test("a server that cannot listen rejects with the reason why", async () => {
+  const { port } = await server();
+  await expect(startServer({ port, print: () => {} })).rejects.toMatchObject({
+    code: "EADDRINUSE",
+  });
+});
+
 test("the lesson page is served at /, its script beside it, the client library by Socket.IO", async () => {
   const { port } = await server();
   const here = `http://localhost:${port}`;

@@ -1,16 +1,23 @@
+import { once } from "node:events";
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server } from "socket.io";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { hostname, networkInterfaces } from "node:os";
 import { io, Manager } from "socket.io-client";
 import { expect, onTestFinished, test, vi } from "vitest";
 import type { Options } from "../classroom/settings.ts";
+import { startLogger as startCodefellowsLogger } from "../socketio-namespaces/codefellows-logger.ts";
+import { startLogger as startHomeLogger } from "../socketio-namespaces/home-logger.ts";
 import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-logger.ts";
 import { startServer as startOtherLessonServer } from "../socketio-demo/server.ts";
 import { startServer } from "../socketio-namespaces/server.ts";
 import {
   ask,
   expectReadmeOutput,
+  freePort,
   get,
   handshake,
   ioClient,
@@ -39,6 +46,9 @@ test("the app's three namespaces share one underlying connection; each logger ha
   const logs = await loggers(port);
   const { sockets, said } = app(port);
   await said.until((lines) => lines.filter((l) => l.startsWith("connected to")).length === 3);
+  for (const [name, socket] of Object.entries(sockets)) {
+    expect(said.lines).toContain(`connected to http://localhost:${port}${name} as ${socket.id}`);
+  }
   const connectionOf = (namespace: string, id: string | undefined) =>
     io.of(namespace).sockets.get(id ?? "")?.client; // one Client per connection
   const appConnection = connectionOf("/", sockets["/"].id);
@@ -83,10 +93,12 @@ test("a bad join changes no room; a lesson reaches the codefellows room only, an
   const { port, io, log } = await server();
   const logs = await loggers(port);
   const student = await ioClient(port, "/school");
-  for (const room of [[], [""], [42], [null], ["x".repeat(33)], ["two words"], [["codefellows"]]]) {
+  const bad = [[], [""], [42], [null], ["x".repeat(33)], ["two words"], [["codefellows"]]];
+  for (const room of bad) {
+    const shown = room.length ? JSON.stringify(room[0]) : "nothing";
     expect(await ask(student.socket, "join", ...room)).toEqual({
       ok: false,
-      error: expect.stringMatching(/^join takes a room name of 1 to 32/),
+      error: `join takes a room name of 1 to 32 letters, digits, - or _, not ${shown}`,
     });
   }
   expect([...(io.of("/school").sockets.get(student.socket.id ?? "")?.rooms ?? [])]).toEqual([
@@ -164,6 +176,68 @@ test("speak and lesson carry text or a record; a sender without a callback gets 
     `receipt [{"ok":false,"error":"lesson ${takes.replaceAll('"', '\\"')} 5"}]`,
   ]);
   expect(log.lines.filter((l) => / refused: /.test(l))).toHaveLength(5);
+  expect(log.lines).toContain(
+    `/school lesson from ${student.socket.id}: {"id":1,"change":"updated"}`,
+  );
+  expect(log.lines).toContain(`/home speak from ${home.socket.id}: no callback`);
+});
+
+test("a logger prints what its namespace sends: a message as who said what, anything else as JSON", async () => {
+  const { port, io } = await server();
+  const heard = recorder("home logger");
+  const { socket, close } = startHomeLogger({ port, print: heard.line });
+  onTestFinished(close);
+  await heard.until(/ welcome /);
+  io.of("/home").emit("notice" as never, { speech: "said by no one" });
+  io.of("/home").emit("ping" as never); // an event with nothing in it
+  io.of("/home").emit("message", { from: "teacher", speech: { id: 1, change: "created" } });
+  await heard.until(/teacher/);
+  expect(heard.lines).toEqual([
+    `connected to http://localhost:${port}/home as ${socket.id}`,
+    `/home welcome {"id":"${socket.id}","clients":1}`,
+    '/home notice {"speech":"said by no one"}',
+    "/home ping undefined",
+    '/home message from teacher: {"id":1,"change":"created"}',
+  ]);
+});
+
+test("the codefellows logger prints a refused join as the server words it", async () => {
+  const http = createServer().listen(0);
+  const refusing = new Server(http);
+  onTestFinished(() => refusing.close());
+  refusing
+    .of("/school")
+    .on("connection", (socket) =>
+      socket.on("join", (_room, reply) => reply({ ok: false, error: "no rooms today" })),
+    );
+  await once(http, "listening");
+  const heard = recorder("codefellows logger");
+  const logger = startCodefellowsLogger({
+    port: (http.address() as AddressInfo).port,
+    print: heard.line,
+  });
+  onTestFinished(logger.close);
+  await heard.until(/^\/school no rooms today$/);
+});
+
+test("the app drops what it cannot send, then says where it connected and prints what it hears", async () => {
+  const port = await freePort();
+  const { said, sockets } = app(port);
+  await said.until(
+    /^dropped \/home speak \{"id":\d+,"change":"\w+","at":"[^"]+"\} \(not connected\)$/,
+  );
+  expect(said.lines).toContain(
+    `no server at http://localhost:${port}/school: start it with npm run namespaces:server (retrying)`,
+  );
+  await server(port);
+  await said.until(/^\/school heard message from /);
+  const school = sockets["/school"].id;
+  expect(said.lines).toContain(`connected to http://localhost:${port}/school as ${school}`);
+  expect(said.lines.find((l) => l.startsWith("/school heard"))).toMatch(
+    new RegExp(
+      `^/school heard message from ${school}: \\{"id":\\d+,"change":"\\w+","at":"[^"]+"\\}$`,
+    ),
+  );
 });
 
 test("an invalid PORT or a busy port gets one line that says what to do, and exit code 2", async () => {

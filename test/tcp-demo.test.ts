@@ -27,7 +27,7 @@ async function server(port = 0) {
   return { ...started, log };
 }
 
-function logger(port: number, host = "localhost") {
+function logger(port: number, host?: string) {
   const heard = recorder("logger");
   const started = startLogger({ port, host, print: heard.line });
   onTestFinished(() => started.close());
@@ -63,7 +63,12 @@ test("two loggers hear create, update, delete in order, never read", async () =>
   for (const { heard } of loggers) {
     await heard.until(/^delete sentinel$/);
     expect(eventsOf(upTo(heard.lines, /^delete sentinel$/))).toEqual(expected);
+    expect(heard.lines[0]).toBe(`connected to localhost:${port}`);
   }
+  expect(sent.lines[0]).toBe(`connected to localhost:${port}`);
+  await sent.until(/^heard delete sentinel$/); // the app hears what it sends, as everyone does
+  const firstSent = sent.lines.find((line) => /^sent (create|update|delete) /.test(line));
+  expect(sent.lines).toContain(`heard ${firstSent?.slice(5)}`);
 });
 
 test("the pool grows and shrinks as clients come and go", async () => {
@@ -249,6 +254,7 @@ test("clients that reset their connection leave the pool; a broadcast still reac
   await listener.heard.until(/^create after-reset$/);
   await log.until(/disconnected \(2 in the pool\)/);
   expect(pool.size).toBe(2);
+  expect(log.lines.filter((l) => /^\w{6} (ECONNRESET|EPIPE)$/.test(l)).length).toBeGreaterThan(0);
   sender.send("delete sentinel\n");
   await listener.heard.until(/^delete sentinel$/);
   expect(listener.heard.lines).toEqual(["create after-reset", "delete sentinel"]);
@@ -273,6 +279,24 @@ test("a logger started before its server connects when it comes up, and again af
   again.send("update after-restart\n");
   await heard.until(/^update after-restart$/);
   expect(eventsOf(heard.lines)).toEqual(["create before-restart", "update after-restart"]);
+});
+
+test("a closed logger leaves the pool and does not try again", async () => {
+  const { port, log } = await server();
+  const { connection, connected, close } = logger(port);
+  await connected;
+  const retries: number[] = [];
+  connection.on("retry", (delay: number) => retries.push(delay));
+  await close();
+  await log.until(/disconnected \(0 in the pool\)/);
+  expect(retries).toEqual([]);
+});
+
+test("a server that cannot listen rejects with the reason why", async () => {
+  const { port } = await server();
+  await expect(startServer({ port, print: () => {} })).rejects.toMatchObject({
+    code: "EADDRINUSE",
+  });
 });
 
 test("the app drops events while it has no server, instead of queueing them", async () => {
