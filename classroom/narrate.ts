@@ -10,12 +10,11 @@ const NAMESPACE_RETRY_MS = 1000;
 export function narrate(socket: Socket, where: string, print: Print, server: string) {
   socket.io.reconnectionDelay(FIRST_RETRY_MS).reconnectionDelayMax(LAST_RETRY_MS);
   let connectedBefore = false;
-  let told = false; // once per outage, not once per try
+  let told = false; // no server: said once, not once per try (a lost connection says so itself)
   let retry: NodeJS.Timeout | undefined;
   socket.on("connect", () => {
     print(`${connectedBefore ? "back: reconnected" : "connected"} to ${where} as ${socket.id}`);
     connectedBefore = true;
-    told = false;
   });
   socket.on("disconnect", (reason) => {
     if (reason !== "io client disconnect")

@@ -31,14 +31,14 @@ export async function connectRedis(url: string | undefined, print: Print) {
   try {
     await Promise.all([pub.connect(), sub.connect()]);
   } catch {
-    for (const client of [pub, sub]) client.destroy();
+    // nothing to close: a client that failed to connect has given up, as its strategy says
     const hint = "start it (redis-server), or unset REDIS_URL for a single server";
     throw Object.assign(new Error(`no Redis at ${url}: ${hint}`), { code: "NO_REDIS" });
   }
   ready = true;
   const publish = pub.publish.bind(pub); // at most once: a publish while Redis is down is dropped
   const dropWhileDown = (channel: string, message: string) =>
-    publish(channel, message).catch(() => 0);
+    publish(channel, message).catch(() => {});
   Object.assign(pub, { publish: dropWhileDown });
   const version = /redis_version:(\S+)/.exec(await pub.info("server"))?.[1];
   print(`adapter: Redis ${version} at ${url}; every server using it acts as one`);

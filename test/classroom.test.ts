@@ -1,15 +1,16 @@
 import { expect, onTestFinished, test, vi } from "vitest";
 import { createServer } from "node:http";
+import { connect } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
 import { Server } from "socket.io";
 import { serveAdminUi } from "../classroom/admin-ui.ts";
 import { commentary } from "../classroom/commentary.ts";
-import { freePort } from "../classroom/redis-server.ts";
+import { freePort, startRedisServer } from "../classroom/redis-server.ts";
 import { connectRedis } from "../socketio-namespaces/redis.ts";
 import { adminRefusal, isLoopback, thisMachine } from "../classroom/who-may-connect.ts";
 import { readSettings } from "../classroom/settings.ts";
 import { explainListenError, listeningLine } from "../classroom/terminal.ts";
-import { recorder, runScript } from "./helpers.ts";
+import { recorder, runScript, startRedis, waitFor } from "./helpers.ts";
 
 const read = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
   readSettings(script, args, env).settings;
@@ -233,6 +234,8 @@ test("a Host names this machine only when it is localhost, a loopback address, a
     "evil.example:3000",
     "localhost.evil.example",
     "127.0.0.1.evil.example",
+    "evil.example[::1]",
+    "[::1].evil.example",
     "",
     undefined,
   ]) {
@@ -279,6 +282,22 @@ test("from another machine, the Admin UI's page without a password says in one l
     gate?.({ handshake: { address: "192.0.2.5" } }, done);
   });
   expect(refused?.message).toMatch(/^From another machine the Admin UI needs a password/);
+});
+
+test("a private redis-server is ready once it answers, or says in one line that none is installed", async (context) => {
+  const { url } = await startRedis(context);
+  const client = connect(Number(new URL(url).port), "127.0.0.1");
+  onTestFinished(() => void client.destroy());
+  client.write("PING\r\n"); // at once: it must be listening already
+  const [answer] = await waitFor(client, "data");
+  expect(String(answer)).toBe("+PONG\r\n");
+
+  const path = process.env.PATH;
+  process.env.PATH = "/nowhere"; // as on a machine without it
+  onTestFinished(() => void (process.env.PATH = path));
+  await expect(startRedisServer(await freePort())).rejects.toThrow(
+    /^redis-server is not installed: apt-get install redis-server \(or brew install redis\)$/,
+  );
 });
 
 test("with no Redis at REDIS_URL, connecting says so and leaves nothing running", async () => {

@@ -105,6 +105,7 @@ test("the app prints a refusal as the server words it; a closed logger leaves th
   const left = waitFor(serverSide as unknown as EventEmitter, "disconnect");
   close();
   expect((await left)[0]).toBe("client namespace disconnect");
+  expect(heard.lines).toHaveLength(1); // it closed itself: nothing lost
 });
 
 test("every client gets its own welcome, and a speak without a callback gets its receipt as an event", async () => {
@@ -184,22 +185,36 @@ test("the lesson page is served at /, its script beside it, the client library b
   expect(await served("/")).toEqual([200, "text/html; charset=utf-8", page]);
   expect(await served("/page.js")).toEqual([200, "text/javascript; charset=utf-8", script]);
   expect((await served("/page.css"))[0]).toBe(404); // this lesson's page has no style of its own
+  expect(await served("/nowhere")).toEqual([
+    404,
+    "text/plain",
+    "This is a Socket.IO lesson server: connect a Socket.IO client, or open /admin/.\n",
+  ]);
   const [status, type] = await served("/socket.io/socket.io.esm.min.js");
   expect([status, type]).toEqual([200, "application/javascript; charset=utf-8"]);
 });
 
 test("after a server restart on the same port, the same logger and app hear messages again", async () => {
   const first = await server();
-  const { heard } = await logger(first.port);
+  const { heard, socket } = await logger(first.port);
   const { said } = app(first.port, 50);
   await heard.until(/^message from/);
   await first.close();
   await heard.until(
     /^lost the server at http:\/\/localhost:\d+ \(transport close\): reconnecting$/,
   );
+  const failed = recorder("failed tries");
+  socket.io.on("reconnect_error", () => failed.line("failed"));
+  await failed.until(1); // a failed try, which the logger does not tell again
   await server(first.port);
   await heard.until(/^back: reconnected to/, 5000);
   await said.until(/^back: reconnected to/, 5000);
+  const story = heard.lines.filter((l) => !l.startsWith("message from"));
+  expect(story.map((l) => l.replace(/ as \S+$/, ""))).toEqual([
+    `connected to http://localhost:${first.port}`,
+    `lost the server at http://localhost:${first.port} (transport close): reconnecting`,
+    `back: reconnected to http://localhost:${first.port}`, // and no "no server" in between
+  ]);
   const [loggerAfter, appAfter] = [heard.lines.length, said.lines.length];
   await heard.until((lines) => lines.slice(loggerAfter).some((l) => l.startsWith("message from")));
   await said.until((lines) => lines.slice(appAfter).some((l) => l.startsWith("heard message")));
@@ -273,6 +288,8 @@ test("CORS_ORIGINS replaces the list, and * lets any page in", async () => {
   const origin = "https://anywhere.example.net:8443";
   expect(await handshake(any.port, { origin })).toEqual({ status: 200, allowOrigin: origin });
   expect(await handshake(any.port, { origin }, "websocket")).toEqual({ status: 101 });
+  // a page with no Origin is one of the server's own, or one that DNS rebinding passes off as it
+  expect(await handshake(any.port, { host: "evil.example" })).toEqual({ status: 403 });
 });
 
 test("a namespace that does not exist gets a clear error", async () => {
@@ -337,6 +354,7 @@ test("a logger with no server says so once while it retries from 0.1 s, backing 
     `no server at http://localhost:${port}: start it with npm run socketio:server (retrying)`,
   ]);
   await story.until((lines) => count("failed")(lines) >= 8);
+  expect(vi.getTimerCount()).toBe(1); // Socket.IO's next try, and no other
   await server(port);
   vi.advanceTimersByTime(5000);
   await heard.until(/^connected to /);

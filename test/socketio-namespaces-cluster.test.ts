@@ -1,5 +1,6 @@
 import { io } from "socket.io-client";
-import { expect, onTestFinished, test } from "vitest";
+import { createClient } from "redis";
+import { expect, onTestFinished, test, vi } from "vitest";
 import { startServer } from "../socketio-namespaces/server.ts";
 import { ask, ioClient, recorder, runScript, startRedis, upTo } from "./helpers.ts";
 import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
@@ -89,6 +90,25 @@ test("with Redis gone each server serves its own clients, says so once, and join
   }
   expect(remote.heard.lines.filter((line) => line.includes("while Redis is down"))).toEqual([]); // at most once
   expect(a.log.lines.filter((line) => line.startsWith("lost Redis"))).toHaveLength(1);
+
+  await redis.stop(); // the next outage is told too, once
+  const told = (pattern: RegExp, times: number) => (lines: string[]) =>
+    lines.filter((line) => pattern.test(line)).length === times;
+  await a.log.until(told(/^lost Redis at /, 2), 5000);
+  await redis.start();
+  await a.log.until(told(/^Redis at \S+ is back/, 2), 10_000);
+});
+
+test("a closed server leaves no connection to Redis behind", async (context) => {
+  const redis = await startRedis(context);
+  const observer = createClient({ url: redis.url });
+  await observer.connect();
+  onTestFinished(() => observer.destroy());
+  const clients = async () => /connected_clients:(\d+)/.exec(await observer.info("clients"))?.[1];
+  const server = await startServer({ port: 0, print: () => {}, redisUrl: redis.url });
+  expect(await clients()).toBe("3"); // this one, and the server's publisher and subscriber
+  await server.close();
+  await vi.waitFor(async () => expect(await clients()).toBe("1"), { timeout: 5000 });
 });
 
 test("each server reports to the Admin UI under its own id, so either UI shows the whole cluster", async (context) => {
