@@ -5,8 +5,12 @@
 export default {
   testRunner: "vitest",
   vitest: { configFile: "test/mutation/vitest.config.ts" },
-  plugins: ["@stryker-mutator/vitest-runner", "./test/mutation/ignore-main-guard.mjs"],
-  ignorers: ["main-guard"],
+  plugins: [
+    "@stryker-mutator/vitest-runner",
+    "./test/mutation/ignore-main-guard.mjs",
+    "./test/mutation/marked.mjs",
+  ],
+  ignorers: ["main-guard", "marked"],
   mutate: [
     "classroom/*.ts",
     "tcp-demo/*.ts",

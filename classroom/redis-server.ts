@@ -14,13 +14,8 @@ export async function freePort() {
 
 // Resolves with the process once Redis accepts connections; it keeps nothing on disk.
 export async function startRedisServer(port: number) {
-  const redis = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    {
-      stdio: "ignore",
-    },
-  );
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+  const redis = spawn("redis-server", args, { stdio: "ignore" });
   let missing = false;
   redis.once("error", () => (missing = true));
   for (let tries = 0; tries < 100 && !missing && redis.exitCode === null; tries++) {

@@ -40,7 +40,7 @@ export async function connectRedis(url: string | undefined, print: Print) {
   const dropWhileDown = (channel: string, message: string) =>
     publish(channel, message).catch(() => {});
   Object.assign(pub, { publish: dropWhileDown });
-  const version = /redis_version:(\S+)/.exec(await pub.info("server"))?.[1];
+  const [, version] = /redis_version:(\S+)/.exec(await pub.info()) ?? [];
   print(`adapter: Redis ${version} at ${url}; every server using it acts as one`);
   return {
     adapter: createAdapter(pub, sub),

@@ -9,7 +9,7 @@ const LAST_RETRY_MS = 4000;
 // Socket.IO reconnects by itself; on raw TCP we write it: retry, slower each time, and say so.
 export class Connection extends EventEmitter<{ connect: []; line: [string]; retry: [ms: number] }> {
   connected = false;
-  #socket: Socket | undefined;
+  #socket!: Socket; // #open() sets it, from the constructor on
   #timer: NodeJS.Timeout | undefined;
   #delay = FIRST_RETRY_MS;
   #everConnected = false;
@@ -26,14 +26,14 @@ export class Connection extends EventEmitter<{ connect: []; line: [string]; retr
   }
 
   send(line: string): boolean {
-    if (this.connected) this.#socket?.write(line + "\n");
+    if (this.connected) this.#socket.write(line + "\n");
     return this.connected;
   }
 
   async close() {
     this.#closed = true;
     clearTimeout(this.#timer);
-    if (!this.#socket || this.#socket.destroyed) return;
+    if (this.#socket.destroyed) return;
     const closed = once(this.#socket, "close");
     if (this.connected)
       this.#socket.end(); // a goodbye the server sees, rather than a reset

@@ -68,7 +68,7 @@ export async function startServer({ port = 4000, host, print = log }: Options = 
   const close = async () => {
     say.stop();
     for (const socket of pool.values()) socket.destroy(); // server.close() would wait for them
-    if (server.listening) await new Promise((done) => server.close(done));
+    await new Promise((done) => server.close(done)); // done, with an error if it never listened
   };
   server.listen(port, host);
   await once(server, "listening").catch((error) => close().then(() => Promise.reject(error)));

@@ -236,6 +236,7 @@ test("a Host names this machine only when it is localhost, a loopback address, a
     "127.0.0.1.evil.example",
     "evil.example[::1]",
     "[::1].evil.example",
+    "127.0:1.0.1", // no port at its end, and no address either
     "",
     undefined,
   ]) {

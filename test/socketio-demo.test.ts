@@ -87,7 +87,16 @@ test("the logger hears every speak as a message, in order, with its exact payloa
   );
 });
 
-test("the app prints a refusal as the server words it; a closed logger leaves the server", async () => {
+test("the app says when there is no server, prints a refusal as the server words it; a closed logger leaves the server", async () => {
+  const nothing = await freePort();
+  const alone = app(nothing);
+  await alone.said.until((lines) =>
+    lines.includes(
+      `no server at http://localhost:${nothing}: start it with npm run socketio:server (retrying)`,
+    ),
+  );
+  alone.close();
+
   const http = createServer().listen(0);
   const refusing = new Server(http);
   onTestFinished(() => refusing.close());

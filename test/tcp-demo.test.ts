@@ -149,6 +149,7 @@ test("the line reader hands over every line of one chunk, skips empty lines and 
     { text: 'delete {"id":3}' },
   ]);
   expect(read(Buffer.from("te 4\n"))).toEqual([{ text: "create 4" }]);
+  expect(read(Buffer.from("update a\rb\r\n"))).toEqual([{ text: "update a\rb" }]); // a last \r only
 });
 
 test("lines written in pieces, together, with \\r\\n and with multi-byte characters reach a listener whole", async () => {

@@ -7,6 +7,7 @@
 import { declareValuePlugin, PluginKind } from "@stryker-mutator/api/plugin";
 
 const TERMINAL_ONLY = new Set([
+  "networkAddresses",
   "settings",
   "runClient",
   "runServer",
