@@ -76,7 +76,7 @@ export async function listen(
 }
 
 async function sendPage(page: URL, path: string, response: ServerResponse) {
-  const file = path === "/" ? page : new URL(path.slice(1), page);
+  const file = new URL(path.slice(1), page); // "/" is the page itself, the others are beside it
   const type = { "/": "text/html", "/page.js": "text/javascript", "/page.css": "text/css" }[path];
   const found = await readFile(file).catch(() => undefined);
   if (!found) return void response.writeHead(404).end();

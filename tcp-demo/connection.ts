@@ -38,8 +38,7 @@ export class Connection extends EventEmitter<{ connect: []; line: [string]; retr
     if (this.connected)
       this.#socket.end(); // a goodbye the server sees, rather than a reset
     else this.#socket.destroy();
-    this.connected = false;
-    await closed;
+    await closed; // and with it, connected is false
   }
 
   #open() {

@@ -96,6 +96,7 @@ test("the app says when there is no server, prints a refusal as the server words
     ),
   );
   alone.close();
+  expect(alone.socket.active).toBe(false); // it gives up retrying
 
   const http = createServer().listen(0);
   const refusing = new Server(http);

@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -39,6 +40,15 @@ test("each logger sees exactly its slice: core, home, school without lesson, cod
   const { port } = await server();
   const logs = await loggers(port);
   await expectEachSlice(app(port), logs);
+  const pages = ["page.html", "page.css"].map((name) =>
+    readFileSync(new URL(`../socketio-namespaces/${name}`, import.meta.url), "utf8"),
+  );
+  const served = async (path: string) => {
+    const response = await fetch(`http://localhost:${port}${path}`);
+    return [response.headers.get("content-type"), await response.text()];
+  };
+  expect(await served("/")).toEqual(["text/html; charset=utf-8", pages[0]]); // four panes of the same
+  expect(await served("/page.css")).toEqual(["text/css; charset=utf-8", pages[1]]);
 });
 
 test("the app's three namespaces share one underlying connection; each logger has its own", async () => {
@@ -175,7 +185,11 @@ test("speak and lesson carry text or a record; a sender without a callback gets 
     'receipt [{"ok":true,"joined":"codefellows"}]',
     `receipt [{"ok":false,"error":"lesson ${takes.replaceAll('"', '\\"')} 5"}]`,
   ]);
-  expect(log.lines.filter((l) => / refused: /.test(l))).toHaveLength(5);
+  expect(await ask(student.socket, "fly", "away")).toEqual({
+    ok: false,
+    error: '/school has no "fly" event; it takes speak, join, lesson',
+  });
+  expect(log.lines.filter((l) => / refused: /.test(l))).toHaveLength(6);
   expect(log.lines).toContain(
     `/school lesson from ${student.socket.id}: {"id":1,"change":"updated"}`,
   );
@@ -189,6 +203,7 @@ test("a logger prints what its namespace sends: a message as who said what, anyt
   onTestFinished(close);
   await heard.until(/ welcome /);
   io.of("/home").emit("notice" as never, { speech: "said by no one" });
+  io.of("/home").emit("notice" as never, { from: "teacher" }); // who, but nothing said
   io.of("/home").emit("ping" as never); // an event with nothing in it
   io.of("/home").emit("message", { from: "teacher", speech: { id: 1, change: "created" } });
   await heard.until(/teacher/);
@@ -196,6 +211,7 @@ test("a logger prints what its namespace sends: a message as who said what, anyt
     `connected to http://localhost:${port}/home as ${socket.id}`,
     `/home welcome {"id":"${socket.id}","clients":1}`,
     '/home notice {"speech":"said by no one"}',
+    '/home notice {"from":"teacher"}',
     "/home ping undefined",
     '/home message from teacher: {"id":1,"change":"created"}',
   ]);
@@ -303,14 +319,15 @@ test("the Admin UI's pages: its own files, the fonts it would fetch from CDNs, a
   expect([moved.status, moved.headers.get("location")]).toEqual([301, "/admin/"]);
   await moved.text();
   const page = await get(open.port, "/admin/");
-  expect(page.text).toContain(
-    `<head><script>localStorage.setItem("server_url", location.origin)</script>`,
+  expect(page.text).toMatch(
+    /^<!DOCTYPE html><html lang="en"><head><script>localStorage\.setItem\("server_url", location\.origin\)<\/script><meta /,
   );
+  expect(page.text).toMatch(/<\/title><link href="css\//); // the CDN links gone, and nothing for them
   expect(page.text).not.toContain("https://");
   expect(page.text).toContain(
     '<link rel="stylesheet" href="vendor/mdi/css/materialdesignicons.min.css">',
   );
-  expect(page.text).toContain('<link rel="stylesheet" href="vendor/roboto/900.css"></head>');
+  expect(page.text).toContain('<link rel="stylesheet" href="vendor/roboto/900.css"></head><body>');
   const css = await fetch(
     `http://localhost:${open.port}/admin/vendor/mdi/css/materialdesignicons.min.css`,
   );
