@@ -67,8 +67,6 @@ test("two loggers hear create, update, delete in order, never read", async () =>
   }
   expect(sent.lines).toContain(`connected to localhost:${port}`); // maybe after a drop or two
   await sent.until(/^heard delete sentinel$/); // the app hears what it sends, as everyone does
-  const firstSent = sent.lines.find((line) => /^sent (create|update|delete) /.test(line));
-  expect(sent.lines).toContain(`heard ${firstSent?.slice(5)}`);
 });
 
 test("the pool grows and shrinks as clients come and go", async () => {
