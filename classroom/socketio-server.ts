@@ -34,7 +34,7 @@ export interface ClassroomServer {
   http: HttpServer;
   io: Server;
   say: Commentary;
-  page?: URL; // the lesson page, served at /, with its page.js beside it
+  page?: URL; // the lesson page, served at /, with its page.js and page.css beside it
   onClose?: () => Promise<unknown>;
 }
 
@@ -67,17 +67,22 @@ export async function listen(
       return text(403, "This lesson server answers to this machine's own names only.");
     }
     if (admin?.serve(path, request, response)) return;
-    if (page && ["/", "/page.js", "/page.css"].includes(path))
-      return void sendPage(page, path, response);
+    if (page && Object.hasOwn(PAGE_TYPES, path)) return void sendPage(page, path, response);
     const orAdmin = admin ? ", or open /admin/" : "";
     text(404, `This is a Socket.IO lesson server: connect a Socket.IO client${orAdmin}.`);
   });
   return { port: bound, admin: admin?.line, io, close };
 }
 
+const PAGE_TYPES: Record<string, string> = {
+  "/": "text/html",
+  "/page.js": "text/javascript",
+  "/page.css": "text/css",
+};
+
 async function sendPage(page: URL, path: string, response: ServerResponse) {
   const file = new URL(path.slice(1), page); // "/" is the page itself, the others are beside it
-  const type = { "/": "text/html", "/page.js": "text/javascript", "/page.css": "text/css" }[path];
+  const type = PAGE_TYPES[path];
   const found = await readFile(file).catch(() => undefined);
   if (!found) return void response.writeHead(404).end();
   response.writeHead(200, { "content-type": `${type}; charset=utf-8` }).end(found);

@@ -106,6 +106,7 @@ test("a closed server leaves no connection to Redis behind", async (context) => 
   onTestFinished(() => observer.destroy());
   const clients = async () => /connected_clients:(\d+)/.exec(await observer.info("clients"))?.[1];
   const server = await startServer({ port: 0, print: () => {}, redisUrl: redis.url });
+  onTestFinished(server.close); // should the test fail before it closes the server itself
   expect(await clients()).toBe("3"); // this one, and the server's publisher and subscriber
   await server.close();
   await vi.waitFor(async () => expect(await clients()).toBe("1"), { timeout: 5000 });
