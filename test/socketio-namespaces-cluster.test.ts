@@ -94,9 +94,9 @@ test("with Redis gone each server serves its own clients, says so once, and join
   await redis.stop(); // the next outage is told too, once
   const told = (pattern: RegExp, times: number) => (lines: string[]) =>
     lines.filter((line) => pattern.test(line)).length === times;
-  await a.log.until(told(/^lost Redis at /, 2), 5000);
+  for (const { log } of [a, b]) await log.until(told(/^lost Redis at /, 2), 5000);
   await redis.start();
-  await a.log.until(told(/^Redis at \S+ is back/, 2), 10_000);
+  for (const { log } of [a, b]) await log.until(told(/^Redis at \S+ is back/, 2), 10_000);
 });
 
 test("a closed server leaves no connection to Redis behind", async (context) => {
@@ -106,7 +106,6 @@ test("a closed server leaves no connection to Redis behind", async (context) => 
   onTestFinished(() => observer.destroy());
   const clients = async () => /connected_clients:(\d+)/.exec(await observer.info("clients"))?.[1];
   const server = await startServer({ port: 0, print: () => {}, redisUrl: redis.url });
-  onTestFinished(server.close); // should the test fail before it closes the server itself
   expect(await clients()).toBe("3"); // this one, and the server's publisher and subscriber
   await server.close();
   await vi.waitFor(async () => expect(await clients()).toBe("1"), { timeout: 5000 });
