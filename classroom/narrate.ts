@@ -1,6 +1,7 @@
 // Socket.IO clients reconnect by themselves; we only make them try sooner, and say what they are
 // doing, one line each time the story changes: connected, lost, back, or why there is no server.
 import type { Socket } from "socket.io-client";
+import { npmRun } from "./scripts.ts";
 import type { Print } from "./terminal.ts";
 
 const FIRST_RETRY_MS = 100; // a saved server is back in about 0.6 s: no need to wait 1 s
@@ -9,25 +10,27 @@ const NAMESPACE_RETRY_MS = 1000;
 
 export function narrate(socket: Socket, where: string, print: Print, server: string) {
   socket.io.reconnectionDelay(FIRST_RETRY_MS).reconnectionDelayMax(LAST_RETRY_MS);
+  const start = npmRun(server, { port: Number(new URL(where).port) });
+  const noServer = `no server at ${where}: start it with ${start}`;
   let connectedBefore = false;
-  let told = false; // no server: said once, not once per try (a lost connection says so itself)
+  let told = ""; // what is wrong, said once, not once per try, and again when it changes
   let retry: NodeJS.Timeout | undefined;
   socket.on("connect", () => {
     print(`${connectedBefore ? "back: reconnected" : "connected"} to ${where} as ${socket.id}`);
-    connectedBefore = true;
+    [connectedBefore, told] = [true, ""];
   });
   socket.on("disconnect", (reason) => {
     if (reason !== "io client disconnect")
       print(`lost the server at ${where} (${reason}): reconnecting`);
-    told = true;
+    told = noServer; // a lost connection has said so itself
   });
   socket.on("connect_error", (error) => {
     const refused = error.message === "Invalid namespace";
     const story = refused
-      ? `${where} has no such namespace: is it this lesson's server? Start it with`
-      : `no server at ${where}: start it with`;
-    if (!told) print(`${story} npm run ${server} (retrying)`);
-    told = true;
+      ? `${where} has no such namespace: is it this lesson's server? Start it with ${start}`
+      : noServer;
+    if (told !== story) print(`${story} (retrying)`);
+    told = story;
     // Socket.IO does not retry a namespace the server refused: we do, until the client closes
     if (refused) retry = setTimeout(() => socket.connect(), NAMESPACE_RETRY_MS);
   });

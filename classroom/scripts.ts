@@ -60,3 +60,12 @@ export const SCRIPTS: Record<string, Script> = {
     port: 3000,
   },
 };
+
+// How to run a script with these settings, in the flag form that every shell takes.
+export function npmRun(script: string, { port, host }: { port?: number; host?: string } = {}) {
+  const flags = [
+    host ? ` --host ${host}` : "",
+    port === SCRIPTS[script].port ? "" : ` --port ${port}`,
+  ];
+  return `npm run ${script}${flags.join("") ? ` --${flags.join("")}` : ""}`;
+}

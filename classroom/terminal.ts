@@ -1,24 +1,38 @@
 // What every lesson script needs from its terminal: time-stamped lines, one-line failures, a clean
 // Ctrl-C, and the first line of a server, which says how to reach it.
 import { networkInterfaces } from "node:os";
-import { SCRIPTS } from "./scripts.ts";
+import { npmRun, SCRIPTS } from "./scripts.ts";
 import { readSettings, type Settings } from "./settings.ts";
 
 export type Print = (line: string) => void;
 
+const STOP_MS = 2000;
+
+// Every line goes out printable: what a client sent can hold escape codes that would clear or
+// retitle the projected terminal, so control characters are shown as \x1b and the like.
 export function log(line: string) {
-  console.log(`${new Date().toTimeString().slice(0, 8)} ${line}`);
+  console.log(`${new Date().toTimeString().slice(0, 8)} ${printable(line)}`);
 }
 
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g; // C0 but tab, DEL, C1
+export const printable = (text: string) =>
+  text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+
 export function fail(message: string): never {
-  console.error(message);
+  console.error(printable(message));
   process.exit(2);
 }
 
+// Ctrl-C ends a script within two seconds, whatever its close() waits for, and without a trace.
 export function stopOnSignal(close: () => unknown) {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, async () => {
-      await close();
+      setTimeout(() => process.exit(0), STOP_MS).unref();
+      try {
+        await close();
+      } catch (error) {
+        fail(`could not close cleanly: ${(error as Error).message}`);
+      }
       process.exit(0);
     });
   }
@@ -31,9 +45,9 @@ function networkAddresses() {
 }
 
 // A script's settings, as a terminal gives them: --help prints and exits, a mistake is one line.
-export function settings(script: string) {
+export function settings(script: string, args = process.argv.slice(2)) {
   try {
-    const read = readSettings(script, process.argv.slice(2));
+    const read = readSettings(script, args);
     if (read.settings) return read.settings;
     console.log(read.help);
     return process.exit(0);
@@ -70,14 +84,14 @@ export function listeningLine(
   host: string | undefined,
   addresses: string[],
 ) {
-  const { port: usual, logger } = SCRIPTS[script];
-  const port = server.port === usual ? "" : `PORT=${server.port} `;
+  const logger = SCRIPTS[script].logger ?? script;
+  const { port } = server;
   const others = host ? [host] : addresses;
-  const ui = server.admin ? `, Admin UI at http://localhost:${server.port}${server.admin}` : "";
+  const ui = server.admin ? `, Admin UI at http://localhost:${port}${server.admin}` : "";
   const remote = others.length
-    ? `, or from another machine: HOST=${others.join(" or ")} ${port}npm run ${logger}`
+    ? `, or from another machine: ${npmRun(logger, { port, host: others.join(" or ") })}`
     : "";
-  return `listening on port ${server.port}: connect with ${port}npm run ${logger}${ui}${remote}`;
+  return `listening on port ${port}: connect with ${npmRun(logger, { port })}${ui}${remote}`;
 }
 
 // Why a server could not listen, in one line that says what to do.
@@ -87,10 +101,10 @@ export function explainListenError(
   script: string,
 ) {
   if (error.code === "EADDRINUSE") {
-    const [busy, other] = [SCRIPTS[script].busy, `PORT=${port + 1} npm run ${script}`];
+    const [busy, other] = [SCRIPTS[script].busy, npmRun(script, { port: port + 1, host })];
     return `port ${port} is busy: ${busy} Stop it (Ctrl-C), or pick another: ${other}`;
   }
-  if (error.code === "EADDRNOTAVAIL") return `HOST=${host} is not an address of this machine`;
+  if (error.code === "EADDRNOTAVAIL") return `--host ${host} is not an address of this machine`;
   if (error.code === "NO_REDIS") return error.message;
   return `cannot listen on port ${port}: ${error.message}`;
 }

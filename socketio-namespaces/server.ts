@@ -21,7 +21,7 @@ export type SchoolClientToServerEvents = ClientToServerEvents & {
 export type SchoolServerToClientEvents = ServerToClientEvents & { lesson: (m: Message) => void };
 
 export const ROOM = "codefellows";
-const ROOM_NAME = /^[\w-]{1,32}$/;
+const ROOMS = [ROOM]; // the rooms a client may join: not another's, nor one per join
 const EVENTS: Record<string, string[]> = { "/": ["speak"], "/school": ["speak", "join", "lesson"] };
 
 export async function startServer({ port = 3000, print = log, ...settings }: Options = {}) {
@@ -50,9 +50,9 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
   school.on("connection", (socket) => {
     socket.on("join", (room: unknown, ...rest: unknown[]) => {
       const reply = replyTo<Joined>(socket, [room, ...rest]);
-      if (typeof room !== "string" || !ROOM_NAME.test(room)) {
-        const name = JSON.stringify(room) ?? "nothing";
-        const error = `join takes a room name of 1 to 32 letters, digits, - or _, not ${name}`;
+      if (typeof room !== "string" || !ROOMS.includes(room)) {
+        const name = JSON.stringify(room)?.slice(0, 40) ?? "nothing";
+        const error = `join takes a room of this lesson (${ROOMS.join(", ")}), not ${name}`;
         say.dropped(`/school ${socket.id} join refused: ${error}`);
         return reply({ ok: false, error });
       }

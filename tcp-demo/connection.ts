@@ -1,9 +1,10 @@
 import { EventEmitter, once } from "node:events";
 import { connect, type Socket } from "node:net";
 import { createInterface } from "node:readline";
+import { npmRun } from "../classroom/scripts.ts";
 import type { Print } from "../classroom/terminal.ts";
 
-const FIRST_RETRY_MS = 100; // a saved server is back in about 0.6 s: retry soon, then back off
+const FIRST_RETRY_MS = 100; // a saved server is back within a second: retry soon, then back off
 const LAST_RETRY_MS = 4000;
 
 // Socket.IO reconnects by itself; on raw TCP we write it: retry, slower each time, and say so.
@@ -33,12 +34,12 @@ export class Connection extends EventEmitter<{ connect: []; line: [string]; retr
   async close() {
     this.#closed = true;
     clearTimeout(this.#timer);
-    if (this.#socket.destroyed) return;
+    if (this.#socket.destroyed || !this.connected) return void this.#socket.destroy();
     const closed = once(this.#socket, "close");
-    if (this.connected)
-      this.#socket.end(); // a goodbye the server sees, rather than a reset
-    else this.#socket.destroy();
+    this.#socket.end(); // a goodbye the server sees, rather than a reset
+    this.#timer = setTimeout(() => this.#socket.destroy(), 1000); // if it never closes its side
     await closed; // and with it, connected is false
+    clearTimeout(this.#timer);
   }
 
   #open() {
@@ -70,9 +71,9 @@ export class Connection extends EventEmitter<{ connect: []; line: [string]; retr
   }
 
   #explain(code: string, where: string) {
-    if (code === "ENOTFOUND") return `unknown host "${this.host}": check HOST (retrying)`;
-    if (code === "ECONNREFUSED")
-      return `no server on ${where}: start it with npm run tcp:server (retrying)`;
-    return `cannot reach ${where} (${code}): check HOST and PORT (retrying)`;
+    if (code === "ENOTFOUND") return `unknown host "${this.host}": check --host (retrying)`;
+    const start = npmRun("tcp:server", { port: this.port });
+    if (code === "ECONNREFUSED") return `no server on ${where}: start it with ${start} (retrying)`;
+    return `cannot reach ${where} (${code}): check --host and --port (retrying)`;
   }
 }

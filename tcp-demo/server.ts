@@ -14,7 +14,6 @@ const MAX_UNSENT_BYTES = 1024 * 1024; // a client that stops reading is dropped 
 export async function startServer({ port = 4000, host, print = log }: Options = {}) {
   const pool = new Map<string, Socket>();
   const say = commentary(print, () => pool.size);
-
   // noDelay: a lone event leaves at once; broadcast() batches them when many arrive
   const server = createServer({ noDelay: true }, (socket) => {
     const id = randomBytes(3).toString("hex");
@@ -38,13 +37,13 @@ export async function startServer({ port = 4000, host, print = log }: Options = 
         }
         passOn(); // what came before the bad line goes first: order per connection holds
         if ("text" in line) {
-          socket.write(`error unknown event "${event}": this server passes on ${PASSED_ON}\n`);
+          send(id, socket, `error unknown event "${event}": this server passes on ${PASSED_ON}\n`);
           say.dropped(`${id} sent unknown event "${event}": not passed on`);
         } else if (line.fatal) {
           say.dropClient(`${id} dropped: ${line.error}`);
           return socket.removeAllListeners("data").end(`error ${line.error}: disconnecting\n`);
         } else {
-          socket.write(`error ${line.error}: not passed on\n`);
+          send(id, socket, `error ${line.error}: not passed on\n`);
           say.dropped(`${id} sent a bad line: ${line.error}`);
         }
       }
@@ -53,16 +52,17 @@ export async function startServer({ port = 4000, host, print = log }: Options = 
   });
 
   // The lines of one read go to each socket as one write: a system call per client, not per line.
-  function broadcast(lines: string[]) {
+  const broadcast = (lines: string[]) => {
     const bytes = Buffer.from(lines.join("\n") + "\n"); // encoded once, not once per client
-    for (const [id, socket] of pool) {
-      if (!socket.writable) continue;
-      socket.write(bytes);
-      if (socket.writableLength > MAX_UNSENT_BYTES) {
-        say.dropClient(`${id} dropped: it stopped reading (over 1 MiB unsent)`);
-        socket.destroy();
-      }
-    }
+    for (const [id, socket] of pool) send(id, socket, bytes);
+  };
+  // Every write to a client: one that stops reading is dropped before it costs the server more.
+  function send(id: string, socket: Socket, bytes: string | Buffer) {
+    if (!socket.writable) return; // told goodbye, or hung up: its "close" is on its way
+    if (socket.write(bytes) || socket.writableLength <= MAX_UNSENT_BYTES) return;
+    pool.delete(id); // at once: no later write counts on it
+    say.dropClient(`${id} dropped: it stopped reading (over 1 MiB unsent)`);
+    socket.destroy();
   }
 
   const close = async () => {

@@ -95,13 +95,13 @@ test("a server's first line says how to connect, here and from another machine",
     listeningLine("tcp:server", { port: 4000, close: async () => {} }, undefined, addresses),
   ).toBe(
     "listening on port 4000: connect with npm run tcp:logger, or from another machine: " +
-      "HOST=192.0.2.2 or 192.0.2.3 npm run tcp:logger",
+      "npm run tcp:logger -- --host 192.0.2.2 or 192.0.2.3",
   );
   const server = { port: 3001, admin: "/admin/ (log in as admin)", close: async () => {} };
   expect(listeningLine("socketio:server", server, "127.0.0.1", addresses)).toBe(
-    "listening on port 3001: connect with PORT=3001 npm run socketio:logger, Admin UI at " +
+    "listening on port 3001: connect with npm run socketio:logger -- --port 3001, Admin UI at " +
       "http://localhost:3001/admin/ (log in as admin), or from another machine: " +
-      "HOST=127.0.0.1 PORT=3001 npm run socketio:logger",
+      "npm run socketio:logger -- --host 127.0.0.1 --port 3001",
   );
   expect(listeningLine("tcp:server", { port: 4000, close: async () => {} }, undefined, [])).toBe(
     "listening on port 4000: connect with npm run tcp:logger",
@@ -113,10 +113,10 @@ test("a server that cannot listen says why in one line", () => {
   const at = { port: 3000, host: "192.0.2.9" };
   expect(explainListenError(failed("EADDRINUSE"), at, "namespaces:server")).toBe(
     "port 3000 is busy: is a Socket.IO lesson's server running (socketio:server and " +
-      "namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: PORT=3001 npm run namespaces:server",
+      "namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: npm run namespaces:server -- --port 3001",
   );
   expect(explainListenError(failed("EADDRNOTAVAIL"), at, "tcp:server")).toBe(
-    "HOST=192.0.2.9 is not an address of this machine",
+    "--host 192.0.2.9 is not an address of this machine",
   );
   expect(explainListenError(failed("NO_REDIS", "no Redis at x"), at, "namespaces:server")).toBe(
     "no Redis at x",

@@ -123,6 +123,19 @@ export function runScript(
   return runCommand(process.execPath, [...run, file, ...args], env, file);
 }
 
+// An npm script's own command, as npm runs it but without npm: node and tsx are this Node and the
+// project's tsx.
+export function runScriptCommand(script: string, args: string[] = []) {
+  const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts as Record<
+    string,
+    string
+  >;
+  const [command, ...rest] = scripts[script].split(" ");
+  const tsx = new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname;
+  const start = command === "tsx" ? [tsx] : [];
+  return runCommand(process.execPath, [...start, ...rest, ...args], {}, `npm run ${script}`);
+}
+
 // An npm script as a student types it, in a process group of its own, so that stop() is Ctrl-C: SIGINT
 // to the script and every process it started.
 export function runNpm(script: string, args: string[] = []) {
@@ -261,7 +274,7 @@ export function expectReadmeOutput(lesson: string, printed: Record<string, strin
 const shape = (line: string) =>
   line
     .replace(/, or from another machine: .*$/, "") // this machine's addresses, if it has any
-    .replace(/PORT=\d+ /g, "")
+    .replace(/ -- --port \d+/g, "")
     .replace(/"[^"]*"/g, '"…"')
     .replace(/\b\d\d:\d\d:\d\d\b/g, "TIME")
     .replace(/(?<![\w-])[\w-]{20}(?![\w-])/g, "ID") // Socket.IO socket ids, which may start or end with "-"

@@ -18,6 +18,7 @@ import {
   ioClient,
   recorder,
   runScript,
+  runScriptCommand,
   scratchCopy,
   upTo,
   waitFor,
@@ -92,7 +93,7 @@ test("the app says when there is no server, prints a refusal as the server words
   const alone = app(nothing);
   await alone.said.until((lines) =>
     lines.includes(
-      `no server at http://localhost:${nothing}: start it with npm run socketio:server (retrying)`,
+      `no server at http://localhost:${nothing}: start it with npm run socketio:server -- --port ${nothing} (retrying)`,
     ),
   );
   alone.close();
@@ -361,7 +362,7 @@ test("a logger with no server says so once while it retries from 0.1 s, backing 
   );
   expect(delays.slice(0, 7)).toEqual([100, 200, 400, 800, 1600, 3200, 4000]);
   expect(heard.lines).toEqual([
-    `no server at http://localhost:${port}: start it with npm run socketio:server (retrying)`,
+    `no server at http://localhost:${port}: start it with npm run socketio:server -- --port ${port} (retrying)`,
   ]);
   await story.until((lines) => count("failed")(lines) >= 8);
   expect(vi.getTimerCount()).toBe(1); // Socket.IO's next try, and no other
@@ -373,16 +374,16 @@ test("a logger with no server says so once while it retries from 0.1 s, backing 
   ]);
 });
 
-test("an invalid PORT or a busy port gets one line that says what to do, and exit code 2", async () => {
-  const invalid = runScript("socketio-demo/server.ts", { PORT: "70000" });
+test("npm run socketio:server with a bad value or a busy port ends with one line, not waiting for a save", async () => {
+  const invalid = runScriptCommand("socketio:server", ["--port", "70000"]);
   expect(await invalid.exitCode()).toBe(2);
-  expect(invalid.out.lines).toEqual(['PORT must be a whole number from 0 to 65535, not "70000"']);
+  expect(invalid.out.lines).toEqual(['--port must be a whole number from 0 to 65535, not "70000"']);
   const { port } = await server();
   const busy = runScript("socketio-demo/server.ts", { PORT: String(port) });
   expect(await busy.exitCode()).toBe(2);
   expect(busy.out.lines).toEqual([
     `port ${port} is busy: is a Socket.IO lesson's server running (socketio:server and ` +
-      `namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: PORT=${port + 1} npm run socketio:server`,
+      `namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: npm run socketio:server -- --port ${port + 1}`,
   ]);
 });
 

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
+import { setImmediate } from "node:timers/promises";
 import { expect, onTestFinished, test, vi } from "vitest";
 import { startApp } from "../tcp-demo/app.ts";
 import { startLogger } from "../tcp-demo/logger.ts";
@@ -12,6 +14,7 @@ import {
   recorder,
   runNpm,
   runScript,
+  runScriptCommand,
   scratchCopy,
   tcpClient,
   upTo,
@@ -229,6 +232,23 @@ test(
   },
 );
 
+test("a client that sends unknown events and never reads the errors is dropped past 1 MiB; others keep receiving", async () => {
+  const { port, log, pool } = await server();
+  const listener = await tcpClient(port);
+  const flooder = await tcpClient(port);
+  flooder.socket.pause(); // it never reads the server's answers
+  await log.until(/\(2 in the pool\)/);
+  const [, flooding] = [...pool.values()];
+  // 200,000 unknown events: over 13 MiB of answers, were they all kept for it
+  for (let i = 0; i < 20; i++) flooder.send("x\n".repeat(10_000));
+  await log.until(/^\w{6} dropped: it stopped reading \(over 1 MiB unsent\)$/, 20_000);
+  expect(flooding.destroyed).toBe(true);
+  expect([...pool.values()]).toEqual([pool.values().next().value]);
+  listener.send("update sentinel\n");
+  await listener.heard.until(/^update sentinel$/);
+  expect(listener.heard.lines).toEqual(["update sentinel"]);
+});
+
 test("a client the server has hung up on, still in the pool, is skipped by broadcasts", async () => {
   const { port, log, pool } = await server();
   const listener = await tcpClient(port);
@@ -262,7 +282,9 @@ test("clients that reset their connection leave the pool; a broadcast still reac
 test("a logger started before its server connects when it comes up, and again after a restart", async () => {
   const port = await freePort(); // a free port, with nothing on it yet
   const { connection, heard } = logger(port);
-  await heard.until(/no server on localhost:\d+: start it with npm run tcp:server/);
+  await heard.until(
+    /no server on localhost:\d+: start it with npm run tcp:server -- --port \d+ \(retrying\)$/,
+  );
   const first = await server(port);
   await waitFor(connection, "connect");
   const speaker = await tcpClient(port);
@@ -315,16 +337,19 @@ test("the app drops events while it has no server, instead of queueing them", as
   for (const id of dropped) expect(idsOf(log.lines)).not.toContain(id);
 });
 
-test("an invalid PORT or a busy port gets one line that says what to do, and exit code 2", async () => {
+test("an invalid PORT gets one line; npm run tcp:server with --help or a busy port ends, not waiting for a save", async () => {
   const invalid = runScript("tcp-demo/logger.ts", { PORT: "forty" });
   expect(await invalid.exitCode()).toBe(2);
   expect(invalid.out.lines).toEqual(['PORT must be a whole number from 0 to 65535, not "forty"']);
 
+  const help = runScriptCommand("tcp:server", ["--help"]);
+  expect(await help.exitCode()).toBe(0);
+  expect(help.out.lines[0]).toMatch(/^npm run tcp:server: The TCP lesson's event server/);
   const { port } = await server();
-  const busy = runScript("tcp-demo/server.ts", { PORT: String(port) });
+  const busy = runScriptCommand("tcp:server", ["--port", String(port)]);
   expect(await busy.exitCode()).toBe(2);
   expect(busy.out.lines).toEqual([
-    `port ${port} is busy: is a tcp:server already running? Stop it (Ctrl-C), or pick another: PORT=${port + 1} npm run tcp:server`,
+    `port ${port} is busy: is a tcp:server already running? Stop it (Ctrl-C), or pick another: npm run tcp:server -- --port ${port + 1}`,
   ]);
 });
 
@@ -360,7 +385,7 @@ test("one terminal: npm run tcp labels each script's lines, and Ctrl-C stops the
 test("HOST picks the one address a server listens on, and an address not of this machine is one line", async () => {
   const wrong = runScript("tcp-demo/server.ts", { PORT: "0", HOST: "203.0.113.7" }); // a documentation address
   expect(await wrong.exitCode()).toBe(2);
-  expect(wrong.out.lines).toEqual(["HOST=203.0.113.7 is not an address of this machine"]);
+  expect(wrong.out.lines).toEqual(["--host 203.0.113.7 is not an address of this machine"]);
 
   const { port, close } = await startServer({ port: 0, host: "127.0.0.1", print: () => {} });
   onTestFinished(close);
@@ -369,7 +394,7 @@ test("HOST picks the one address a server listens on, and an address not of this
   const far = logger(port, "127.0.0.2"); // this machine too, but not the address the server took
   await far.heard.until(/^(no server|cannot reach)/);
   expect(far.heard.lines).toEqual([
-    `no server on 127.0.0.2:${port}: start it with npm run tcp:server (retrying)`,
+    `no server on 127.0.0.2:${port}: start it with npm run tcp:server -- --port ${port} (retrying)`,
   ]);
 });
 
@@ -387,7 +412,7 @@ test("the app sends one read in every four events, in a random order", async () 
   expect(new Set(fours.map((four) => four.join())).size).toBeGreaterThan(1); // not the same order each time
 });
 
-test("three terminals: the logger shows the app's events and never read", async () => {
+test("three terminals: the logger shows the app's events and never read; a client's escape codes show as text", async () => {
   const server = runScript("tcp-demo/server.ts", { PORT: "0" });
   const port =
     /listening on port (\d+)/.exec(
@@ -418,6 +443,15 @@ test("three terminals: the logger shows the app's events and never read", async 
     logger: logger.out.lines,
     app: app.out.lines,
   });
+  // A student's nc sends escape codes that would clear the projected screen and retitle its window
+  const nc = await tcpClient(Number(port));
+  nc.send("create \x1b[2J\x1b]0;pwned\x07 \x9b\x7f\ttab\n");
+  const shown = String.raw`create \x1b[2J\x1b]0;pwned\x07 \x9b\x7f` + "\ttab";
+  await logger.out.until((lines) => lines.map(withoutTime).includes(shown));
+  await app.out.until((lines) => lines.map(withoutTime).includes(`heard ${shown}`));
+  await server.out.until((lines) => lines.some((line) => line.endsWith(` ${shown.slice(7)}`)));
+  for (const run of [server, logger, app])
+    expect(run.out.lines.join("\n")).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
 });
 
@@ -437,7 +471,7 @@ test("with no server a client says so once per outage, retrying from 0.1 s and d
   };
   await retryEach(8);
   expect(retries.lines.map(Number)).toEqual([100, 200, 400, 800, 1600, 3200, 4000, 4000]);
-  const noServer = `no server on localhost:${nothingThere.port}: start it with npm run tcp:server (retrying)`;
+  const noServer = `no server on localhost:${nothingThere.port}: start it with npm run tcp:server -- --port ${nothingThere.port} (retrying)`;
   expect(heard.lines).toEqual([noServer]);
 
   const { close } = await server(nothingThere.port);
@@ -452,12 +486,32 @@ test("with no server a client says so once per outage, retrying from 0.1 s and d
   ]);
 });
 
+test("a client closing against a server that never closes its side is gone within a second", async ({
+  onTestFinished,
+}) => {
+  // allowHalfOpen: after the client's goodbye it keeps its own side open, as a student's server may
+  const silent = createServer({ allowHalfOpen: true }, (socket) => socket.on("error", () => {}));
+  silent.listen(0, "127.0.0.1");
+  await waitFor(silent, "listening");
+  onTestFinished(() => void silent.close());
+  const { port } = silent.address() as AddressInfo;
+  const { connection, connected } = logger(port, "127.0.0.1");
+  await connected;
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  onTestFinished(() => void vi.useRealTimers());
+  const closing = connection.close();
+  await vi.advanceTimersByTimeAsync(1000);
+  const closed = await Promise.race([closing.then(() => "closed"), setImmediate("still open")]);
+  expect(closed).toBe("closed");
+  expect(connection.connected).toBe(false);
+});
+
 test("a logger given an unknown HOST says so in one line", async () => {
   const heard = recorder("logger");
   const started = startLogger({ host: "no-such-host.invalid", port: 4000, print: heard.line });
   onTestFinished(started.close);
   await heard.until(1, 5000);
-  expect(heard.lines).toEqual(['unknown host "no-such-host.invalid": check HOST (retrying)']);
+  expect(heard.lines).toEqual(['unknown host "no-such-host.invalid": check --host (retrying)']);
 });
 
 test("a logger reaches the server through another address of it, as a student's laptop would", async () => {
