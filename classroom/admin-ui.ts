@@ -1,11 +1,10 @@
 // The Socket.IO Admin UI, served by the lesson's own server: who is connected, where, live. Its
 // icons and fonts are served from here too, so it needs no internet.
-import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
-import { dirname, extname, join, normalize } from "node:path";
+import { dirname, extname, join, sep } from "node:path";
 import { instrument } from "@socket.io/admin-ui";
 import bcrypt from "bcryptjs";
 import type { Server } from "socket.io";
@@ -36,8 +35,19 @@ const TYPES: Record<string, string> = {
   ".woff": "font/woff",
   ".ttf": "font/ttf",
 };
-// The UI connects to the server that served it, without asking for its address.
-const CONNECT_HERE = `<script>localStorage.setItem("server_url", location.origin)</script>`;
+// The UI connects to the server that served it, without asking for its address, and opens in its
+// mode: read-only greys out "Join a room", which the server would ignore, and locks its switch. Its
+// first try carries no login, so the dialog says "Invalid credentials" only once some were sent.
+const SWITCH = ".v-navigation-drawer__append .v-input--switch:last-child"; // "Read-only?"
+const LOCKED = `${SWITCH} { pointer-events: none; opacity: 0.6 } ${SWITCH} input { display: none }`;
+const opening = (readonly: boolean) => `<script>
+localStorage.setItem("server_url", location.origin);
+localStorage.setItem("readonly", "${readonly}");
+addEventListener("submit", () => document.documentElement.classList.add("sent"));
+</script><style>
+html:not(.sent) .v-dialog .red--text { display: none }
+${readonly ? LOCKED : ""}
+</style>`;
 
 type AdminSettings = Pick<Settings, "adminUi" | "adminPassword">;
 
@@ -68,20 +78,23 @@ export function serveAdminUi(io: Server, port: number, { adminUi, adminPassword 
       const refusal = adminRefusal(request.socket.remoteAddress, adminPassword);
       const plain = { "content-type": "text/plain" };
       if (refusal) return response.writeHead(403, plain).end(`${refusal}\n`);
-      void sendFile(path.slice(ADMIN_PATH.length) || "index.html", response);
+      void sendFile(path.slice(ADMIN_PATH.length) || "index.html", response, !adminPassword);
       return response;
     },
   };
 }
 
-async function sendFile(name: string, response: ServerResponse) {
+async function sendFile(name: string, response: ServerResponse, readonly: boolean) {
   const prefix = Object.keys(VENDOR).find((folder) => name.startsWith(folder));
   const root = prefix ? VENDOR[prefix] : UI;
-  const file = normalize(join(root, name.slice(prefix?.length ?? 0)));
-  const found = file.startsWith(root) && (await stat(file).catch(() => undefined))?.isFile();
+  const file = join(root, name.slice(prefix?.length ?? 0));
+  // root + sep: "../dist-old/" must not pass for a folder inside dist/
+  const found = file.startsWith(root + sep) && (await stat(file).catch(() => undefined))?.isFile();
   if (!found) return void response.writeHead(404).end();
+  const body = await readFile(file).catch(() => undefined); // it can still fail, or be gone
+  if (!body) return void response.writeHead(500).end();
   response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-  if (name !== "index.html") return void createReadStream(file).pipe(response);
-  const page = (await readFile(file, "utf8")).replace("<head>", `<head>${CONNECT_HERE}`);
+  if (name !== "index.html") return void response.end(body);
+  const page = String(body).replace("<head>", `<head>${opening(readonly)}`);
   response.end(page.replace(CDN_LINKS, "").replace("</head>", `${LOCAL_LINKS.join("")}</head>`));
 }

@@ -30,16 +30,15 @@ export function isLoopback(address = "") {
   return address === "::1" || (isIPv4(v4) && v4.startsWith("127."));
 }
 
-// Whether a Host header names this machine: localhost, a loopback address, one of its own
-// addresses, its host name, or the HOST it listens on.
+// Whether a Host header names this machine: localhost, a loopback address, its host name, the HOST
+// it listens on, or one of its addresses as they are now, since they change with the Wi-Fi.
 export function thisMachine(listensOn?: string) {
-  const addresses = Object.values(networkInterfaces()).flatMap((all) => all ?? []);
-  const names = new Set(["localhost", hostname(), ...addresses.map((a) => a.address)]);
-  if (listensOn) names.add(listensOn);
-  const lowered = new Set([...names].map((name) => name.toLowerCase()));
   return (host = "") => {
-    const name = /^\[(.*)\](:\d+)?$/.exec(host)?.[1] ?? host.replace(/:\d+$/, "");
-    return lowered.has(name.toLowerCase()) || isLoopback(name);
+    const name = (/^\[(.*)\](:\d+)?$/.exec(host)?.[1] ?? host.replace(/:\d+$/, "")).toLowerCase();
+    const named = (other?: string) => other?.toLowerCase() === name;
+    if (isLoopback(name) || ["localhost", hostname(), listensOn].some(named)) return true;
+    const addresses = Object.values(networkInterfaces()).flatMap((all) => all ?? []);
+    return addresses.some((a) => named(a.address)); // read when asked: cheap, and never stale
   };
 }
 

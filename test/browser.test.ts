@@ -14,7 +14,7 @@ import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-
 import { startServer } from "../socketio-namespaces/server.ts";
 import { startServer as startDemoServer } from "../socketio-demo/server.ts";
 import { startLogger as startDemoLogger } from "../socketio-demo/logger.ts";
-import { ioClient, joinedRoom, recorder, runScript, waitFor } from "./helpers.ts";
+import { ioClient, joinedRoom, recorder, runScript } from "./helpers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = [
@@ -105,42 +105,49 @@ test("the Admin UI loads from the lesson server and shows the namespaces, the ro
     .toContain("codefellows");
 });
 
-test("without a password the UI cannot move a socket into a room; with ADMIN_PASSWORD it can", async (context) => {
-  // The school logger's page in the UI: pick the codefellows room and press the join button.
-  const joinFromTheUi = async (
-    tab: Awaited<ReturnType<typeof page>>,
-    port: number,
-    id: string | undefined,
-  ) => {
-    await tab.getByText("connected", { exact: true }).first().waitFor();
-    await tab.goto(`http://localhost:${port}/admin/#/n/%2Fschool/sockets/${id}`); // the same page, another view
-    await tab.getByLabel("Join a room").click({ force: true });
-    await tab.getByRole("option", { name: "codefellows" }).click();
-    await tab.locator("form:has(.select-room) button[type=submit]").click();
-  };
-  const readOnly = await namespacesLesson();
-  const tab = await page(context);
-  await tab.goto(`http://localhost:${readOnly.server.port}/admin/`);
-  await joinFromTheUi(tab, readOnly.server.port, readOnly.school.socket.id);
-  const [adminSide] = readOnly.server.io.of("/admin").sockets.values();
-  const gone = waitFor(adminSide as never, "disconnect");
-  await tab.close(); // the sentinel: the server handles the page's join before it sees the page go
-  await gone;
-  expect([...(readOnly.server.io.of("/school").adapter.rooms.get("codefellows") ?? [])]).toEqual([
-    readOnly.codefellows.socket.id,
-  ]);
+// The school logger's page in the Admin UI, which has a "Join a room" box.
+async function schoolLoggerPage(tab: Awaited<ReturnType<typeof page>>, port: number, id?: string) {
+  await tab.getByText("connected", { exact: true }).first().waitFor();
+  // the same page, another view
+  await tab.goto(`http://localhost:${port}/admin/#/n/%2Fschool/sockets/${id}`);
+  await tab.getByLabel("Join a room").waitFor({ state: "attached" });
+}
 
-  const guarded = await namespacesLesson({ adminPassword: "open sesame" });
-  const login = await page(context);
-  await login.goto(`http://localhost:${guarded.server.port}/admin/`); // it asks for the login first
-  await login.getByLabel("Username").fill("admin");
-  await login.getByLabel("Password").fill("open sesame");
-  await login.getByRole("button", { name: "Connect" }).click();
-  const joined = joinedRoom(guarded.server.io.of("/school").adapter, "codefellows");
-  await Promise.all([joined, joinFromTheUi(login, guarded.server.port, guarded.school.socket.id)]);
-  expect(
-    [...(guarded.server.io.of("/school").adapter.rooms.get("codefellows") ?? [])].sort(),
-  ).toEqual([guarded.codefellows.socket.id, guarded.school.socket.id].sort());
+test("without a password the Admin UI opens read-only and offers no join", async (context) => {
+  const { server, school } = await namespacesLesson();
+  const tab = await page(context);
+  await tab.goto(`http://localhost:${server.port}/admin/`);
+  await schoolLoggerPage(tab, server.port, school.socket.id);
+  expect(await tab.getByLabel("Join a room").isDisabled()).toBe(true); // the server would ignore it
+  await tab.getByText("Read-only?").click({ force: true }); // locked: a click does nothing
+  expect(await tab.getByLabel("Join a room").isDisabled()).toBe(true);
+  await stillScreenshot(tab, "admin-ui-read-only.png");
+});
+
+test("with ADMIN_PASSWORD the login opens clean; once in, the UI can join", async (context) => {
+  const { server, codefellows, school } = await namespacesLesson({ adminPassword: "open sesame" });
+  const tab = await page(context);
+  await tab.goto(`http://localhost:${server.port}/admin/`);
+  // The dialog opens once the UI's own first try, with no login, is refused: nothing typed yet.
+  await tab.getByLabel("Username").waitFor();
+  expect(await tab.getByText("Invalid credentials").isVisible()).toBe(false);
+  await stillScreenshot(tab, "admin-ui-login.png");
+  await tab.getByLabel("Username").fill("admin");
+  await tab.getByLabel("Password").fill("open sesame?");
+  await tab.getByRole("button", { name: "Connect" }).click();
+  await tab.getByText("Invalid credentials").waitFor();
+  await tab.getByLabel("Password").fill("open sesame");
+  await tab.getByRole("button", { name: "Connect" }).click();
+
+  await schoolLoggerPage(tab, server.port, school.socket.id);
+  const joined = joinedRoom(server.io.of("/school").adapter, "codefellows");
+  await tab.getByLabel("Join a room").click({ force: true });
+  await tab.getByRole("option", { name: "codefellows" }).click();
+  await tab.locator("form:has(.select-room) button[type=submit]").click();
+  await joined;
+  expect([...(server.io.of("/school").adapter.rooms.get("codefellows") ?? [])].sort()).toEqual(
+    [codefellows.socket.id, school.socket.id].sort(),
+  );
 });
 
 // A page from another origin: served on a second local port, it loads the client from the lesson server.

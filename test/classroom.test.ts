@@ -1,16 +1,29 @@
-import { expect, onTestFinished, test, vi } from "vitest";
+import { expect, onTestFinished, test, vi, type TestContext } from "vitest";
+import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { connect } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
 import { Server } from "socket.io";
+import { io } from "socket.io-client";
 import { serveAdminUi } from "../classroom/admin-ui.ts";
 import { commentary } from "../classroom/commentary.ts";
 import { freePort, startRedisServer } from "../classroom/redis-server.ts";
+import { listen } from "../classroom/socketio-server.ts";
 import { connectRedis } from "../socketio-namespaces/redis.ts";
 import { adminRefusal, isLoopback, thisMachine } from "../classroom/who-may-connect.ts";
 import { readSettings } from "../classroom/settings.ts";
 import { explainListenError, listeningLine } from "../classroom/terminal.ts";
-import { recorder, runScript, startRedis, waitFor } from "./helpers.ts";
+import { get, recorder, runScript, startRedis, waitFor } from "./helpers.ts";
+
+// Passed through, so that a test can make a read fail, a file appear, or the Wi-Fi change.
+vi.mock("node:fs/promises", async (actual) => {
+  const fs = await actual<typeof import("node:fs/promises")>();
+  return { ...fs, readFile: vi.fn(fs.readFile), stat: vi.fn(fs.stat) };
+});
+vi.mock("node:os", async (actual) => {
+  const os = await actual<typeof import("node:os")>();
+  return { ...os, networkInterfaces: vi.fn(os.networkInterfaces) };
+});
 
 const read = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
   readSettings(script, args, env).settings;
@@ -244,6 +257,23 @@ test("a Host names this machine only when it is localhost, a loopback address, a
   }
 });
 
+test("after a Wi-Fi change mid-lesson, students on the new address are let in, with no restart", ({
+  onTestFinished,
+}) => {
+  const wifi = (address: string) => ({
+    lo: [{ address: "127.0.0.1", netmask: "255.0.0.0", family: "IPv4" as const, internal: true }],
+    wlan0: [{ address, netmask: "255.255.255.0", family: "IPv4" as const, internal: false }],
+  });
+  const interfaces = vi.mocked(networkInterfaces);
+  onTestFinished(() => void interfaces.mockReset()); // the machine's own again
+  interfaces.mockReturnValue(wifi("192.0.2.10") as never);
+  const ours = thisMachine(); // the server starts on the school's Wi-Fi...
+  expect(ours("192.0.2.10:3000")).toBe(true);
+  interfaces.mockReturnValue(wifi("198.51.100.7") as never); // ...and the class moves to a hotspot
+  expect(ours("198.51.100.7:3000")).toBe(true);
+  expect(ours("192.0.2.10:3000")).toBe(false); // no longer this machine's
+});
+
 test("without a password the Admin UI answers a loopback peer only; with one, anyone who logs in", () => {
   for (const peer of ["127.0.0.1", "::1", "::ffff:127.0.0.1", "127.1.2.3"]) {
     expect(isLoopback(peer), peer).toBe(true);
@@ -283,6 +313,62 @@ test("from another machine, the Admin UI's page without a password says in one l
     gate?.({ handshake: { address: "192.0.2.5" } }, done);
   });
   expect(refused?.message).toMatch(/^From another machine the Admin UI needs a password/);
+});
+
+// A server with the Admin UI and nothing else, on loopback.
+async function adminUiServer(onTestFinished: TestContext["onTestFinished"]) {
+  const http = createServer();
+  const say = commentary(
+    () => {},
+    () => 0,
+  );
+  const server = await listen({ http, io: new Server(http), say }, { port: 0, host: "127.0.0.1" });
+  onTestFinished(server.close);
+  return server.port;
+}
+
+test("without a password the Admin UI's namespace takes no join, leave or disconnect", async ({
+  onTestFinished,
+}) => {
+  const port = await adminUiServer(onTestFinished);
+  const admin = io(`http://127.0.0.1:${port}/admin`, { forceNew: true, reconnection: false });
+  onTestFinished(() => void admin.disconnect());
+  const [config] = await waitFor(admin as never, "config"); // what it tells the UI it may do
+  expect(config).toEqual({ supportedFeatures: ["AGGREGATED_EVENTS", "ALL_EVENTS"] });
+});
+
+test("a page of the Admin UI that cannot be read is a 500, and the server goes on serving", async ({
+  onTestFinished,
+}) => {
+  const port = await adminUiServer(onTestFinished);
+  const page = (path: string) =>
+    fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
+  for (const path of ["/admin/", "/admin/favicon.png"]) {
+    vi.mocked(readFile).mockRejectedValueOnce(Object.assign(new Error("EIO"), { code: "EIO" }));
+    expect((await page(path)).status, path).toBe(500);
+  }
+  const again = await page("/admin/");
+  expect(again.status).toBe(200);
+  expect(await again.text()).toContain("<title>Socket.IO Admin UI</title>");
+});
+
+test("the Admin UI serves its own folders, not one beside them whose name starts alike", async ({
+  onTestFinished,
+}) => {
+  const port = await adminUiServer(onTestFinished);
+  // as if every path were a file reading "secret": ui/dist-old/ beside ui/dist/, @mdi/font-old/...
+  vi.mocked(stat).mockResolvedValue({ isFile: () => true } as never);
+  vi.mocked(readFile).mockResolvedValue(Buffer.from("secret"));
+  onTestFinished(() => void [stat, readFile].map((mocked) => vi.mocked(mocked).mockReset()));
+  for (const path of [
+    "/admin/../dist-old/secret.txt",
+    "/admin/vendor/mdi/../font-old/secret.txt",
+    "/admin/vendor/roboto/../roboto-old/secret.txt",
+    "/admin/../../../../../etc/passwd",
+  ]) {
+    expect(await get(port, path), path).toEqual({ status: 404, text: "" });
+  }
+  expect(await get(port, "/admin/favicon.png")).toEqual({ status: 200, text: "secret" }); // inside
 });
 
 test("a private redis-server is ready once it answers, or says in one line that none is installed", async (context) => {
