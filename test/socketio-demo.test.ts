@@ -312,7 +312,7 @@ test("a namespace that does not exist gets a clear error", async () => {
   expect(error.message).toBe("Invalid namespace");
 });
 
-test("three terminals: the logger prints each message the app speaks", async () => {
+test("three terminals: the logger prints each message the app speaks; escape codes show as text", async () => {
   const server = runScript("socketio-demo/server.ts", { PORT: "0" });
   const port =
     /listening on port (\d+)/.exec(
@@ -334,6 +334,16 @@ test("three terminals: the logger prints each message the app speaks", async () 
     logger: logger.out.lines,
     app: app.out.lines,
   });
+  // A browser tool's text with escape codes, which would clear the projected screen: the server's
+  // log prints the text, the logger JSON, which leaves DEL and C1 codes raw; neither reaches a terminal
+  const tool = await ioClient(Number(port));
+  tool.socket.emit("speak", "\x1b[2J\x1b]0;pwned\x07 \x9b\x7f");
+  const shown = String.raw`\x1b[2J\x1b]0;pwned\x07 \x9b\x7f`;
+  await server.out.until((lines) => lines.some((line) => line.endsWith(`: ${shown}`)));
+  const json = String.raw`"\u001b[2J\u001b]0;pwned\u0007 \x9b\x7f"`; // JSON's escapes, then ours
+  await logger.out.until((lines) => lines.some((line) => line.endsWith(`: ${json}`)));
+  for (const run of [server, logger, app])
+    expect(run.out.lines.join("\n")).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
 });
 
