@@ -69,7 +69,7 @@ export function whoMayConnect({
 export function adminRefusal(peer: string | undefined, password: string | undefined) {
   if (password || isLoopback(peer)) return undefined;
   return (
-    "From another machine the Admin UI needs a password: start the server with " +
-    "ADMIN_PASSWORD=… npm run socketio:server (or namespaces:server), then log in as admin."
+    "From another machine the Admin UI needs a password: start the server with npm run " +
+    "socketio:server -- --admin-password … (or namespaces:server), then log in as admin."
   );
 }

@@ -12,7 +12,12 @@ import { listen } from "../classroom/socketio-server.ts";
 import { connectRedis } from "../socketio-namespaces/redis.ts";
 import { adminRefusal, isLoopback, thisMachine } from "../classroom/who-may-connect.ts";
 import { readSettings } from "../classroom/settings.ts";
-import { explainListenError, listeningLine } from "../classroom/terminal.ts";
+import {
+  explainListenError,
+  listeningLine,
+  printable,
+  stopOnSignal,
+} from "../classroom/terminal.ts";
 import { get, recorder, runScript, startRedis, waitFor } from "./helpers.ts";
 
 // Passed through, so that a test can make a read fail, a file appear, or the Wi-Fi change.
@@ -126,7 +131,7 @@ test("a server that cannot listen says why in one line", () => {
   const at = { port: 3000, host: "192.0.2.9" };
   expect(explainListenError(failed("EADDRINUSE"), at, "namespaces:server")).toBe(
     "port 3000 is busy: is a Socket.IO lesson's server running (socketio:server and " +
-      "namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: npm run namespaces:server -- --port 3001",
+      "namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: npm run namespaces:server -- --host 192.0.2.9 --port 3001",
   );
   expect(explainListenError(failed("EADDRNOTAVAIL"), at, "tcp:server")).toBe(
     "--host 192.0.2.9 is not an address of this machine",
@@ -281,7 +286,7 @@ test("without a password the Admin UI answers a loopback peer only; with one, an
   }
   for (const peer of ["192.0.2.5", "::ffff:192.0.2.5", "10.0.0.127", "fe80::1", undefined]) {
     expect(adminRefusal(peer, undefined), String(peer)).toMatch(
-      /^From another machine the Admin UI needs a password: start the server with ADMIN_PASSWORD=… npm run /,
+      /^From another machine the Admin UI needs a password: start the server with npm run socketio:server -- --admin-password … /,
     );
     expect(adminRefusal(peer, "open sesame"), String(peer)).toBeUndefined();
   }
@@ -395,4 +400,45 @@ test("with no Redis at REDIS_URL, connecting says so and leaves nothing running"
     message: `no Redis at ${url}: start it (redis-server), or unset REDIS_URL for a single server`,
   });
   expect(await connectRedis(undefined, () => {})).toEqual({});
+});
+
+test("what a client sent prints as text: control characters show as \\x1b and the like, the rest as it is", () => {
+  expect(printable("create \x1b[2J\x1b]0;pwned\x07")).toBe(
+    String.raw`create \x1b[2J\x1b]0;pwned\x07`,
+  );
+  expect(printable("tab\there\nnew\r\x00\x7f\x80\x9b\x9f")).toBe(
+    "tab\there" + String.raw`\x0anew\x0d\x00\x7f\x80\x9b\x9f`,
+  );
+  expect(printable("\xa0café ✓ 日本 🙂")).toBe("\xa0café ✓ 日本 🙂");
+});
+
+test("Ctrl-C ends a script within two seconds whatever its close waits for; a failed close is one line", async ({
+  onTestFinished,
+}) => {
+  vi.useFakeTimers({ toFake: ["setTimeout"] });
+  const exit = vi.spyOn(process, "exit").mockImplementation((() => {}) as never);
+  const error = vi.spyOn(console, "error").mockImplementation(() => {});
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const before = signals.map((signal) => process.listeners(signal));
+  onTestFinished(() => {
+    signals.forEach((signal, i) => {
+      for (const added of process.listeners(signal).filter((l) => !before[i].includes(l)))
+        process.off(signal, added);
+    });
+    [exit, error].forEach((spy) => spy.mockRestore());
+    vi.useRealTimers();
+  });
+  stopOnSignal(() => new Promise(() => {})); // a close that never ends
+  process.emit("SIGINT");
+  await vi.advanceTimersByTimeAsync(1999);
+  expect(exit).not.toHaveBeenCalled();
+  await vi.advanceTimersByTimeAsync(1);
+  expect(exit.mock.calls).toEqual([[0]]);
+
+  exit.mockClear();
+  stopOnSignal(() => Promise.reject(new Error("the socket is gone")));
+  process.emit("SIGINT");
+  await vi.waitFor(() => expect(exit).toHaveBeenCalled());
+  expect(error.mock.calls).toEqual([["could not close cleanly: the socket is gone"]]);
+  expect(exit.mock.calls[0]).toEqual([2]);
 });
