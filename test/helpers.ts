@@ -229,7 +229,9 @@ export function get(port: number, path: string, headers: Record<string, string> 
       response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
     });
-    asked.on("error", reject).end();
+    asked.on("error", reject);
+    asked.setTimeout(WAIT_MS, () => asked.destroy(new Error(`no answer in ${WAIT_MS} ms`)));
+    asked.end();
   });
 }
 
