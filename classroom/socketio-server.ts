@@ -9,13 +9,14 @@ import { serveAdminUi } from "./admin-ui.ts";
 import type { Commentary } from "./commentary.ts";
 import type { Settings } from "./settings.ts";
 import { thisMachine } from "./who-may-connect.ts";
+import { checkSpeech, type Message, type Receipt, type Speech } from "../socketio-demo/events.ts";
 
 export { whoMayConnect } from "./who-may-connect.ts";
 
 // A reply goes through the sender's callback if it gave one, else as a receipt event, to it
 // alone: a client with no callbacks, such as a browser tool, still hears it.
 export function replyTo<Receipt>(socket: Socket, args: unknown[]) {
-  const ack = args.at(-1);
+  const ack = args.findLast((arg) => typeof arg === "function"); // a callback alone, or after data
   if (typeof ack === "function") return ack as (receipt: Receipt) => void;
   return (receipt: Receipt) => void socket.emit("receipt", receipt);
 }
@@ -30,11 +31,29 @@ export function refuseOthers(socket: Socket, takes: string[], say: Commentary) {
   });
 }
 
+// The first pass's handling of a speak, for any event of a later lesson that carries one: checked
+// as a speak is, logged, handed on with send(), and answered with a receipt.
+export function passOn(socket: Socket, event: string, say: Commentary, send: Send) {
+  return (...args: unknown[]) => {
+    const reply = replyTo<Receipt>(socket, args);
+    const [speech] = args; // a callback alone is no speech: it is refused as one
+    const problem = checkSpeech(event, speech);
+    const where = `${socket.nsp.name} `;
+    if (problem) {
+      say.dropped(`${where}${socket.id} ${event} refused: ${problem}`);
+      return reply({ ok: false, error: problem });
+    }
+    say.event(`${where}${event} from ${socket.id}`, speech);
+    reply({ ok: true, heardBy: send({ from: socket.id, speech: speech as Speech }) });
+  };
+}
+type Send = (message: Message) => number; // hands a message on, and says to how many it went
+
 export interface ClassroomServer {
   http: HttpServer;
   io: Server;
   say: Commentary;
-  page?: URL; // the lesson page, served at /, with its page.js and page.css beside it
+  page?: URL; // the lesson page's index.html, served at /, with its page.js and page.css beside it
   onClose?: () => Promise<unknown>;
 }
 

@@ -2,7 +2,7 @@ import { pathToFileURL } from "node:url";
 import { io, type Socket } from "socket.io-client";
 import { narrate, shown } from "../classroom/narrate.ts";
 import { log, runClient } from "../classroom/terminal.ts";
-import { CHANGES, type ClientToServerEvents, type ServerToClientEvents } from "./server.ts";
+import { CHANGES, type ClientToServerEvents, type ServerToClientEvents } from "./events.ts";
 
 // The app stands for a database API: every 750 ms it announces that a record was saved.
 export function startApp({ port = 3000, host = "localhost", every = 750, print = log } = {}) {

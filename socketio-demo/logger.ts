@@ -2,7 +2,7 @@ import { pathToFileURL } from "node:url";
 import { io, type Socket } from "socket.io-client";
 import { narrate } from "../classroom/narrate.ts";
 import { log, runClient } from "../classroom/terminal.ts";
-import type { ClientToServerEvents, ServerToClientEvents } from "./server.ts";
+import type { ClientToServerEvents, ServerToClientEvents } from "./events.ts";
 
 export function startLogger({ port = 3000, host = "localhost", print = log } = {}) {
   const where = `http://${host}:${port}`;

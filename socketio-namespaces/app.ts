@@ -2,8 +2,8 @@ import { pathToFileURL } from "node:url";
 import { Manager, type Socket } from "socket.io-client";
 import { narrate, shown } from "../classroom/narrate.ts";
 import { log, runClient } from "../classroom/terminal.ts";
-import { CHANGES, type SchoolClientToServerEvents as Sends } from "./server.ts";
-import type { SchoolServerToClientEvents as Hears } from "./server.ts";
+import { CHANGES, type SchoolClientToServerEvents as Sends } from "./events.ts";
+import type { SchoolServerToClientEvents as Hears } from "./events.ts";
 
 // One Manager is one connection; each namespace is a socket multiplexed over it.
 export function startApp({ port = 3000, host = "localhost", every = 750, print = log } = {}) {

@@ -2,7 +2,7 @@ import { pathToFileURL } from "node:url";
 import type { Options } from "../classroom/settings.ts";
 import { log, runClient } from "../classroom/terminal.ts";
 import { logNamespace } from "./logger.ts";
-import { ROOM } from "./server.ts";
+import { ROOM } from "./events.ts";
 
 export function startLogger(options: Options = {}) {
   const { print = log } = options;

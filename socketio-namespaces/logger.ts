@@ -3,8 +3,8 @@ import { io, type Socket } from "socket.io-client";
 import { narrate, shown } from "../classroom/narrate.ts";
 import type { Options } from "../classroom/settings.ts";
 import { log, runClient } from "../classroom/terminal.ts";
-import type { Message, SchoolClientToServerEvents as Sends } from "./server.ts";
-import type { SchoolServerToClientEvents as Hears } from "./server.ts";
+import type { Message, SchoolClientToServerEvents as Sends } from "./events.ts";
+import type { SchoolServerToClientEvents as Hears } from "./events.ts";
 
 // Every logger of this lesson is this one, pointed at another namespace: it prints all it is sent.
 export function logNamespace(namespace: string, options: Options) {

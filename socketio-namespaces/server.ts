@@ -3,24 +3,12 @@ import { pathToFileURL } from "node:url";
 import { Server, type Namespace } from "socket.io";
 import { commentary } from "../classroom/commentary.ts";
 import type { Options } from "../classroom/settings.ts";
-import { listen, refuseOthers, replyTo, whoMayConnect } from "../classroom/socketio-server.ts";
+import { listen, passOn, refuseOthers, replyTo } from "../classroom/socketio-server.ts";
+import { whoMayConnect } from "../classroom/socketio-server.ts";
 import { log, runServer } from "../classroom/terminal.ts";
-import { passOn, type Message, type Receipt } from "../socketio-demo/server.ts";
-import type { ClientToServerEvents, ServerToClientEvents } from "../socketio-demo/server.ts";
+import { ROOM, type Joined, type Message } from "./events.ts";
 import { connectRedis } from "./redis.ts";
 
-// "/" and "/home" take the first pass's events: speak in, message out to the whole namespace.
-export type * from "../socketio-demo/server.ts";
-export { CHANGES } from "../socketio-demo/server.ts";
-export type Joined = Receipt | { ok: true; joined: string };
-// "/school" adds rooms: join one, and lesson, which goes to the codefellows room only.
-export type SchoolClientToServerEvents = ClientToServerEvents & {
-  join: (room: string, ack?: (receipt: Joined) => void) => void;
-  lesson: ClientToServerEvents["speak"]; // a lesson carries what a speak carries
-};
-export type SchoolServerToClientEvents = ServerToClientEvents & { lesson: (m: Message) => void };
-
-export const ROOM = "codefellows";
 const ROOMS = [ROOM]; // the rooms a client may join: not another's, nor one per join
 const EVENTS: Record<string, string[]> = { "/": ["speak"], "/school": ["speak", "join", "lesson"] };
 
@@ -42,7 +30,7 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
         nsp.emit("message", message); // every socket of this namespace, and no other
         return nsp.sockets.size;
       };
-      socket.on("speak", passOn(socket, "speak", say, toNamespace, `${nsp.name} `));
+      socket.on("speak", passOn(socket, "speak", say, toNamespace));
       refuseOthers(socket, EVENTS[nsp.name] ?? EVENTS["/"], say);
     });
   }
@@ -65,10 +53,10 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
       school.to(ROOM).emit("lesson", lesson); // the room only: the rest of /school never hears it
       return school.adapter.rooms.get(ROOM)?.size ?? 0;
     };
-    socket.on("lesson", passOn(socket, "lesson", say, toRoom, "/school "));
+    socket.on("lesson", passOn(socket, "lesson", say, toRoom));
   });
 
-  const page = new URL("page.html", import.meta.url); // a browser is a client too
+  const page = new URL("page/index.html", import.meta.url); // a browser is a client too
   return listen({ http, io, say, page, onClose: redis.close }, { port, ...settings });
 }
 

@@ -190,7 +190,7 @@ test("the lesson page is served at /, its script beside it, the client library b
     const response = await fetch(`${here}${path}`);
     return [response.status, response.headers.get("content-type"), await response.text()];
   };
-  const [page, script] = ["page.html", "page.js"].map((name) =>
+  const [page, script] = ["page/index.html", "page/page.js"].map((name) =>
     readFileSync(new URL(`../socketio-demo/${name}`, import.meta.url), "utf8"),
   );
   expect(await served("/")).toEqual([200, "text/html; charset=utf-8", page]);

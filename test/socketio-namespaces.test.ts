@@ -41,7 +41,7 @@ test("each logger sees exactly its slice: core, home, school without lesson, cod
   const { port } = await server();
   const logs = await loggers(port);
   await expectEachSlice(app(port), logs);
-  const pages = ["page.html", "page.css"].map((name) =>
+  const pages = ["page/index.html", "page/page.css"].map((name) =>
     readFileSync(new URL(`../socketio-namespaces/${name}`, import.meta.url), "utf8"),
   );
   const served = async (path: string) => {
@@ -330,9 +330,10 @@ test("the Admin UI's pages: its own files, the fonts it would fetch from CDNs, a
   expect([moved.status, moved.headers.get("location")]).toEqual([301, "/admin/"]);
   await moved.text();
   const page = await get(open.port, "/admin/");
-  expect(page.text).toMatch(
-    /^<!DOCTYPE html><html lang="en"><head><script>localStorage\.setItem\("server_url", location\.origin\)<\/script><meta /,
-  );
+  expect(page.text).toMatch(/^<!DOCTYPE html><html lang="en"><head><script>\n/);
+  expect(page.text).toContain('localStorage.setItem("server_url", location.origin);\n');
+  expect(page.text).toContain('localStorage.setItem("readonly", "true");\n'); // no password here
+  expect(page.text).toMatch(/<\/style><meta /); // the UI's own head follows what we put first
   expect(page.text).toMatch(/<\/title><link href="css\//); // the CDN links gone, and nothing for them
   expect(page.text).not.toContain("https://");
   const weights = [100, 300, 400, 500, 700, 900].map((w) => `vendor/roboto/${w}.css`);

@@ -3,8 +3,8 @@
 // the server itself, so the page needs nothing from another host.
 import { io } from "/socket.io/socket.io.esm.min.js";
 
-/** @typedef {import("./server.ts").ClientToServerEvents} Sends */
-/** @typedef {import("./server.ts").ServerToClientEvents} Hears */
+/** @typedef {import("../events.ts").ClientToServerEvents} Sends */
+/** @typedef {import("../events.ts").ServerToClientEvents} Hears */
 /** @type {import("socket.io-client").Socket<Hears, Sends>} */
 const socket = io(); // the server that served this page; it reconnects by itself
 const state = /** @type {HTMLElement} */ (document.getElementById("state"));
@@ -50,7 +50,7 @@ socket.on("message", ({ from, speech }) => show(`message from ${from}: ${JSON.st
 );
 
 // What was typed is sent as a record when it parses as one, and as text otherwise.
-/** @param {string} typed @returns {import("./server.ts").Speech} */
+/** @param {string} typed @returns {import("../events.ts").Speech} */
 function recordOrText(typed) {
   try {
     const parsed = JSON.parse(typed);

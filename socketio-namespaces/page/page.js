@@ -3,8 +3,8 @@
 // what its logger would print. The Socket.IO client comes from the server itself.
 import { io } from "/socket.io/socket.io.esm.min.js";
 
-/** @typedef {import("./server.ts").SchoolClientToServerEvents} Sends */
-/** @typedef {import("./server.ts").SchoolServerToClientEvents} Hears */
+/** @typedef {import("../events.ts").SchoolClientToServerEvents} Sends */
+/** @typedef {import("../events.ts").SchoolServerToClientEvents} Hears */
 const LOGGERS = [
   { logger: "logger", namespace: "/", title: "/", colour: "#1b5e20" },
   { logger: "home-logger", namespace: "/home", title: "/home", colour: "#e65100" },
