@@ -1,157 +1,202 @@
-// npm run check:namespaces -- --url http://localhost:3000: holds any server to the namespaces
-// lesson's who-sees-what table, both ways, over the wire.
+// npm run check:namespaces -- --port 3000 [--host H] (or --url U): holds any server to the
+// namespaces lesson's who-sees-what table, both ways, over the wire. It judges only what it said
+// itself, each text marked with this run's id, so it holds on a server that a class is using.
+import { randomBytes } from "node:crypto";
+import { pathToFileURL } from "node:url";
 import { io, Manager, type Socket } from "socket.io-client";
-import { answersSocketIo, Failed, flags, runChecks, settle } from "./report.ts";
+import { answersSocketIo, cli, Failed, flags, Heard, runChecks, Stop, urlOf } from "./report.ts";
+import type { Print } from "./report.ts";
 
-const USAGE = `usage: npm run check:namespaces -- --url http://localhost:3000
+const USAGE = `usage: npm run check:namespaces -- --port 3000 [--host localhost]
+  [--url http://localhost:3000, instead of --port and --host]
   [--home /home] [--school /school] [--room codefellows] [--join join] [--lesson lesson]
   [--speak speak] [--message message]
 Checks the namespaces lesson's who-sees-what table against any Socket.IO server.`;
-const o = flags(USAGE, {
-  url: { type: "string", default: "http://localhost:3000" },
-  home: { type: "string", default: "/home" },
-  school: { type: "string", default: "/school" },
-  room: { type: "string", default: "codefellows" },
-  join: { type: "string", default: "join" },
-  lesson: { type: "string", default: "lesson" },
-  speak: { type: "string", default: "speak" },
-  message: { type: "string", default: "message" },
-});
-const sockets = new Set<Socket>();
-const said = (payload: unknown) =>
-  JSON.stringify(
-    payload && typeof payload === "object" && "speech" in payload ? payload.speech : payload,
-  );
 
-// A logger: its own connection to one namespace, keeping each event it hears as "event speech".
-async function logger(namespace: string, room?: string) {
-  const socket = io(`${o.url}${namespace === "/" ? "" : namespace}`, {
-    forceNew: true,
-    reconnection: false,
-  });
-  sockets.add(socket);
-  await new Promise((done, fail) =>
-    socket.once("connect", () => done(null)).once("connect_error", fail),
-  );
-  const heard: string[] = [];
-  socket.onAny((event: string, payload: unknown) => heard.push(`${event} ${said(payload)}`));
-  if (room)
-    await socket
-      .timeout(3000)
-      .emitWithAck(o.join, room)
-      .catch(() => settle());
-  return { name: room ? `${namespace} in ${room}` : namespace, heard };
-}
+export type NamespacesSettings = ReturnType<typeof namespacesSettings>;
 
-await answersSocketIo(o.url);
-
-// One speaker for every namespace over one connection, so that the server handles what it says in
-// order: a sentinel said last in each namespace arrives after anything wrongly sent before it.
-async function scene(say: (speaker: Record<string, Socket>) => void) {
-  const loggers = {
-    core: await logger("/"),
-    home: await logger(o.home),
-    school: await logger(o.school),
-  };
-  const member = await logger(o.school, o.room);
-  const manager = new Manager(o.url, { reconnection: false });
-  const speaker = Object.fromEntries(
-    ["/", o.home, o.school].map((nsp) => [nsp, manager.socket(nsp)]),
-  );
-  for (const socket of Object.values(speaker)) sockets.add(socket);
-  await Promise.all(
-    Object.values(speaker).map((s) => new Promise((done) => s.once("connect", () => done(null)))),
-  );
-  await settle();
-  say(speaker);
-  for (const [nsp, socket] of Object.entries(speaker)) socket.emit(o.speak, `sentinel ${nsp}`);
-  const all = [loggers.core, loggers.home, loggers.school, member];
-  const sentinels: Record<string, string> = { "/": "/", [o.home]: o.home, [o.school]: o.school };
-  await Promise.all(
-    all.map(async (l) => {
-      const mine = `${o.message} "sentinel ${sentinels[l.name.split(" ")[0]]}"`;
-      for (let waited = 0; !l.heard.includes(mine); waited += 20) {
-        if (waited > 3000)
-          throw new Failed(
-            `"${mine}" at ${l.name}`,
-            JSON.stringify(l.heard.slice(-3)),
-            "is every namespace there?",
-          );
-        await new Promise((done) => setTimeout(done, 20));
-      }
-      l.heard.splice(l.heard.indexOf(mine)); // what came before the sentinel
-    }),
-  );
-  return { ...loggers, member };
-}
-
-const expectSeen = (
-  l: { name: string; heard: string[] },
-  line: string,
-  seen: boolean,
-  hint: string,
-) => {
-  if (l.heard.includes(line) !== seen) {
-    throw new Failed(
-      `${seen ? "" : "no "}"${line}" at ${l.name}`,
-      JSON.stringify(l.heard.slice(-3)),
-      hint,
-    );
-  }
-};
-
-const MATRIX = "the who-sees-what table";
-const code = await runChecks([
-  {
-    group: MATRIX,
-    name: "what is said in / reaches / and stays in /",
-    run: async () => {
-      const l = await scene((s) => s["/"].emit(o.speak, "in core"));
-      const line = `${o.message} "in core"`;
-      expectSeen(l.core, line, true, "nsp.emit: every socket of the namespace");
-      for (const other of [l.home, l.school, l.member])
-        expectSeen(other, line, false, "emit on the namespace, not io-wide");
+export function namespacesSettings(args: string[]) {
+  const { url, port, host, ...o } = flags(
+    USAGE,
+    {
+      url: { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+      home: { type: "string", default: "/home" },
+      school: { type: "string", default: "/school" },
+      room: { type: "string", default: "codefellows" },
+      join: { type: "string", default: "join" },
+      lesson: { type: "string", default: "lesson" },
+      speak: { type: "string", default: "speak" },
+      message: { type: "string", default: "message" },
     },
-  },
-  {
-    group: MATRIX,
-    name: `what is said in ${o.home} reaches ${o.home} and stays in ${o.home}`,
-    run: async () => {
-      const l = await scene((s) => s[o.home].emit(o.speak, "at home"));
-      const line = `${o.message} "at home"`;
-      expectSeen(l.home, line, true, "nsp.emit: every socket of the namespace");
-      for (const other of [l.core, l.school, l.member])
-        expectSeen(other, line, false, "emit on the namespace, not io-wide");
-    },
-  },
-  {
-    group: MATRIX,
-    name: `${o.school} reaches every socket of ${o.school}, in the room or not`,
-    run: async () => {
-      const l = await scene((s) => s[o.school].emit(o.speak, "at school"));
-      const line = `${o.message} "at school"`;
-      for (const one of [l.school, l.member])
-        expectSeen(one, line, true, "the whole namespace, rooms or not");
-      for (const other of [l.core, l.home])
-        expectSeen(other, line, false, "emit on the namespace, not io-wide");
-    },
-  },
-  {
-    group: MATRIX,
-    name: `${o.lesson} reaches the ${o.room} room's members only`,
-    run: async () => {
-      const l = await scene((s) => s[o.school].emit(o.lesson, "for the room"));
-      const line = `${o.lesson} "for the room"`;
-      expectSeen(
-        l.member,
-        line,
-        true,
-        `nsp.to("${o.room}").emit(…) after socket.join on ${o.join}`,
+    args,
+  );
+  for (const [flag, namespace] of [
+    ["--home", o.home],
+    ["--school", o.school],
+  ]) {
+    if (!/^\/\S+$/.test(namespace) || o.home === o.school)
+      throw new Stop(
+        `${flag} takes a namespace of its own, like ${flag.slice(1)}, not ${namespace}`,
       );
-      for (const other of [l.school, l.core, l.home])
-        expectSeen(other, line, false, `to("${o.room}"): the room only`);
+  }
+  return { url: urlOf({ url, port, host }), ...o };
+}
+
+export async function checkNamespaces(settings: NamespacesSettings, print: Print = console.log) {
+  const o = settings;
+  const run = randomBytes(3).toString("hex");
+  const text = (what: string) => `check ${run}: ${what}`;
+  const line = (event: string, what: string) => `${event} ${JSON.stringify(text(what))}`;
+  const open = new Set<Socket>();
+
+  // Connected to its namespace, or failing with the namespace's name and what to do.
+  const connected = (socket: Socket, namespace: string) =>
+    new Promise<void>((done, fail) => {
+      const flag = namespace === o.home ? "--home" : "--school";
+      const hint = `create it, io.of("${namespace}"), or pass ${flag} with your namespace's name`;
+      socket.once("connect", done).once("connect_error", (error) => {
+        const why = `"${error.message}"`;
+        const still = "does the server still run?";
+        fail(new Failed(`a connection to ${namespace}`, why, namespace === "/" ? still : hint));
+      });
+    });
+
+  // A logger: its own connection to one namespace, keeping each event of this run that it hears,
+  // as "event speech".
+  async function logger(namespace: string) {
+    const path = namespace === "/" ? "" : namespace;
+    const socket = io(`${o.url}${path}`, { forceNew: true, reconnection: false });
+    open.add(socket);
+    await connected(socket, namespace);
+    const heard = new Heard<string>();
+    socket.onAny((event: string, payload: unknown) => {
+      const said = `${event} ${JSON.stringify(speechIn(payload))}`;
+      if (said.includes(run)) heard.add(said);
+    });
+    socket.on("disconnect", (why) => heard.end(`a disconnect (${why})`));
+    return { namespace, name: namespace, socket, heard };
+  }
+
+  // A logger in the room. No waiting for an answer to join, which a server need not give: it is
+  // in once the server says so, or once its own lesson to the room comes back to it.
+  async function member() {
+    const l = { ...(await logger(o.school)), name: `${o.school} in ${o.room}` };
+    const joined = new Promise<void>((done, fail) =>
+      l.socket.emit(o.join, o.room, (answer: unknown) => {
+        if (!refused(answer)) return done();
+        const hint = `let a socket join ${o.room}, or pass --room with your room's name`;
+        fail(new Failed(`${o.join} "${o.room}" accepted`, JSON.stringify(answer), hint));
+      }),
+    );
+    l.socket.emit(o.lesson, text("joined"));
+    const back = line(o.lesson, "joined");
+    const hint = `socket.join(room) on ${o.join}, then ${o.lesson} to the room's members`;
+    await Promise.race([joined, l.heard.until(back, `"${back}" at ${l.name}`, hint)]);
+    return l;
+  }
+
+  // One speaker for every namespace over one connection, so that the server handles what it says
+  // in order: a sentinel said last in each namespace arrives after anything wrongly sent before it.
+  async function scene(say: (speaker: Record<string, Socket>) => void) {
+    const loggers = [
+      await logger("/"),
+      await logger(o.home),
+      await logger(o.school),
+      await member(),
+    ];
+    const manager = new Manager(o.url, { reconnection: false });
+    const namespaces = ["/", o.home, o.school];
+    const speaker = Object.fromEntries(namespaces.map((nsp) => [nsp, manager.socket(nsp)]));
+    for (const socket of Object.values(speaker)) open.add(socket);
+    await Promise.all(namespaces.map((nsp) => connected(speaker[nsp], nsp)));
+    say(speaker);
+    for (const nsp of namespaces) speaker[nsp].emit(o.speak, text(`sentinel ${nsp}`));
+    for (const l of loggers) {
+      const sentinel = line(o.message, `sentinel ${l.namespace}`);
+      const hint = `${o.speak} in any namespace: ${o.message} to all of that namespace`;
+      const before = await l.heard.until(sentinel, `"${sentinel}" at ${l.name}`, hint);
+      l.heard.items.splice(before.length - 1); // what came before the sentinel
+    }
+    const [core, home, school, inRoom] = loggers;
+    return { core, home, school, member: inRoom };
+  }
+
+  type Logger = Awaited<ReturnType<typeof logger>>;
+  const expectSeen = (l: Logger, what: string, seen: boolean, hint: string) => {
+    if (l.heard.items.includes(what) !== seen)
+      throw new Failed(`${seen ? "" : "no "}"${what}" at ${l.name}`, l.heard.got(), hint);
+  };
+
+  await answersSocketIo(o.url);
+  const MATRIX = "the who-sees-what table";
+  return runChecks(
+    [
+      {
+        group: MATRIX,
+        name: "what is said in / reaches / and stays in /",
+        run: async () => {
+          const l = await scene((s) => s["/"].emit(o.speak, text("in core")));
+          const said = line(o.message, "in core");
+          expectSeen(l.core, said, true, "nsp.emit: every socket of the namespace");
+          for (const other of [l.home, l.school, l.member])
+            expectSeen(other, said, false, "emit on the namespace, not io-wide");
+        },
+      },
+      {
+        group: MATRIX,
+        name: `what is said in ${o.home} reaches ${o.home} and stays in ${o.home}`,
+        run: async () => {
+          const l = await scene((s) => s[o.home].emit(o.speak, text("at home")));
+          const said = line(o.message, "at home");
+          expectSeen(l.home, said, true, "nsp.emit: every socket of the namespace");
+          for (const other of [l.core, l.school, l.member])
+            expectSeen(other, said, false, "emit on the namespace, not io-wide");
+        },
+      },
+      {
+        group: MATRIX,
+        name: `${o.school} reaches every socket of ${o.school}, in the room or not`,
+        run: async () => {
+          const l = await scene((s) => s[o.school].emit(o.speak, text("at school")));
+          const said = line(o.message, "at school");
+          for (const one of [l.school, l.member])
+            expectSeen(one, said, true, "the whole namespace, rooms or not");
+          for (const other of [l.core, l.home])
+            expectSeen(other, said, false, "emit on the namespace, not io-wide");
+        },
+      },
+      {
+        group: MATRIX,
+        name: `${o.lesson} reaches the ${o.room} room's members only`,
+        run: async () => {
+          const l = await scene((s) => s[o.school].emit(o.lesson, text("for the room")));
+          const said = line(o.lesson, "for the room");
+          const join = `nsp.to("${o.room}").emit(…) after socket.join on ${o.join}`;
+          expectSeen(l.member, said, true, join);
+          for (const other of [l.school, l.core, l.home])
+            expectSeen(other, said, false, `to("${o.room}"): the room only`);
+        },
+      },
+    ],
+    {
+      print,
+      closeClients: () => {
+        for (const socket of open) socket.disconnect();
+        open.clear();
+      },
     },
-  },
-]);
-for (const socket of sockets) socket.disconnect();
-process.exit(code);
+  );
+}
+
+const speechIn = (payload: unknown) =>
+  payload && typeof payload === "object" && "speech" in payload ? payload.speech : payload;
+const refused = (answer: unknown) =>
+  typeof answer === "object" &&
+  answer !== null &&
+  ("error" in answer || ("ok" in answer && answer.ok === false));
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  await cli(() => checkNamespaces(namespacesSettings(process.argv.slice(2))));
+}

@@ -1,12 +1,23 @@
 // What the three checkers share: settings from flags, one line per behaviour (✓, or ✗ with what
 // was expected, what came instead and a hint), "N passed, M failed" last, and the exit code: 0 when
-// all pass, 1 when one fails, 2 with one line when nothing listens there.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+// all pass, 1 when one fails, 2 with one line for a bad flag or when nothing answers there.
+import { isDeepStrictEqual, parseArgs, type ParseArgsConfig } from "node:util";
 import { io } from "socket.io-client";
+
+export type Print = (line: string) => void;
 
 export class Failed extends Error {
   constructor(expected: string, got: string, hint: string) {
     super(`expected ${expected}, got ${got}. Hint: ${hint}`);
+  }
+}
+
+// Ends a checker with one line: its usage (exit 0), or what to do instead (exit 2).
+export class Stop extends Error {
+  readonly code: number;
+  constructor(line: string, code = 2) {
+    super(line);
+    this.code = code;
   }
 }
 
@@ -18,29 +29,61 @@ export function must(holds: boolean, expected: string, got: string, hint: string
 export function flags<O extends NonNullable<ParseArgsConfig["options"]>>(
   usage: string,
   options: O,
+  args: string[],
 ) {
+  let parsed;
   try {
-    const { values } = parseArgs({ options: { ...options, help: { type: "boolean" } } });
-    if ((values as { help?: boolean }).help) {
-      console.log(usage);
-      process.exit(0);
-    }
-    return values;
+    parsed = parseArgs({ args, options: { ...options, help: { type: "boolean" } } });
   } catch (error) {
-    return nothingThere(`${(error as Error).message.split(/\. /)[0]}. ${usage.split("\n")[0]}`);
+    throw new Stop(`${(error as Error).message.split(/\. /)[0]}. ${usage.split("\n")[0]}`);
   }
+  if ((parsed.values as { help?: boolean }).help) throw new Stop(usage, 0);
+  return parsed.values;
 }
 
-export function nothingThere(line: string): never {
-  console.error(line);
-  process.exit(2);
+export function portOf(text: string) {
+  const port = Number(text);
+  if (/^\d+$/.test(text) && port >= 1 && port <= 65535) return port;
+  throw new Stop(`--port takes a number from 1 to 65535, not ${JSON.stringify(text)}`);
+}
+
+// --url, or --port and --host, as check:tcp takes them.
+export function urlOf({ url, port, host }: { url?: string; port?: string; host?: string }) {
+  if (url !== undefined && (port !== undefined || host !== undefined))
+    throw new Stop("give --url, or --port and --host, not both");
+  if (url === undefined) {
+    const name = host?.includes(":") ? `[${host}]` : (host ?? "localhost"); // an IPv6 address
+    return `http://${name}:${port === undefined ? 3000 : portOf(port)}`;
+  }
+  if (!/^https?:\/\//.test(url) || !URL.canParse(url))
+    throw new Stop(`--url takes a URL like http://localhost:3000, not ${url}`);
+  return url.replace(/\/$/, "");
+}
+
+// The command line: a checker's result is the exit code, and a Stop is one line.
+export async function cli(check: () => Promise<number>) {
+  try {
+    process.exit(await check());
+  } catch (error) {
+    if (!(error instanceof Stop)) throw error;
+    (error.code === 0 ? console.log : console.error)(error.message);
+    process.exit(error.code);
+  }
 }
 
 type Check = { group: string; name: string; run: () => Promise<void> };
 
 // Runs every check, each bounded, in the order given, the `last` ones at the end (a check that may
-// stop a broken server must not take the others with it); prints them in the declared order.
-export async function runChecks(checks: Check[], last: string[] = [], ms = 5000) {
+// stop a broken server must not take the others with it), closing each one's clients before the
+// next starts; prints them in the declared order.
+export async function runChecks(
+  checks: Check[],
+  {
+    print,
+    closeClients,
+    last = [],
+  }: { print: Print; closeClients: () => unknown; last?: string[] },
+) {
   const results = new Map<Check, string>();
   const order = [
     ...checks.filter((c) => !last.includes(c.name)),
@@ -49,13 +92,8 @@ export async function runChecks(checks: Check[], last: string[] = [], ms = 5000)
   for (const check of order) {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new Failed("an answer", `nothing within ${ms / 1000} s`, "does the server still run?"),
-          ),
-        ms,
-      );
+      const why = new Failed("an answer", "nothing within 10 s", "does the server still run?");
+      timer = setTimeout(() => reject(why), 10_000);
     });
     try {
       await Promise.race([check.run(), timeout]);
@@ -64,15 +102,16 @@ export async function runChecks(checks: Check[], last: string[] = [], ms = 5000)
       results.set(check, `✗ ${check.name}: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
+      await closeClients();
     }
   }
   let group = "";
   for (const check of checks) {
-    if (check.group !== group) console.log(`\n${(group = check.group)}`);
-    console.log(results.get(check));
+    if (check.group !== group) print(`\n${(group = check.group)}`);
+    print(results.get(check) ?? "");
   }
   const failed = [...results.values()].filter((line) => line.startsWith("✗")).length;
-  console.log(`\n${checks.length - failed} passed, ${failed} failed`);
+  print(`\n${checks.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
 
@@ -80,16 +119,78 @@ export async function runChecks(checks: Check[], last: string[] = [], ms = 5000)
 // clients a check has just connected, before it speaks to them.
 export const settle = () => new Promise((done) => setTimeout(done, 100));
 
-// Exits with one line unless a Socket.IO server answers at the URL.
+type Is<T> = (item: T) => boolean;
+
+// What one client has heard, in order. until() waits for an item, and fails at once when the
+// sentinel comes first (anything sent before it would have come first) or the connection ends.
+export class Heard<T> {
+  readonly items: T[] = [];
+  ended = "";
+  private readonly waiters = new Set<() => void>();
+
+  add(item: T) {
+    this.items.push(item);
+    for (const wake of this.waiters) wake();
+  }
+
+  end(why: string) {
+    this.ended ||= why;
+    for (const wake of this.waiters) wake();
+  }
+
+  until(want: T, expected: string, hint: string, sentinel?: T) {
+    const is = (wanted: T) => (item: T) => isDeepStrictEqual(item, wanted);
+    return this.wait(is(want), expected, hint, sentinel === undefined ? undefined : is(sentinel));
+  }
+
+  // Resolves on the first item, or the end of the connection: an answer of any kind.
+  async answer(expected: string, hint: string) {
+    await this.wait(() => true, expected, hint).catch((error: Error) => {
+      if (!this.ended) throw error;
+    });
+  }
+
+  private wait(want: Is<T>, expected: string, hint: string, sentinel?: Is<T>) {
+    return new Promise<T[]>((resolve, reject) => {
+      let seen = 0; // the items looked at: a flood of them costs each wait once, not every time
+      const wake = (late = false) => {
+        for (; seen < this.items.length; seen++) {
+          if (want(this.items[seen])) return stop(() => resolve(this.items.slice(0, seen + 1)));
+          if (sentinel?.(this.items[seen])) break;
+        }
+        if (seen < this.items.length || this.ended || late)
+          stop(() => reject(new Failed(expected, this.got(), hint)));
+      };
+      const stop = (settle: () => void) => {
+        this.waiters.delete(wake);
+        clearTimeout(timer);
+        settle();
+      };
+      const timer = setTimeout(() => wake(true), 3000);
+      this.waiters.add(wake);
+      wake();
+    });
+  }
+
+  // The last few items, each cut short.
+  got() {
+    const cut = (item: T) => JSON.stringify(item)?.replace(/^(.{80}).+(.)$/, "$1…$2");
+    const shown = this.items.length ? `[${this.items.slice(-3).map(cut).join(",")}]` : "nothing";
+    return this.ended ? `${shown}, then ${this.ended}` : shown;
+  }
+}
+
+// Throws a Stop unless a Socket.IO server answers at the URL.
 export async function answersSocketIo(url: string) {
   const probe = io(url, { forceNew: true, reconnection: false });
-  await new Promise((done) =>
-    probe
-      .once("connect", () => done(null))
-      .once("connect_error", (error) => {
-        const start = "start your server, or pass --url";
-        nothingThere(`nothing answers Socket.IO at ${url} (${error.message}): ${start}`);
-      }),
-  );
-  probe.disconnect();
+  try {
+    await new Promise((done, fail) =>
+      probe.once("connect", () => done(null)).once("connect_error", fail),
+    );
+  } catch (error) {
+    const start = "start your server, or pass --port and --host, or --url";
+    throw new Stop(`nothing answers Socket.IO at ${url} (${(error as Error).message}): ${start}`);
+  } finally {
+    probe.disconnect();
+  }
 }

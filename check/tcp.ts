@@ -1,158 +1,268 @@
 // npm run check:tcp -- --port 4000 [--host H]: holds any TCP event server, in any language, to the
-// lesson, over the wire.
+// lesson, over the wire. It judges only the lines it sent, each marked with this run's id, so it
+// holds on a server that a class is using.
+import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
-import { Failed, flags, nothingThere, runChecks, settle } from "./report.ts";
+import { pathToFileURL } from "node:url";
+import { cli, flags, Heard, must, portOf, runChecks, settle, Stop, type Print } from "./report.ts";
 
 const USAGE = `usage: npm run check:tcp -- --port 4000 [--host localhost]
   [--events create,update,delete] [--unknown read]
 Checks the TCP lesson's behaviours against any event server that speaks lines: "event data\\n".`;
-const options = flags(USAGE, {
-  port: { type: "string", default: "4000" },
-  host: { type: "string", default: "localhost" },
-  events: { type: "string", default: "create,update,delete" },
-  unknown: { type: "string", default: "read" },
-});
-const [port, host] = [Number(options.port), options.host];
-const [first, second, third] = options.events.split(",");
-const sockets = new Set<Socket>();
-const START = "start your server, or pass --port and --host";
+const LONGEST_LINE = 1024 * 1024; // an endless line must be answered before this much of it
+const MOST_UNREAD = 8 * 1024 * 1024; // a client that stops reading must be dropped before this
+const MiB = (bytes: number) => `${bytes / 1024 / 1024} MiB`;
 
-// A client that keeps every line it hears (without a trailing \r), as nc would show it.
-async function client() {
-  const socket = connect({ port, host });
-  sockets.add(socket);
-  await new Promise<void>((done) => socket.once("connect", done).once("error", () => done()));
-  socket.on("error", () => {});
-  const lines: string[] = [];
-  let unfinished = "";
-  socket.setEncoding("utf8").on("data", (text: string) => {
-    const parts = (unfinished + text).split("\n");
-    unfinished = parts.pop() ?? "";
-    lines.push(...parts.map((line) => line.replace(/\r$/, "")));
-  });
-  const until = (line: string, hint: string) =>
-    new Promise<string[]>((resolve, reject) => {
-      const check = () =>
-        lines.includes(line) ? resolve(lines.slice(0, lines.indexOf(line) + 1)) : undefined;
-      check();
-      socket.on("data", check);
-      setTimeout(() => reject(new Failed(`"${line}"`, heard(lines), hint)), 3000).unref();
-    });
-  return { socket, lines, until, send: (data: string | Buffer) => socket.write(data) };
+export type TcpSettings = ReturnType<typeof tcpSettings>;
+
+export function tcpSettings(args: string[]) {
+  const o = flags(
+    USAGE,
+    {
+      port: { type: "string", default: "4000" },
+      host: { type: "string", default: "localhost" },
+      events: { type: "string", default: "create,update,delete" },
+      unknown: { type: "string", default: "read" },
+    },
+    args,
+  );
+  const events = o.events.split(",");
+  if (events.length !== 3 || new Set(events).size !== 3 || !events.every(word))
+    throw new Stop(`--events takes three event names, like create,update,delete, not ${o.events}`);
+  if (!word(o.unknown) || events.includes(o.unknown))
+    throw new Stop(`--unknown takes an event name not in --events, like read, not ${o.unknown}`);
+  return { port: portOf(o.port), host: o.host, events, unknown: o.unknown };
 }
-const heard = (lines: string[]) => (lines.length ? JSON.stringify(lines.slice(-3)) : "nothing");
+const word = (name: string) => /^\S+$/.test(name);
 
-const probe = connect({ port, host });
-await new Promise<void>((done) =>
-  probe
-    .once("connect", done)
-    .once("error", (error: NodeJS.ErrnoException) =>
-      nothingThere(`nothing listens on ${host}:${port} (${error.code}): ${START}`),
-    ),
-);
-probe.destroy();
+export async function checkTcp(settings: TcpSettings, print: Print = console.log) {
+  const { port, host, unknown } = settings;
+  const [first, second, third] = settings.events;
+  const run = randomBytes(3).toString("hex");
+  const mark = (what: string) => `{"check":"${what}","run":"${run}"}`;
+  const broadcast = (line: string) => settings.events.some((e) => line.startsWith(`${e} `));
+  const open = new Set<Socket>();
 
-const BASICS = "basics: what the lesson plan asks for";
-const BEYOND = "beyond the lesson plan";
-const code = await runChecks(
-  [
-    {
-      group: BASICS,
-      name: `a recognised event (${first}) reaches every client, the sender included`,
-      run: async () => {
-        const clients = [await client(), await client(), await client()];
-        await settle();
-        clients[0].send(`${first} {"check":1}\n`);
-        for (const c of clients)
-          await c.until(`${first} {"check":1}`, "send each event to every socket in the pool");
+  // A client that keeps the lines it hears (without a trailing \r), as nc would show them: this
+  // run's, and the server's answers, not what a class passes on meanwhile.
+  async function client() {
+    const socket = connect({ port, host });
+    open.add(socket);
+    await new Promise<void>((done) => socket.once("connect", done).once("error", () => done()));
+    const heard = new Heard<string>();
+    const closed = new Promise<void>((done) =>
+      socket.on("error", () => {}).once("close", () => done(heard.end("a disconnect"))),
+    );
+    let unfinished = "";
+    socket.setEncoding("utf8").on("data", (text: string) => {
+      const lines = (unfinished + text).split("\n");
+      unfinished = lines.pop() ?? "";
+      for (const line of lines.map((l) => l.replace(/\r$/, "")))
+        if (line.includes(run) || !broadcast(line)) heard.add(line);
+    });
+    const until = (line: string, hint: string, sentinel?: string) =>
+      heard.until(line, `"${line}"`, hint, sentinel);
+    return { socket, heard, closed, until, send: (data: string | Buffer) => socket.write(data) };
+  }
+  type Client = Awaited<ReturnType<typeof client>>;
+
+  // The server still serves: a line from a client comes back to it.
+  async function stillServes(other: Client, name: string) {
+    other.send(`${third} ${mark(name)}\n`);
+    await other.until(`${third} ${mark(name)}`, "the other clients must still be served");
+  }
+
+  // Fills a client that never reads until the server drops it: with the answers to its own
+  // unknown events if the server answers them to it alone, so that only it hears the flood; else
+  // with events passed on to every client, after a line that says so.
+  async function fillUntilDropped(slow: Client, other: Client) {
+    const probe = `${first} ${mark("8 probe")}`;
+    slow.send(`${unknown}\n${probe}\n`);
+    const hint = "pass on the events you recognise";
+    const [answers, seen] = await Promise.all([slow.until(probe, hint), other.until(probe, hint)]);
+    const alone = !seen.includes(unknown) && answers.find((l) => l !== probe && l !== unknown);
+    const passedOn = `${first} ${mark("8")} ${"y".repeat(1000)}\n`;
+    const [flooder, line, perLine] = alone
+      ? [slow, `${unknown}\n`, Buffer.byteLength(alone) + 1]
+      : [other, passedOn, passedOn.length];
+    const toAll = `${MiB(MOST_UNREAD)} of ${first} lines to every client, now`;
+    if (!alone)
+      print(`no answer to ${unknown} for its sender alone: filling a client with ${toAll}`);
+    slow.socket.pause(); // and it never reads again
+    const count = Math.ceil((64 * 1024) / perLine); // lines for 64 KiB to it
+    for (let unread = 0; unread <= MOST_UNREAD && !slow.heard.ended; unread += count * perLine) {
+      if (!alone) slow.send("\n"); // to a dropped client, a write comes back as a reset
+      if (!flooder.send(line.repeat(count))) await drained(flooder.socket);
+    }
+    const end = `${first} ${mark("8 end")}`;
+    flooder.send(`${end}\n`); // once the other hears it, the server has read the whole flood
+    for (let waited = 0, after = 0; !slow.heard.ended && waited < 3000 && after < 3; waited += 50) {
+      slow.send("\n");
+      if (other.heard.items.includes(end)) after += 1; // a reset takes a round trip to come back
+      await new Promise((done) => setTimeout(done, 50));
+    }
+  }
+
+  await new Promise<void>((done, fail) => {
+    const probe = connect({ port, host }, () => done(void probe.destroy()));
+    probe.once("error", ({ code }: NodeJS.ErrnoException) => {
+      const start = "start your server, or pass --port and --host";
+      fail(new Stop(`nothing listens on ${host}:${port} (${code}): ${start}`));
+    });
+  });
+
+  const BASICS = "basics: what the lesson plan asks for";
+  const BEYOND = "beyond the lesson plan";
+  return runChecks(
+    [
+      {
+        group: BASICS,
+        name: `a recognised event (${first}) reaches every client, the sender included`,
+        run: async () => {
+          const clients = [await client(), await client(), await client()];
+          await settle();
+          const [line, after] = [`${first} ${mark("1")}`, `${first} ${mark("1 after")}`];
+          clients[0].send(`${line}\n${after}\n`); // a sentinel after
+          const hint = "send each event to every socket in the pool";
+          await Promise.all(clients.map((c) => c.until(line, hint, after)));
+        },
       },
-    },
-    {
-      group: BASICS,
-      name: `an unrecognised event (${options.unknown}) reaches no one`,
-      run: async () => {
-        const [sender, other] = [await client(), await client()];
-        await settle();
-        sender.send(`${options.unknown} {"check":2}\n${first} sentinel-2\n`); // a sentinel after
-        for (const c of [other, sender]) {
-          const before = await c.until(`${first} sentinel-2`, "pass on the events you recognise");
-          if (before.includes(`${options.unknown} {"check":2}`)) {
-            throw new Failed(
-              `no "${options.unknown}" line`,
-              heard(before),
-              `pass on only ${options.events}`,
-            );
+      {
+        group: BASICS,
+        name: `an unrecognised event (${unknown}) reaches no one`,
+        run: async () => {
+          const [sender, other] = [await client(), await client()];
+          await settle();
+          const [line, after] = [`${unknown} ${mark("2")}`, `${first} ${mark("2 after")}`];
+          sender.send(`${line}\n${after}\n`);
+          for (const c of [other, sender]) {
+            const before = await c.until(after, "pass on the events you recognise");
+            const hint = `pass on only ${settings.events.join(", ")}`;
+            must(!before.includes(line), `no "${line}"`, c.heard.got(), hint);
           }
-        }
+        },
       },
-    },
+      {
+        group: BASICS,
+        name: "after a client leaves, events still reach the rest",
+        run: async () => {
+          const [sender, other, leaving] = [await client(), await client(), await client()];
+          await settle();
+          leaving.socket.resetAndDestroy(); // abruptly, as a laptop that shuts its lid
+          for (const n of [1, 2]) {
+            sender.send(`${second} ${mark(`3 ${n}`)}\n`);
+            const hint = "remove a client from the pool when it closes, and handle its errors";
+            await other.until(`${second} ${mark(`3 ${n}`)}`, hint);
+          }
+        },
+      },
+      {
+        group: BEYOND,
+        name: "two lines in one write are two events, and a line written in pieces is one",
+        run: async () => {
+          const [sender, other] = [await client(), await client()];
+          await settle();
+          sender.socket.setNoDelay(true);
+          const [a, b] = [`${first} ${mark("4a")}`, `${second} ${mark("4b")}`];
+          sender.send(`${a}\n${b}\n`);
+          for (const line of [a, b])
+            await other.until(line, "TCP is a stream: split what you read at each \\n");
+          sender.send(third.slice(0, 2));
+          await new Promise((done) => setTimeout(done, 100)); // the rest of the line comes later
+          sender.send(`${third.slice(2)} ${mark("4c")}\n`);
+          const hint = "keep an unfinished line until its \\n arrives";
+          await other.until(`${third} ${mark("4c")}`, hint);
+        },
+      },
+      {
+        group: BEYOND,
+        name: "a line may end in \\r\\n, as nc and telnet send it",
+        run: async () => {
+          const [sender, other] = [await client(), await client()];
+          await settle();
+          const [line, after] = [`${first} ${mark("5")}`, `${second} ${mark("5 after")}`];
+          sender.send(`${line}\r\n${after}\n`);
+          const hint = `drop a \\r before the \\n, or "${first}" ends in \\r: no event you know`;
+          await other.until(line, hint, after);
+        },
+      },
+      {
+        group: BEYOND,
+        name: `an endless line is answered, or its client dropped, within ${MiB(LONGEST_LINE)}`,
+        run: async () => {
+          const [endless, other] = [await client(), await client()];
+          await settle();
+          const answered = () => endless.heard.items.length > 0 || endless.heard.ended !== "";
+          endless.send(`${first} ${mark("6")} `); // and no end of line, ever
+          const part = "x".repeat(64 * 1024);
+          for (let sent = 0; sent <= LONGEST_LINE && !answered(); sent += part.length)
+            if (!endless.send(part)) await drained(endless.socket);
+          const hint = "limit a line's length (the lesson's limit: 64 KiB), answer, disconnect";
+          const expected = "an answer or a disconnect";
+          await endless.heard.answer(expected, hint).catch((error: Error) => {
+            endless.socket.resetAndDestroy(); // no end, so no server takes the rest for a line
+            throw error;
+          });
+          await stillServes(other, "6 after");
+        },
+      },
+      {
+        group: BEYOND,
+        name: "a line that is not UTF-8 is passed on to no one, and stops no one",
+        run: async () => {
+          const [bad, other] = [await client(), await client()];
+          await settle();
+          const after = `${second} ${mark("7 after")}`;
+          const bytes = [Buffer.from(`${first} `), Buffer.from([0xff, 0xfe])];
+          bad.send(Buffer.concat([...bytes, Buffer.from(` ${mark("7")}\n${after}\n`)]));
+          const hint = "refuse it: answer its sender, or drop it, and pass it on to no one";
+          const before = await Promise.race([other.until(after, hint), bad.closed.then(() => [])]);
+          const passedOn = before.some((line) => line.includes(mark("7")));
+          must(!passedOn, "no line with the bad bytes", other.heard.got(), hint);
+          await stillServes(other, "7 still");
+        },
+      },
+      {
+        group: BEYOND,
+        name: `a client that stops reading is dropped before ${MiB(MOST_UNREAD)} wait for it`,
+        run: async () => {
+          const [slow, other] = [await client(), await client()];
+          await settle();
+          await fillUntilDropped(slow, other);
+          const dropped = slow.heard.ended !== "";
+          if (!dropped) slow.socket.resetAndDestroy(); // what it holds for it goes at once
+          const hint = "drop a client once 1 MiB waits for it, on every write to it: answers too";
+          must(dropped, "a disconnect", `none after ${MiB(MOST_UNREAD)}`, hint);
+          await stillServes(other, "8 after");
+        },
+      },
+    ],
     {
-      group: BASICS,
-      name: "after a client leaves, events still reach the rest",
-      run: async () => {
-        const [sender, other, leaving] = [await client(), await client(), await client()];
-        await settle();
-        leaving.socket.resetAndDestroy(); // abruptly, as a laptop that shuts its lid
-        for (const n of [1, 2]) {
-          sender.send(`${second} {"check":3,"n":${n}}\n`);
-          await other.until(
-            `${second} {"check":3,"n":${n}}`,
-            "remove a client from the pool when it closes, and handle its errors",
-          );
-        }
-      },
+      print,
+      closeClients: () => Promise.all([...open].map(leave)).then(() => open.clear()),
+      last: ["after a client leaves, events still reach the rest"],
     },
-    {
-      group: BEYOND,
-      name: "two lines in one write are two events, and a line written in pieces is one",
-      run: async () => {
-        const [sender, other] = [await client(), await client()];
-        await settle();
-        sender.socket.setNoDelay(true);
-        sender.send(`${first} two-a\n${second} two-b\n`);
-        for (const line of [`${first} two-a`, `${second} two-b`]) {
-          await other.until(line, "TCP is a stream: split what you read at each \\n");
-        }
-        sender.send(third.slice(0, 2));
-        await new Promise((done) => setTimeout(done, 100)); // the rest of the line comes later
-        sender.send(`${third.slice(2)} in-pieces\n`);
-        await other.until(`${third} in-pieces`, "keep an unfinished line until its \\n arrives");
-      },
-    },
-    {
-      group: BEYOND,
-      name: "a line may end in \\r\\n, as nc and telnet send it",
-      run: async () => {
-        const [sender, other] = [await client(), await client()];
-        await settle();
-        sender.send(`${first}\r\n`);
-        await other.until(
-          first,
-          `drop a \\r before the \\n, or "${first}\\r" is no event you know`,
-        );
-      },
-    },
-    {
-      group: BEYOND,
-      name: "an endless line, bad UTF-8, a client that stops reading: none stops the others",
-      run: async () => {
-        const [sender, other] = [await client(), await client()];
-        await settle();
-        (await client()).send(`${first} ${"x".repeat(100 * 1024)}`); // and no end of line
-        (await client()).send(Buffer.from([0x63, 0xff, 0xfe, 0x0a]));
-        (await client()).socket.pause(); // it never reads again
-        await settle();
-        const line = `${first} ${"y".repeat(60 * 1024)}\n`;
-        for (let i = 0; i < 40; i++) sender.send(line); // 2.4 MiB, for the one that does not read
-        sender.send(`${second} sentinel-6\n`);
-        await other.until(
-          `${second} sentinel-6`,
-          "limit a line's length, and drop a client that stops reading",
-        );
-      },
-    },
-  ],
-  ["after a client leaves, events still reach the rest"],
-);
-for (const socket of sockets) socket.destroy();
-process.exit(code);
+  );
+}
+
+// Closes a client as nc does on Ctrl-D, so that no server sees a reset it did not ask for: a reset
+// is what a close with unread lines sends.
+function leave(socket: Socket) {
+  return new Promise<void>((done) => {
+    if (socket.destroyed) return done();
+    const timer = setTimeout(() => socket.destroy(), 1000); // for a server that never closes
+    socket.once("close", () => done(clearTimeout(timer))).end();
+  });
+}
+
+// Resolves once the socket takes more writes, or closes.
+function drained(socket: Socket) {
+  return new Promise<void>((done) => {
+    const go = () => done(void socket.off("drain", go).off("close", go));
+    socket.on("drain", go).on("close", go);
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  await cli(() => checkTcp(tcpSettings(process.argv.slice(2))));
+}

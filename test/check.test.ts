@@ -1,75 +1,227 @@
-// The checkers of "Build your own", checked: the lesson's own servers pass everything, and each small
-// broken server in test/broken/ fails the one case that names its fault, and no other.
-import { expect, onTestFinished, test } from "vitest";
+// The checkers of "Build your own", checked: the lesson's own servers pass everything, even while a
+// class uses them, and each small server in test/broken/ fails the one check that names its fault,
+// and no other. The checkers run in this process; one run of each from the command line checks
+// what a student sees of it and its exit code.
+import { expect, test } from "vitest";
 import { startServer as startTcp } from "../tcp-demo/server.ts";
 import { startServer as startSocketIo } from "../socketio-demo/server.ts";
 import { startServer as startNamespaces } from "../socketio-namespaces/server.ts";
-import { runScript } from "./helpers.ts";
+import { checkTcp, tcpSettings } from "../check/tcp.ts";
+import { checkSocketIo, socketIoSettings } from "../check/socketio.ts";
+import { checkNamespaces, namespacesSettings } from "../check/namespaces.ts";
+import { Stop, type Print } from "../check/report.ts";
+import { ioClient, recorder, runScript, tcpClient, type Context } from "./helpers.ts";
 
-async function check(lesson: string, port: number) {
-  const args = lesson === "tcp" ? ["--port", String(port)] : ["--url", `http://localhost:${port}`];
-  const run = runScript(`check/${lesson}.ts`, {}, { args });
-  const code = await run.exitCode();
-  const lines = run.out.lines.filter(Boolean);
-  return {
-    code,
-    failed: lines.filter((l) => l.startsWith("✗ ")).map((l) => l.slice(2).split(": ")[0]),
-    lines,
-  };
+const checkers = {
+  tcp: (args: string[], print: Print) => checkTcp(tcpSettings(args), print),
+  socketio: (args: string[], print: Print) => checkSocketIo(socketIoSettings(args), print),
+  namespaces: (args: string[], print: Print) => checkNamespaces(namespacesSettings(args), print),
+};
+type Lesson = keyof typeof checkers;
+
+// What a checker printed, the names of the checks it failed, and its exit code.
+async function check(lesson: Lesson, port: number) {
+  const printed = recorder(lesson);
+  const code = await checkers[lesson](["--port", String(port)], printed.line);
+  const lines = printed.lines.map((line) => line.trim()).filter(Boolean);
+  const failed = lines.filter((l) => l.startsWith("✗ ")).map((l) => l.slice(2).split(": ")[0]);
+  return { code, lines, failed };
 }
 
-async function broken(name: string) {
-  const server = runScript(`test/broken/${name}.ts`);
+async function broken(t: Context, name: string, ...args: string[]) {
+  const server = runScript(t, `test/broken/${name}.ts`, {}, { args });
   const [, port] =
-    /listening on port (\d+)/.exec((await server.out.until(/^listening on port/)).join("\n")) ?? [];
-  return Number(port);
+    /listening on port (\d+)/.exec((await server.out.until(/^listening/)).join()) ?? [];
+  return { port: Number(port), out: server.out };
 }
 
 const quiet = { port: 0, print: () => {} };
 
-test("the lessons' own servers pass every check", async () => {
-  for (const [lesson, start] of [
-    ["tcp", startTcp],
-    ["socketio", startSocketIo],
-    ["namespaces", startNamespaces],
-  ] as const) {
-    const server = await start(quiet);
-    onTestFinished(server.close);
-    const { code, lines } = await check(lesson, server.port);
-    expect(lines.at(-1), lesson).toMatch(/^\d+ passed, 0 failed$/);
-    expect(code, lesson).toBe(0);
+async function lessonServers(t: Context) {
+  const [tcp, socketio, namespaces] = await Promise.all([
+    startTcp(quiet),
+    startSocketIo(quiet),
+    startNamespaces(quiet),
+  ]);
+  for (const server of [tcp, socketio, namespaces]) t.onTestFinished(server.close);
+  return { tcp, socketio, namespaces };
+}
+
+test("the lessons' own servers pass every check", async (t) => {
+  const servers = await lessonServers(t);
+  const lessons = ["tcp", "socketio", "namespaces"] as const;
+  const runs = await Promise.all(lessons.map((lesson) => check(lesson, servers[lesson].port)));
+  for (const [i, { code, lines }] of runs.entries()) {
+    expect(lines.at(-1), lessons[i]).toMatch(/^\d+ passed, 0 failed$/);
+    expect(code, lessons[i]).toBe(0);
   }
 });
 
-test("each broken server fails the check that names its fault, and no other", async () => {
+test("each checker judges only what it sent, on a server that a class is using", async (t) => {
+  const servers = await lessonServers(t);
+  // The class: terminals that speak every 10 ms, on each server and in each namespace.
+  const nc = await tcpClient(t, servers.tcp.port);
+  const app = await ioClient(t, servers.socketio.port);
+  const school = await ioClient(t, servers.namespaces.port, "/school");
+  const speakers = [app.socket, school.socket];
+  for (const nsp of ["/", "/home"])
+    speakers.push((await ioClient(t, servers.namespaces.port, nsp)).socket);
+  let n = 0;
+  const talk = setInterval(() => {
+    nc.send(`create {"id":${++n}}\n`);
+    for (const socket of speakers) socket.emit("speak", { id: n, change: "created" });
+    school.socket.emit("lesson", `class ${n}`);
+  }, 10);
+  t.onTestFinished(() => clearInterval(talk));
+  const bystander = await tcpClient(t, servers.tcp.port); // a logger: it hears all that is passed on
+
+  // and a second student who checks the same servers at the same time
+  const lessons = ["tcp", "socketio", "namespaces", "tcp", "socketio", "namespaces"] as const;
+  const runs = await Promise.all(lessons.map((lesson) => check(lesson, servers[lesson].port)));
+  for (const [i, { code, lines }] of runs.entries()) {
+    expect(lines.at(-1), `${lessons[i]}:\n${lines.join("\n")}`).toMatch(/^\d+ passed, 0 failed$/);
+    expect(code, lessons[i]).toBe(0);
+  }
+  const heard = bystander.heard.lines.join("\n").length;
+  expect(heard, "the flood for a client that stops reading, its own").toBeLessThan(256 * 1024);
+});
+
+test("each broken server fails the check that names its fault, and no other", async (t) => {
   const faults = [
-    ["tcp", "tcp-passes-everything", "an unrecognised event (read) reaches no one"],
-    ["tcp", "tcp-forgets-leavers", "after a client leaves, events still reach the rest"],
+    ["tcp", "tcp-server", "passes-everything", "an unrecognised event (read) reaches no one"],
+    ["tcp", "tcp-server", "forgets-leavers", "after a client leaves, events still reach the rest"],
+    [
+      "tcp",
+      "tcp-server",
+      "no-line-limit",
+      "an endless line is answered, or its client dropped, within 1 MiB",
+    ],
+    [
+      "tcp",
+      "tcp-server",
+      "passes-bad-utf8",
+      "a line that is not UTF-8 is passed on to no one, and stops no one",
+    ],
+    [
+      "tcp",
+      "tcp-server",
+      "keeps-slow-readers",
+      "a client that stops reading is dropped before 8 MiB wait for it",
+    ],
     [
       "socketio",
       "socketio-sender-only",
+      "",
       "speak becomes message to every client, the sender included",
     ],
     [
       "namespaces",
       "namespaces-ignores-rooms",
+      "",
       "lesson reaches the codefellows room's members only",
     ],
   ] as const;
-  for (const [lesson, name, fault] of faults) {
-    const { code, failed, lines } = await check(lesson, await broken(name));
-    expect(failed, `${name}:\n${lines.join("\n")}`).toEqual([fault]);
-    expect(code, name).toBe(1);
+  const runs = await Promise.all(
+    faults.map(async ([lesson, file, fault]) => {
+      const server = await broken(t, file, ...(fault ? [fault] : []));
+      return check(lesson, server.port);
+    }),
+  );
+  for (const [i, { code, failed, lines }] of runs.entries()) {
+    const [, file, fault, check] = faults[i];
+    expect(failed, `${file} ${fault}:\n${lines.join("\n")}`).toEqual([check]);
+    expect(code, `${file} ${fault}`).toBe(1);
+  }
+  // a server that passes on every event, unknown ones too, answers none to its sender alone
+  const flood = /^no answer to read for its sender alone: filling a client with 8 MiB of create/;
+  expect(runs[0].lines.filter((line) => flood.test(line))).toHaveLength(1);
+});
+
+test("a server that never answers join costs the checks no wait", async (t) => {
+  const server = await broken(t, "namespaces-no-join-ack");
+  const started = Date.now();
+  const { code, lines } = await check("namespaces", server.port);
+  expect(lines.at(-1)).toBe("4 passed, 0 failed");
+  expect(code).toBe(0);
+  const waited = "four checks that each awaited an answer to join would take 12 s";
+  expect(Date.now() - started, waited).toBeLessThan(6000);
+});
+
+test("each check's clients are closed before the next check starts", async (t) => {
+  const { socketio, namespaces } = await lessonServers(t);
+  const most = { tcp: 0, socketio: 0, namespaces: 0 };
+  for (const lesson of ["socketio", "namespaces"] as const) {
+    const { engine } = { socketio, namespaces }[lesson].io;
+    engine.on("connection", () => (most[lesson] = Math.max(most[lesson], engine.clientsCount)));
+  }
+  const tcp = await broken(t, "tcp-server", "none"); // it prints the size of its pool on each connect
+  await Promise.all([
+    check("tcp", tcp.port),
+    check("socketio", socketio.port),
+    check("namespaces", namespaces.port),
+  ]);
+  const pools = tcp.out.lines.map((line) => Number(/^(\d+) in the pool/.exec(line)?.[1] ?? 0));
+  most.tcp = Math.max(...pools);
+  // a check holds three clients at most, or five connections for the namespaces, and two of the
+  // check before may still be on their way out as the next check's arrive
+  expect(most.tcp).toBeLessThanOrEqual(5);
+  expect(most.socketio).toBeLessThanOrEqual(5);
+  expect(most.namespaces).toBeLessThanOrEqual(7);
+});
+
+test("a bad flag is one line that says what to do, and --help the usage", () => {
+  const refusals = [
+    [() => tcpSettings(["--port", "forty"]), '--port takes a number from 1 to 65535, not "forty"'],
+    [() => tcpSettings(["--events", "speak"]), /^--events takes three event names, like cr/],
+    [() => tcpSettings(["--unknown", "create"]), /^--unknown takes an event name not in --ev/],
+    [() => tcpSettings(["--prot", "4000"]), /^Unknown option '--prot'. usage: npm run check:tcp/],
+    [() => socketIoSettings(["--port", "0"]), '--port takes a number from 1 to 65535, not "0"'],
+    [() => socketIoSettings(["--url", "localhost:3000"]), /^--url takes a URL like http:/],
+    [() => socketIoSettings(["--port", "3000", "--url", "http://localhost:3000"]), /not both$/],
+    [() => namespacesSettings(["--home", "home"]), /^--home takes a namespace of its own, like/],
+  ] as const;
+  for (const [settings, line] of refusals) {
+    expect(settings).toThrow(line);
+    expect(settings).toThrow(expect.objectContaining({ code: 2 }));
+  }
+  expect(() => namespacesSettings(["--help"])).toThrow(/^usage: npm run check:namespaces /);
+  expect(() => namespacesSettings(["--help"])).toThrow(expect.objectContaining({ code: 0 }));
+  expect(socketIoSettings(["--host", "::1", "--port", "3001"]).url).toBe("http://[::1]:3001");
+  expect(socketIoSettings(["--url", "http://localhost:3002/"]).url).toBe("http://localhost:3002");
+});
+
+test("with nothing listening, each checker says so in one line", async () => {
+  const nothing = await startTcp(quiet);
+  await nothing.close(); // a free port
+  for (const lesson of ["tcp", "socketio", "namespaces"] as const) {
+    const checking = checkers[lesson](["--port", String(nothing.port)], () => {});
+    await expect(checking, lesson).rejects.toThrow(/^nothing (listens on|answers Socket.IO at) /);
+    await expect(checking, lesson).rejects.toBeInstanceOf(Stop);
   }
 });
 
-test("with nothing listening, a checker says so in one line and exits with 2", async () => {
-  const nothing = await startTcp(quiet);
-  await nothing.close(); // a free port
-  for (const lesson of ["tcp", "socketio", "namespaces"]) {
-    const { code, lines } = await check(lesson, nothing.port);
-    expect(lines, lesson).toHaveLength(1);
-    expect(lines[0], lesson).toMatch(/^nothing (listens on|answers Socket\.IO at) /);
-    expect(code, lesson).toBe(2);
+test("from the command line: the checks then exit 0 or 1, or one line and exit 2", async (t) => {
+  const server = await startSocketIo(quiet);
+  t.onTestFinished(server.close);
+  const run = async (lesson: Lesson, ...args: string[]) => {
+    const script = runScript(t, `check/${lesson}.ts`, {}, { args });
+    const code = await script.exitCode();
+    return { code, lines: script.out.lines.filter(Boolean) };
+  };
+  const [tcp, socketio, namespaces] = await Promise.all([
+    run("tcp", "--port", "forty"),
+    run("socketio", "--port", String(server.port)),
+    run("namespaces", "--url", `http://localhost:${server.port}`), // the first pass: no /home
+  ]);
+  expect(tcp).toEqual({ code: 2, lines: ['--port takes a number from 1 to 65535, not "forty"'] });
+  expect(socketio.lines.at(-1)).toBe("5 passed, 0 failed");
+  expect(socketio.code).toBe(0);
+  const failed = namespaces.lines.filter((line) => line.startsWith("✗"));
+  expect(failed).toHaveLength(4);
+  for (const line of failed) {
+    expect(line).toContain('expected a connection to /home, got "Invalid namespace"');
+    expect(line).toContain('Hint: create it, io.of("/home"), or pass --home');
   }
+  expect(namespaces.lines.at(-1)).toBe("0 passed, 4 failed");
+  expect(namespaces.code).toBe(1);
 });
