@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser } from "playwright-core";
-import { beforeAll, expect, onTestFinished, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import type { Options } from "../classroom/settings.ts";
 import { startApp } from "../socketio-namespaces/app.ts";
 import { startLogger as startCodefellowsLogger } from "../socketio-namespaces/codefellows-logger.ts";
@@ -14,7 +14,7 @@ import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-
 import { startServer } from "../socketio-namespaces/server.ts";
 import { startServer as startDemoServer } from "../socketio-demo/server.ts";
 import { startLogger as startDemoLogger } from "../socketio-demo/logger.ts";
-import { ioClient, joinedRoom, recorder, runScript } from "./helpers.ts";
+import { ioClient, joinedRoom, recorder, runScript, type Context } from "./helpers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = [
@@ -34,7 +34,7 @@ const SHOTS = new URL(
 );
 
 let browser: Browser;
-beforeAll(async () => {
+beforeAll(async (t) => {
   if (!existsSync(CHROMIUM)) {
     if (process.env.CI) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium`);
     return;
@@ -44,11 +44,11 @@ beforeAll(async () => {
   return () => browser.close();
 });
 
-async function page(context: { skip: (note: string) => never }, height = 800) {
-  if (!browser) context.skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+async function page(t: Context & { skip: (note: string) => never }, height = 800) {
+  if (!browser) t.skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
   const tab = await browser.newPage({ viewport: { width: 1280, height } });
   tab.setDefaultTimeout(10_000);
-  onTestFinished(() => tab.close());
+  t.onTestFinished(() => tab.close());
   return tab;
 }
 
@@ -63,24 +63,24 @@ async function stillScreenshot(tab: Awaited<ReturnType<typeof page>>, name: stri
   throw new Error(`the page never stood still for a screenshot (${name})`);
 }
 
-async function namespacesLesson(settings: Options = {}) {
+async function namespacesLesson(t: Context, settings: Options = {}) {
   const quiet = () => {};
   const server = await startServer({ port: 0, print: quiet, ...settings });
-  onTestFinished(server.close);
+  t.onTestFinished(server.close);
   const joined = joinedRoom(server.io.of("/school").adapter, "codefellows");
   const codefellows = startCodefellowsLogger({ port: server.port, print: quiet });
   const loggers = [startCoreLogger, startHomeLogger, startSchoolLogger].map((start) =>
     start({ port: server.port, print: quiet }),
   );
   const app = startApp({ port: server.port, print: quiet });
-  for (const client of [codefellows, ...loggers, app]) onTestFinished(client.close);
+  for (const client of [codefellows, ...loggers, app]) t.onTestFinished(client.close);
   await joined;
   return { server, codefellows, school: loggers[2], app };
 }
 
-test("the Admin UI loads from the lesson server and shows the namespaces, the room and every socket", async (context) => {
-  const { server, codefellows } = await namespacesLesson();
-  const tab = await page(context);
+test("the Admin UI loads from the lesson server and shows the namespaces, the room and every socket", async (t) => {
+  const { server, codefellows } = await namespacesLesson(t);
+  const tab = await page(t);
   await tab.goto(`http://localhost:${server.port}/admin/`);
   await tab.getByText("connected", { exact: true }).first().waitFor();
   // The dashboard's namespace table: the app and one logger in /, the app and two loggers in /school, ...
@@ -113,9 +113,9 @@ async function schoolLoggerPage(tab: Awaited<ReturnType<typeof page>>, port: num
   await tab.getByLabel("Join a room").waitFor({ state: "attached" });
 }
 
-test("without a password the Admin UI opens read-only and offers no join", async (context) => {
-  const { server, school } = await namespacesLesson();
-  const tab = await page(context);
+test("without a password the Admin UI opens read-only and offers no join", async (t) => {
+  const { server, school } = await namespacesLesson(t);
+  const tab = await page(t);
   await tab.goto(`http://localhost:${server.port}/admin/`);
   await schoolLoggerPage(tab, server.port, school.socket.id);
   expect(await tab.getByLabel("Join a room").isDisabled()).toBe(true); // the server would ignore it
@@ -124,9 +124,11 @@ test("without a password the Admin UI opens read-only and offers no join", async
   await stillScreenshot(tab, "admin-ui-read-only.png");
 });
 
-test("with ADMIN_PASSWORD the login opens clean; once in, the UI can join", async (context) => {
-  const { server, codefellows, school } = await namespacesLesson({ adminPassword: "open sesame" });
-  const tab = await page(context);
+test("with ADMIN_PASSWORD the login opens clean; once in, the UI can join", async (t) => {
+  const { server, codefellows, school } = await namespacesLesson(t, {
+    adminPassword: "open sesame",
+  });
+  const tab = await page(t);
   await tab.goto(`http://localhost:${server.port}/admin/`);
   // The dialog opens once the UI's own first try, with no login, is refused: nothing typed yet.
   await tab.getByLabel("Username").waitFor();
@@ -151,7 +153,7 @@ test("with ADMIN_PASSWORD the login opens clean; once in, the UI can join", asyn
 });
 
 // A page from another origin: served on a second local port, it loads the client from the lesson server.
-async function pageServer(lessonPort: number) {
+async function pageServer(t: Context, lessonPort: number) {
   const http = createServer((_, response) =>
     response.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html>
 <script src="http://localhost:${lessonPort}/socket.io/socket.io.js"></script>
@@ -168,25 +170,25 @@ async function pageServer(lessonPort: number) {
   );
   http.listen(0, "127.0.0.1");
   await once(http, "listening");
-  onTestFinished(() => new Promise<void>((done) => http.close(() => done())));
+  t.onTestFinished(() => new Promise<void>((done) => http.close(() => done())));
   return (http.address() as AddressInfo).port;
 }
 
 // The first lesson's server, with a logger connected to it.
-async function demoLesson() {
+async function demoLesson(t: Context) {
   const server = await startDemoServer({ port: 0, print: () => {} });
-  onTestFinished(server.close);
+  t.onTestFinished(server.close);
   const heard = recorder("logger");
   const logger = startDemoLogger({ port: server.port, print: heard.line });
-  onTestFinished(logger.close);
+  t.onTestFinished(logger.close);
   await heard.until(/^connected/);
   return { server, heard };
 }
 
-test("CORS in a real browser: a page on another local origin connects and speaks; an origin off the list cannot", async (context) => {
-  const { server, heard } = await demoLesson();
-  const port = await pageServer(server.port);
-  const tab = await page(context);
+test("CORS in a real browser: a page on another local origin connects and speaks; an origin off the list cannot", async (t) => {
+  const { server, heard } = await demoLesson(t);
+  const port = await pageServer(t, server.port);
+  const tab = await page(t);
 
   await tab.goto(`http://127.0.0.1:${port}/`); // allowed by default: http://127.0.0.1:*
   await tab.waitForFunction(
@@ -198,18 +200,18 @@ test("CORS in a real browser: a page on another local origin connects and speaks
     'message from ID: {"id":7,"change":"created"}',
   ]);
 
-  const outsider = await page(context);
+  const outsider = await page(t);
   await outsider.goto(`http://outsider.localhost:${port}/`); // another origin, not on the list
   await outsider.waitForFunction(() => document.title.startsWith("refused"));
   expect(await outsider.title()).toMatch(/^refused: /);
 });
 
-test("Ctrl-C stops a server even while the Admin UI is open in a browser", async (context) => {
-  const server = runScript("socketio-namespaces/server.ts", { PORT: "0" });
+test("Ctrl-C stops a server even while the Admin UI is open in a browser", async (t) => {
+  const server = runScript(t, "socketio-namespaces/server.ts", { PORT: "0" });
   const port = /listening on port (\d+)/.exec(
     (await server.out.until(/listening on port \d+/)).join("\n"),
   )?.[1];
-  const tab = await page(context);
+  const tab = await page(t);
   await tab.goto(`http://localhost:${port}/admin/`);
   await tab.getByText("connected", { exact: true }).first().waitFor();
   expect(await server.stop()).toBe(0);
@@ -223,15 +225,15 @@ function requestsOf(tab: Awaited<ReturnType<typeof page>>) {
   return urls;
 }
 
-test("the demo page is one more client: it shows a message a Node client speaks, and its own Speak", async (context) => {
-  const { server, heard } = await demoLesson();
-  const tab = await page(context);
+test("the demo page is one more client: it shows a message a Node client speaks, and its own Speak", async (t) => {
+  const { server, heard } = await demoLesson(t);
+  const tab = await page(t);
   const requests = requestsOf(tab);
   await tab.goto(`http://localhost:${server.port}/`);
   await tab.getByText(/^connected as /).waitFor();
   await tab.locator("li.mine", { hasText: /^welcome: I am \S+, 2 connected$/ }).waitFor(); // just for it
 
-  const speaker = await ioClient(server.port);
+  const speaker = await ioClient(t, server.port);
   speaker.socket.emit("speak", { id: 7, change: "created" });
   await tab.getByText(`message from ${speaker.socket.id}: {"id":7,"change":"created"}`).waitFor();
 
@@ -254,13 +256,13 @@ test("the demo page is one more client: it shows a message a Node client speaks,
   await server.close(); // a restart: the page says it lost the server, and that it is back
   await tab.getByText(/^lost the server \(transport close\): reconnecting…$/).waitFor();
   const again = await startDemoServer({ port: server.port, print: () => {} });
-  onTestFinished(again.close);
+  t.onTestFinished(again.close);
   await tab.getByText(/^back: reconnected as /).waitFor();
 });
 
-test("the namespaces page shows the four loggers' slices, both ways, and recovers from a restart", async (context) => {
-  const { server, app } = await namespacesLesson();
-  const tab = await page(context, 720); // what a projector shows
+test("the namespaces page shows the four loggers' slices, both ways, and recovers from a restart", async (t) => {
+  const { server, app } = await namespacesLesson(t);
+  const tab = await page(t, 720); // what a projector shows
   const requests = requestsOf(tab);
   await tab.goto(`http://localhost:${server.port}/`);
   const pane = (logger: string) => tab.locator(`[data-logger="${logger}"]`);
@@ -293,7 +295,7 @@ test("the namespaces page shows the four loggers' slices, both ways, and recover
     .getByText(/^lost the server/)
     .waitFor();
   const again = await startServer({ port: server.port, print: () => {} });
-  onTestFinished(again.close);
+  t.onTestFinished(again.close);
   for (const logger of ["logger", "home-logger", "school-logger", "codefellows-logger"]) {
     await pane(logger)
       .getByText(/^back: reconnected as /)
@@ -304,9 +306,9 @@ test("the namespaces page shows the four loggers' slices, both ways, and recover
     .toBe(2); // it joined its room again
 });
 
-test("loading the Admin UI requests nothing from another host: its icons and fonts are served here", async (context) => {
-  const { server } = await namespacesLesson();
-  const tab = await page(context);
+test("loading the Admin UI requests nothing from another host: its icons and fonts are served here", async (t) => {
+  const { server } = await namespacesLesson(t);
+  const tab = await page(t);
   const requests = requestsOf(tab);
   await tab.goto(`http://localhost:${server.port}/admin/`);
   await tab.getByText("connected", { exact: true }).first().waitFor();

@@ -1,4 +1,4 @@
-import { expect, onTestFinished, test, vi, type TestContext } from "vitest";
+import { expect, test, vi } from "vitest";
 import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { connect } from "node:net";
@@ -18,7 +18,7 @@ import {
   printable,
   stopOnSignal,
 } from "../classroom/terminal.ts";
-import { get, recorder, runScript, startRedis, waitFor } from "./helpers.ts";
+import { get, recorder, runScript, startRedis, waitFor, type Context } from "./helpers.ts";
 
 // Passed through, so that a test can make a read fail, a file appear, or the Wi-Fi change.
 vi.mock("node:fs/promises", async (actual) => {
@@ -144,7 +144,7 @@ test("a server that cannot listen says why in one line", () => {
   );
 });
 
-test("an unknown flag, a flag without its value or a bad value: one line, exit code 2", async () => {
+test("an unknown flag, a flag without its value or a bad value: one line, exit code 2", async (t) => {
   const cases = [
     [["--bogus"], "Unknown option '--bogus': see --help"],
     [["--port"], "Option '--port <value>' argument missing: see --help"],
@@ -152,17 +152,17 @@ test("an unknown flag, a flag without its value or a bad value: one line, exit c
     [["--admin-password", "x"], "Unknown option '--admin-password': see --help"], // a logger takes none
   ] as const;
   for (const [args, line] of cases) {
-    const run = runScript("tcp-demo/logger.ts", {}, { args: [...args] });
+    const run = runScript(t, "tcp-demo/logger.ts", {}, { args: [...args] });
     expect(await run.exitCode()).toBe(2);
     expect(run.out.lines).toEqual([line]);
   }
-  const server = runScript("socketio-demo/server.ts", {}, { args: ["--admin-ui", "maybe"] });
+  const server = runScript(t, "socketio-demo/server.ts", {}, { args: ["--admin-ui", "maybe"] });
   expect(await server.exitCode()).toBe(2);
   expect(server.out.lines).toEqual(['--admin-ui is on or off, not "maybe"']);
 });
 
-test("--help says what the script does and every setting it reads, then exits 0", async () => {
-  const run = runScript("socketio-namespaces/server.ts", {}, { args: ["--help"] });
+test("--help says what the script does and every setting it reads, then exits 0", async (t) => {
+  const run = runScript(t, "socketio-namespaces/server.ts", {}, { args: ["--help"] });
   expect(await run.exitCode()).toBe(0);
   expect(run.out.lines[0]).toBe(
     "npm run namespaces:server: The namespaces lesson's server: /, /school with the codefellows room, and /home.",
@@ -178,12 +178,12 @@ test("--help says what the script does and every setting it reads, then exits 0"
   ]);
 });
 
-test("the flood summary counts a whole second, and says when the flood is over", () => {
+test("the flood summary counts a whole second, and says when the flood is over", (t) => {
   vi.useFakeTimers();
-  onTestFinished(() => void vi.useRealTimers());
+  t.onTestFinished(() => void vi.useRealTimers());
   const log = recorder("commentary");
   const say = commentary(log.line, () => 7);
-  onTestFinished(say.stop);
+  t.onTestFinished(say.stop);
   const aSecond = (lines: () => void) => {
     const before = log.lines.length;
     lines();
@@ -262,15 +262,13 @@ test("a Host names this machine only when it is localhost, a loopback address, a
   }
 });
 
-test("after a Wi-Fi change mid-lesson, students on the new address are let in, with no restart", ({
-  onTestFinished,
-}) => {
+test("after a Wi-Fi change mid-lesson, students on the new address are let in, with no restart", (t) => {
   const wifi = (address: string) => ({
     lo: [{ address: "127.0.0.1", netmask: "255.0.0.0", family: "IPv4" as const, internal: true }],
     wlan0: [{ address, netmask: "255.255.255.0", family: "IPv4" as const, internal: false }],
   });
   const interfaces = vi.mocked(networkInterfaces);
-  onTestFinished(() => void interfaces.mockReset()); // the machine's own again
+  t.onTestFinished(() => void interfaces.mockReset()); // the machine's own again
   interfaces.mockReturnValue(wifi("192.0.2.10") as never);
   const ours = thisMachine(); // the server starts on the school's Wi-Fi...
   expect(ours("192.0.2.10:3000")).toBe(true);
@@ -292,9 +290,9 @@ test("without a password the Admin UI answers a loopback peer only; with one, an
   }
 });
 
-test("from another machine, the Admin UI's page without a password says in one line what to do", async () => {
+test("from another machine, the Admin UI's page without a password says in one line what to do", async (t) => {
   const io = new Server(createServer()); // never listening: only its Admin UI is asked
-  onTestFinished(() => io.close());
+  t.onTestFinished(() => io.close());
   const admin = serveAdminUi(io, 3000, {});
   const answered: { status?: number; headers?: object; text?: string } = {};
   const response = {
@@ -321,31 +319,27 @@ test("from another machine, the Admin UI's page without a password says in one l
 });
 
 // A server with the Admin UI and nothing else, on loopback.
-async function adminUiServer(onTestFinished: TestContext["onTestFinished"]) {
+async function adminUiServer(t: Context) {
   const http = createServer();
   const say = commentary(
     () => {},
     () => 0,
   );
   const server = await listen({ http, io: new Server(http), say }, { port: 0, host: "127.0.0.1" });
-  onTestFinished(server.close);
+  t.onTestFinished(server.close);
   return server.port;
 }
 
-test("without a password the Admin UI's namespace takes no join, leave or disconnect", async ({
-  onTestFinished,
-}) => {
-  const port = await adminUiServer(onTestFinished);
+test("without a password the Admin UI's namespace takes no join, leave or disconnect", async (t) => {
+  const port = await adminUiServer(t);
   const admin = io(`http://127.0.0.1:${port}/admin`, { forceNew: true, reconnection: false });
-  onTestFinished(() => void admin.disconnect());
+  t.onTestFinished(() => void admin.disconnect());
   const [config] = await waitFor(admin as never, "config"); // what it tells the UI it may do
   expect(config).toEqual({ supportedFeatures: ["AGGREGATED_EVENTS", "ALL_EVENTS"] });
 });
 
-test("a page of the Admin UI that cannot be read is a 500, and the server goes on serving", async ({
-  onTestFinished,
-}) => {
-  const port = await adminUiServer(onTestFinished);
+test("a page of the Admin UI that cannot be read is a 500, and the server goes on serving", async (t) => {
+  const port = await adminUiServer(t);
   const page = (path: string) =>
     fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
   for (const path of ["/admin/", "/admin/favicon.png"]) {
@@ -357,14 +351,12 @@ test("a page of the Admin UI that cannot be read is a 500, and the server goes o
   expect(await again.text()).toContain("<title>Socket.IO Admin UI</title>");
 });
 
-test("the Admin UI serves its own folders, not one beside them whose name starts alike", async ({
-  onTestFinished,
-}) => {
-  const port = await adminUiServer(onTestFinished);
+test("the Admin UI serves its own folders, not one beside them whose name starts alike", async (t) => {
+  const port = await adminUiServer(t);
   // as if every path were a file reading "secret": ui/dist-old/ beside ui/dist/, @mdi/font-old/...
   vi.mocked(stat).mockResolvedValue({ isFile: () => true } as never);
   vi.mocked(readFile).mockResolvedValue(Buffer.from("secret"));
-  onTestFinished(() => void [stat, readFile].map((mocked) => vi.mocked(mocked).mockReset()));
+  t.onTestFinished(() => void [stat, readFile].map((mocked) => vi.mocked(mocked).mockReset()));
   for (const path of [
     "/admin/../dist-old/secret.txt",
     "/admin/vendor/mdi/../font-old/secret.txt",
@@ -376,23 +368,23 @@ test("the Admin UI serves its own folders, not one beside them whose name starts
   expect(await get(port, "/admin/favicon.png")).toEqual({ status: 200, text: "secret" }); // inside
 });
 
-test("a private redis-server is ready once it answers, or says in one line that none is installed", async (context) => {
-  const { url } = await startRedis(context);
+test("a private redis-server is ready once it answers, or says in one line that none is installed", async (t) => {
+  const { url } = await startRedis(t);
   const client = connect(Number(new URL(url).port), "127.0.0.1");
-  onTestFinished(() => void client.destroy());
+  t.onTestFinished(() => void client.destroy());
   client.write("PING\r\n"); // at once: it must be listening already
   const [answer] = await waitFor(client, "data");
   expect(String(answer)).toBe("+PONG\r\n");
 
   const path = process.env.PATH;
   process.env.PATH = "/nowhere"; // as on a machine without it
-  onTestFinished(() => void (process.env.PATH = path));
+  t.onTestFinished(() => void (process.env.PATH = path));
   await expect(startRedisServer(await freePort())).rejects.toThrow(
     /^redis-server is not installed: apt-get install redis-server \(or brew install redis\)$/,
   );
 });
 
-test("with no Redis at REDIS_URL, connecting says so and leaves nothing running", async () => {
+test("with no Redis at REDIS_URL, connecting says so and leaves nothing running", async (t) => {
   const nothing = await freePort();
   const url = `redis://127.0.0.1:${nothing}`;
   await expect(connectRedis(url, () => {})).rejects.toMatchObject({
@@ -412,15 +404,13 @@ test("what a client sent prints as text: control characters show as \\x1b and th
   expect(printable("\xa0café ✓ 日本 🙂")).toBe("\xa0café ✓ 日本 🙂");
 });
 
-test("Ctrl-C ends a script within two seconds whatever its close waits for; a failed close is one line", async ({
-  onTestFinished,
-}) => {
+test("Ctrl-C ends a script within two seconds whatever its close waits for; a failed close is one line", async (t) => {
   vi.useFakeTimers({ toFake: ["setTimeout"] });
   const exit = vi.spyOn(process, "exit").mockImplementation((() => {}) as never);
   const error = vi.spyOn(console, "error").mockImplementation(() => {});
   const signals = ["SIGINT", "SIGTERM"] as const;
   const before = signals.map((signal) => process.listeners(signal));
-  onTestFinished(() => {
+  t.onTestFinished(() => {
     signals.forEach((signal, i) => {
       for (const added of process.listeners(signal).filter((l) => !before[i].includes(l)))
         process.off(signal, added);

@@ -8,7 +8,10 @@ import { request } from "node:http";
 import { connect, createServer as createNetServer } from "node:net";
 import { io, type Socket as ClientSocket } from "socket.io-client";
 import { freePort as freeLoopbackPort, startRedisServer } from "../classroom/redis-server.ts";
-import { expect, onTestFinished } from "vitest";
+import { expect, type TestContext } from "vitest";
+
+// What a helper needs of the test that calls it: its own cleanups, so that tests can run at once.
+export type Context = Pick<TestContext, "onTestFinished">;
 
 // Every wait is bounded, and the bounds are generous: they cost nothing when things are fast, and a
 // loaded 2-core machine can take seconds to start a child process.
@@ -79,10 +82,10 @@ export async function joinedRoom(adapter: EventEmitter, room: string, ms = WAIT_
 
 // A copy of some of the project's folders to edit, in the ignored scratch/ inside the project, so
 // that its imports of packages resolve as the real files' do; removed after the test.
-export async function scratchCopy(...folders: string[]) {
+export async function scratchCopy(t: Context, ...folders: string[]) {
   await mkdir("scratch", { recursive: true });
   const copy = await mkdtemp(join("scratch", "copy-"));
-  onTestFinished(() => rm(copy, { recursive: true, force: true }));
+  t.onTestFinished(() => rm(copy, { recursive: true, force: true }));
   for (const folder of folders) await cp(folder, join(copy, folder), { recursive: true });
   return copy;
 }
@@ -102,9 +105,9 @@ export async function freePort(): Promise<number> {
 }
 
 // A raw TCP client standing for `nc`: what it hears is recorded line by line.
-export async function tcpClient(port: number) {
+export async function tcpClient(t: Context, port: number) {
   const socket = connect({ port, host: "127.0.0.1" });
-  onTestFinished(() => void socket.destroy());
+  t.onTestFinished(() => void socket.destroy());
   await waitFor(socket, "connect");
   const heard = recorder("tcp client");
   eachLine(socket, heard.line);
@@ -114,18 +117,19 @@ export async function tcpClient(port: number) {
 
 // A lesson script run as a terminal would (`tsx <file>`, or `tsx watch <file>`), read line by line, stopped with SIGTERM.
 export function runScript(
+  t: Context,
   file: string,
   env: Record<string, string> = {},
   { watch = false, args = [] as string[] } = {},
 ) {
   const tsx = new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname;
   const run = watch ? [tsx, "watch", "--clear-screen=false"] : ["--import", "tsx"];
-  return runCommand(process.execPath, [...run, file, ...args], env, file);
+  return runCommand(t, process.execPath, [...run, file, ...args], env, file);
 }
 
 // An npm script's own command, as npm runs it but without npm: node and tsx are this Node and the
 // project's tsx.
-export function runScriptCommand(script: string, args: string[] = []) {
+export function runScriptCommand(t: Context, script: string, args: string[] = []) {
   const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts as Record<
     string,
     string
@@ -133,16 +137,18 @@ export function runScriptCommand(script: string, args: string[] = []) {
   const [command, ...rest] = scripts[script].split(" ");
   const tsx = new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname;
   const start = command === "tsx" ? [tsx] : [];
-  return runCommand(process.execPath, [...start, ...rest, ...args], {}, `npm run ${script}`);
+  return runCommand(t, process.execPath, [...start, ...rest, ...args], {}, `npm run ${script}`);
 }
 
 // An npm script as a student types it, in a process group of its own, so that stop() is Ctrl-C: SIGINT
 // to the script and every process it started.
-export function runNpm(script: string, args: string[] = []) {
-  return runCommand("npm", ["run", "-s", script, "--", ...args], {}, `npm run ${script}`, true);
+export function runNpm(t: Context, script: string, args: string[] = []) {
+  const npm = ["run", "-s", script, "--", ...args];
+  return runCommand(t, "npm", npm, {}, `npm run ${script}`, true);
 }
 
 function runCommand(
+  t: Context,
   command: string,
   args: string[],
   env: Record<string, string>,
@@ -166,7 +172,7 @@ function runCommand(
     else child.kill("SIGTERM");
     return exitCode();
   };
-  onTestFinished(async () => void (await stop()));
+  t.onTestFinished(async () => void (await stop()));
   return { child, out, exitCode, stop };
 }
 
@@ -241,12 +247,12 @@ export function ask(socket: ClientSocket, event: string, ...args: unknown[]) {
 }
 
 // A Socket.IO client standing for one more terminal or a browser tool: its own connection, no reconnection.
-export async function ioClient(port: number, namespace = "/") {
+export async function ioClient(t: Context, port: number, namespace = "/") {
   const socket: ClientSocket = io(`http://localhost:${port}${namespace}`, {
     forceNew: true,
     reconnection: false,
   });
-  onTestFinished(() => void socket.disconnect());
+  t.onTestFinished(() => void socket.disconnect());
   const heard = recorder(`client ${namespace}`);
   socket.onAny((event: string, ...args: unknown[]) =>
     heard.line(`${event} ${JSON.stringify(args)}`),
@@ -286,7 +292,7 @@ const shape = (line: string) =>
 
 // A private redis-server on a free loopback port for the tests that need a real one, stopped after the test.
 // Where none is installed, the test is skipped and says why; CI installs one, so there it fails instead.
-export async function startRedis(context: { skip: (note: string) => never }) {
+export async function startRedis(context: Context & { skip: (note: string) => never }) {
   if (spawnSync("redis-server", ["--version"]).error) {
     if (process.env.CI)
       throw new Error("redis-server is not installed: apt-get install redis-server");
@@ -302,6 +308,6 @@ export async function startRedis(context: { skip: (note: string) => never }) {
     await exited;
   };
   await start();
-  onTestFinished(stop);
+  context.onTestFinished(stop);
   return { url: `redis://127.0.0.1:${port}`, start, stop };
 }

@@ -1,11 +1,11 @@
 // The namespaces lesson's clients as the tests drive them, and the visibility matrix they must show.
-import { expect, onTestFinished } from "vitest";
+import { expect } from "vitest";
 import { startApp } from "../socketio-namespaces/app.ts";
 import { startLogger as startCodefellowsLogger } from "../socketio-namespaces/codefellows-logger.ts";
 import { startLogger as startHomeLogger } from "../socketio-namespaces/home-logger.ts";
 import { startLogger as startCoreLogger } from "../socketio-namespaces/logger.ts";
 import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-logger.ts";
-import { recorder, upTo } from "./helpers.ts";
+import { recorder, upTo, type Context } from "./helpers.ts";
 
 const LOGGERS = {
   core: startCoreLogger,
@@ -15,12 +15,12 @@ const LOGGERS = {
 };
 type Name = keyof typeof LOGGERS;
 
-export async function loggers(port: number) {
+export async function loggers(t: Context, port: number) {
   const started = Object.fromEntries(
     Object.entries(LOGGERS).map(([name, start]) => {
       const heard = recorder(`${name} logger`);
       const logger = start({ port, print: heard.line });
-      onTestFinished(logger.close);
+      t.onTestFinished(logger.close);
       return [name, { ...logger, heard }];
     }),
   ) as Record<Name, ReturnType<typeof startCoreLogger> & { heard: ReturnType<typeof recorder> }>;
@@ -29,10 +29,10 @@ export async function loggers(port: number) {
   return started;
 }
 
-export function app(port: number) {
+export function app(t: Context, port: number) {
   const said = recorder("app");
   const started = startApp({ port, every: 5, print: said.line });
-  onTestFinished(started.close);
+  t.onTestFinished(started.close);
   return { ...started, said };
 }
 

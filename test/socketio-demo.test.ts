@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
-import { expect, onTestFinished, test, vi } from "vitest";
+import { expect, test, vi } from "vitest";
 import { startApp } from "../socketio-demo/app.ts";
 import { startLogger } from "../socketio-demo/logger.ts";
 import { startServer } from "../socketio-demo/server.ts";
@@ -24,29 +24,30 @@ import {
   waitFor,
   withoutTime,
   freePort,
+  type Context,
 } from "./helpers.ts";
 
-async function server(port = 0, settings: Options = {}) {
+async function server(t: Context, port = 0, settings: Options = {}) {
   const log = recorder("server");
   const started = await startServer({ port, print: log.line, ...settings });
-  onTestFinished(() => started.close());
+  t.onTestFinished(() => started.close());
   return { ...started, log };
 }
 
-async function logger(port: number) {
+async function logger(t: Context, port: number) {
   const heard = recorder("logger");
   const started = startLogger({ port, print: heard.line });
-  onTestFinished(started.close);
+  t.onTestFinished(started.close);
   const events = recorder("logger's socket");
   started.socket.onAny((event, ...args) => events.line(`${event} ${JSON.stringify(args)}`));
   await waitFor(started.socket as unknown as EventEmitter, "connect");
   return { ...started, heard, events };
 }
 
-function app(port: number, every = 20) {
+function app(t: Context, port: number, every = 20) {
   const said = recorder("app");
   const started = startApp({ port, every, print: said.line });
-  onTestFinished(started.close);
+  t.onTestFinished(started.close);
   return { ...started, said };
 }
 
@@ -58,11 +59,11 @@ const idsIn = (lines: string[]) =>
     .filter(Boolean)
     .map(Number);
 
-test("the logger hears every speak as a message, in order, with its exact payload; directed events stay directed", async () => {
-  const { port } = await server();
-  const { events } = await logger(port);
-  const bystander = await ioClient(port);
-  const { socket, said } = app(port);
+test("the logger hears every speak as a message, in order, with its exact payload; directed events stay directed", async (t) => {
+  const { port } = await server(t);
+  const { events } = await logger(t, port);
+  const bystander = await ioClient(t, port);
+  const { socket, said } = app(t, port);
   await said.until(/^welcome, just for me: I am \S+, 3 connected$/);
   await said.until((lines) => lines.filter((l) => l.startsWith("receipt")).length >= 4);
   socket.emit("speak", "sentinel"); // on the app's own connection, so every earlier speak is handled first
@@ -88,9 +89,9 @@ test("the logger hears every speak as a message, in order, with its exact payloa
   );
 });
 
-test("the app says when there is no server, prints a refusal as the server words it; a closed logger leaves the server", async () => {
+test("the app says when there is no server, prints a refusal as the server words it; a closed logger leaves the server", async (t) => {
   const nothing = await freePort();
-  const alone = app(nothing);
+  const alone = app(t, nothing);
   await alone.said.until((lines) =>
     lines.includes(
       `no server at http://localhost:${nothing}: start it with npm run socketio:server -- --port ${nothing} (retrying)`,
@@ -101,16 +102,16 @@ test("the app says when there is no server, prints a refusal as the server words
 
   const http = createServer().listen(0);
   const refusing = new Server(http);
-  onTestFinished(() => refusing.close());
+  t.onTestFinished(() => refusing.close());
   refusing.on("connection", (socket) =>
     socket.on("speak", (_note, reply) => reply({ ok: false, error: "not today" })),
   );
   await once(http, "listening");
-  const { said } = app((http.address() as AddressInfo).port);
+  const { said } = app(t, (http.address() as AddressInfo).port);
   await said.until(/^refused: not today$/);
 
-  const { port, io } = await server();
-  const { socket, heard, close } = await logger(port);
+  const { port, io } = await server(t);
+  const { socket, heard, close } = await logger(t, port);
   expect(heard.lines[0]).toBe(`connected to http://localhost:${port} as ${socket.id}`);
   const [serverSide] = io.of("/").sockets.values();
   const left = waitFor(serverSide as unknown as EventEmitter, "disconnect");
@@ -119,10 +120,10 @@ test("the app says when there is no server, prints a refusal as the server words
   expect(heard.lines).toHaveLength(1); // it closed itself: nothing lost
 });
 
-test("every client gets its own welcome, and a speak without a callback gets its receipt as an event", async () => {
-  const { port } = await server();
-  const first = await ioClient(port);
-  const second = await ioClient(port);
+test("every client gets its own welcome, and a speak without a callback gets its receipt as an event", async (t) => {
+  const { port } = await server(t);
+  const first = await ioClient(t, port);
+  const second = await ioClient(t, port);
   await first.heard.until(/^welcome/);
   await second.heard.until(/^welcome/);
   expect(first.heard.lines).toEqual([`welcome [{"id":"${first.socket.id}","clients":1}]`]);
@@ -139,10 +140,10 @@ test("every client gets its own welcome, and a speak without a callback gets its
   ]);
 });
 
-test("bad speak payloads get an error back, reach no one, and the next speak still works", async () => {
-  const { port, log } = await server();
-  const listener = await ioClient(port);
-  const speaker = await ioClient(port);
+test("bad speak payloads get an error back, reach no one, and the next speak still works", async (t) => {
+  const { port, log } = await server(t);
+  const listener = await ioClient(t, port);
+  const speaker = await ioClient(t, port);
   const speak = (...args: unknown[]) => ask(speaker.socket, "speak", ...args);
   const takes = 'speak takes text or a record like {"id":1,"change":"created"}, not';
   const bad: [unknown[], string][] = [
@@ -176,15 +177,15 @@ test("bad speak payloads get an error back, reach no one, and the next speak sti
   expect(log.lines.filter((l) => l.includes("speak refused"))).toHaveLength(bad.length + 1);
 });
 
-test("a server that cannot listen rejects with the reason why", async () => {
-  const { port } = await server();
+test("a server that cannot listen rejects with the reason why", async (t) => {
+  const { port } = await server(t);
   await expect(startServer({ port, print: () => {} })).rejects.toMatchObject({
     code: "EADDRINUSE",
   });
 });
 
-test("the lesson page is served at /, its script beside it, the client library by Socket.IO", async () => {
-  const { port } = await server();
+test("the lesson page is served at /, its script beside it, the client library by Socket.IO", async (t) => {
+  const { port } = await server(t);
   const here = `http://localhost:${port}`;
   const served = async (path: string) => {
     const response = await fetch(`${here}${path}`);
@@ -205,10 +206,10 @@ test("the lesson page is served at /, its script beside it, the client library b
   expect([status, type]).toEqual([200, "application/javascript; charset=utf-8"]);
 });
 
-test("after a server restart on the same port, the same logger and app hear messages again", async () => {
-  const first = await server();
-  const { heard, socket } = await logger(first.port);
-  const { said } = app(first.port, 50);
+test("after a server restart on the same port, the same logger and app hear messages again", async (t) => {
+  const first = await server(t);
+  const { heard, socket } = await logger(t, first.port);
+  const { said } = app(t, first.port, 50);
   await heard.until(/^message from/);
   await first.close();
   await heard.until(
@@ -217,7 +218,7 @@ test("after a server restart on the same port, the same logger and app hear mess
   const failed = recorder("failed tries");
   socket.io.on("reconnect_error", () => failed.line("failed"));
   await failed.until(1); // a failed try, which the logger does not tell again
-  await server(first.port);
+  await server(t, first.port);
   await heard.until(/^back: reconnected to/, 5000);
   await said.until(/^back: reconnected to/, 5000);
   const story = heard.lines.filter((l) => !l.startsWith("message from"));
@@ -232,14 +233,14 @@ test("after a server restart on the same port, the same logger and app hear mess
   await said.until((lines) => lines.slice(appAfter).some((l) => l.startsWith("receipt, just")));
 });
 
-test("no burst: what the app could not send while the server was down never arrives later", async () => {
-  const first = await server();
-  const { heard } = await logger(first.port);
-  const { said, socket } = app(first.port, 20);
+test("no burst: what the app could not send while the server was down never arrives later", async (t) => {
+  const first = await server(t);
+  const { heard } = await logger(t, first.port);
+  const { said, socket } = app(t, first.port, 20);
   await said.until(/^receipt/);
   await first.close();
   await said.until((lines) => lines.filter((l) => l.startsWith("dropped")).length >= 20);
-  const second = await server(first.port);
+  const second = await server(t, first.port);
   await said.until(/^back: reconnected/, 5000);
   await heard.until(/^back: reconnected/, 5000);
   const lost = said.lines.findIndex((l) => l.startsWith("lost the server"));
@@ -255,8 +256,8 @@ test("no burst: what the app could not send while the server was down never arri
   }
 });
 
-test("CORS: the browser tool's origin and local pages are allowed, other origins are not", async () => {
-  const { port } = await server();
+test("CORS: the browser tool's origin and local pages are allowed, other origins are not", async (t) => {
+  const { port } = await server(t);
   for (const origin of [
     "https://amritb.github.io",
     "http://localhost:5173",
@@ -272,8 +273,8 @@ test("CORS: the browser tool's origin and local pages are allowed, other origins
   });
 });
 
-test("a page the server served itself may connect, whatever the list says", async () => {
-  const { port } = await server(0, { corsOrigins: "https://example.com" });
+test("a page the server served itself may connect, whatever the list says", async (t) => {
+  const { port } = await server(t, 0, { corsOrigins: "https://example.com" });
   const itself = { host: `localhost:${port}`, origin: `http://localhost:${port}` };
   expect((await handshake(port, itself)).status).toBe(200); // same origin: no CORS needed
   expect(await handshake(port, itself, "websocket")).toEqual({ status: 101 });
@@ -281,8 +282,8 @@ test("a page the server served itself may connect, whatever the list says", asyn
   expect(await handshake(port, otherPort, "websocket")).toEqual({ status: 400 });
 });
 
-test("CORS_ORIGINS replaces the list, and * lets any page in", async () => {
-  const only = await server(0, { corsOrigins: "https://example.com, https://*.example.org" });
+test("CORS_ORIGINS replaces the list, and * lets any page in", async (t) => {
+  const only = await server(t, 0, { corsOrigins: "https://example.com, https://*.example.org" });
   for (const origin of ["https://example.com", "https://class.example.org"]) {
     expect(await handshake(only.port, { origin })).toEqual({ status: 200, allowOrigin: origin });
     expect(await handshake(only.port, { origin }, "websocket")).toEqual({ status: 101 });
@@ -295,7 +296,7 @@ test("CORS_ORIGINS replaces the list, and * lets any page in", async () => {
     expect(await handshake(only.port, { origin })).toEqual({ status: 403 });
     expect(await handshake(only.port, { origin }, "websocket")).toEqual({ status: 400 });
   }
-  const any = await server(0, { corsOrigins: "*" });
+  const any = await server(t, 0, { corsOrigins: "*" });
   const origin = "https://anywhere.example.net:8443";
   expect(await handshake(any.port, { origin })).toEqual({ status: 200, allowOrigin: origin });
   expect(await handshake(any.port, { origin }, "websocket")).toEqual({ status: 101 });
@@ -303,24 +304,24 @@ test("CORS_ORIGINS replaces the list, and * lets any page in", async () => {
   expect(await handshake(any.port, { host: "evil.example" })).toEqual({ status: 403 });
 });
 
-test("a namespace that does not exist gets a clear error", async () => {
-  const { port } = await server();
+test("a namespace that does not exist gets a clear error", async (t) => {
+  const { port } = await server(t);
   const { io } = await import("socket.io-client");
   const socket = io(`http://localhost:${port}/school`, { forceNew: true, reconnection: false });
-  onTestFinished(() => void socket.disconnect());
+  t.onTestFinished(() => void socket.disconnect());
   const [error] = (await waitFor(socket as unknown as EventEmitter, "connect_error")) as [Error];
   expect(error.message).toBe("Invalid namespace");
 });
 
-test("three terminals: the logger prints each message the app speaks; escape codes show as text", async () => {
-  const server = runScript("socketio-demo/server.ts", { PORT: "0" });
+test("three terminals: the logger prints each message the app speaks; escape codes show as text", async (t) => {
+  const server = runScript(t, "socketio-demo/server.ts", { PORT: "0" });
   const port =
     /listening on port (\d+)/.exec(
       (await server.out.until(/listening on port \d+/)).join("\n"),
     )?.[1] ?? "";
-  const logger = runScript("socketio-demo/logger.ts", { PORT: port });
+  const logger = runScript(t, "socketio-demo/logger.ts", { PORT: port });
   await logger.out.until(/connected to/);
-  const app = runScript("socketio-demo/app.ts", { PORT: port });
+  const app = runScript(t, "socketio-demo/app.ts", { PORT: port });
   await app.out.until(
     (lines) => lines.filter((l) => / receipt, just for me/.test(l)).length >= 3,
     8000,
@@ -336,7 +337,7 @@ test("three terminals: the logger prints each message the app speaks; escape cod
   });
   // A browser tool's text with escape codes, which would clear the projected screen: the server's
   // log prints the text, the logger JSON, which leaves DEL and C1 codes raw; neither reaches a terminal
-  const tool = await ioClient(Number(port));
+  const tool = await ioClient(t, Number(port));
   tool.socket.emit("speak", "\x1b[2J\x1b]0;pwned\x07 \x9b\x7f");
   const shown = String.raw`\x1b[2J\x1b]0;pwned\x07 \x9b\x7f`;
   await server.out.until((lines) => lines.some((line) => line.endsWith(`: ${shown}`)));
@@ -347,14 +348,14 @@ test("three terminals: the logger prints each message the app speaks; escape cod
   for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
 });
 
-test("a logger with no server says so once while it retries from 0.1 s, backing off to 4 s, then connects", async () => {
+test("a logger with no server says so once while it retries from 0.1 s, backing off to 4 s, then connects", async (t) => {
   const port = await freePort(); // a free port, with nothing on it yet
   // The clock runs as usual, but the test can move it on, and read when each timer was due
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], shouldAdvanceTime: true });
-  onTestFinished(() => void vi.useRealTimers());
+  t.onTestFinished(() => void vi.useRealTimers());
   const heard = recorder("logger");
   const started = startLogger({ port, print: heard.line });
-  onTestFinished(started.close);
+  t.onTestFinished(started.close);
   started.socket.io.randomizationFactor(0); // Socket.IO spreads each delay by ±50%: here it is exact
   const story = recorder("failed tries and new ones, on the test's clock");
   started.socket.on("connect_error", () => story.line(`failed ${Date.now()}`));
@@ -376,7 +377,7 @@ test("a logger with no server says so once while it retries from 0.1 s, backing 
   ]);
   await story.until((lines) => count("failed")(lines) >= 8);
   expect(vi.getTimerCount()).toBe(1); // Socket.IO's next try, and no other
-  await server(port);
+  await server(t, port);
   vi.advanceTimersByTime(5000);
   await heard.until(/^connected to /);
   expect(heard.lines.slice(1).map((l) => l.replace(/ as \S+$/, ""))).toEqual([
@@ -384,12 +385,12 @@ test("a logger with no server says so once while it retries from 0.1 s, backing 
   ]);
 });
 
-test("npm run socketio:server with a bad value or a busy port ends with one line, not waiting for a save", async () => {
-  const invalid = runScriptCommand("socketio:server", ["--port", "70000"]);
+test("npm run socketio:server with a bad value or a busy port ends with one line, not waiting for a save", async (t) => {
+  const invalid = runScriptCommand(t, "socketio:server", ["--port", "70000"]);
   expect(await invalid.exitCode()).toBe(2);
   expect(invalid.out.lines).toEqual(['--port must be a whole number from 0 to 65535, not "70000"']);
-  const { port } = await server();
-  const busy = runScript("socketio-demo/server.ts", { PORT: String(port) });
+  const { port } = await server(t);
+  const busy = runScript(t, "socketio-demo/server.ts", { PORT: String(port) });
   expect(await busy.exitCode()).toBe(2);
   expect(busy.out.lines).toEqual([
     `port ${port} is busy: is a Socket.IO lesson's server running (socketio:server and ` +
@@ -397,14 +398,14 @@ test("npm run socketio:server with a bad value or a busy port ends with one line
   ]);
 });
 
-test("a logger reaches the server through another address of it, as a student's laptop would", async () => {
+test("a logger reaches the server through another address of it, as a student's laptop would", async (t) => {
   const address = "127.0.0.2"; // a server bound to 127.0.0.1 alone would refuse it, as it would a laptop
-  const { port } = await server();
+  const { port } = await server(t);
   const heard = recorder("logger");
   const started = startLogger({ port, host: address, print: heard.line });
-  onTestFinished(started.close);
+  t.onTestFinished(started.close);
   await heard.until(/^connected to /);
-  const speaker = await ioClient(port);
+  const speaker = await ioClient(t, port);
   speaker.socket.emit("speak", "over the network");
   await heard.until(/over the network/);
   expect(heard.lines.map((l) => l.replace(/(as|from) [\w-]+/, "$1 ID"))).toEqual([
@@ -413,10 +414,11 @@ test("a logger reaches the server through another address of it, as a student's 
   ]);
 });
 
-test("live coding: saving the server, or a file it imports, restarts it; logger and app ride through", async () => {
-  const folder = await scratchCopy("socketio-demo", "classroom"); // a copy to edit
+test("live coding: saving the server, or a file it imports, restarts it; logger and app ride through", async (t) => {
+  const folder = await scratchCopy(t, "socketio-demo", "classroom"); // a copy to edit
   const port = await freePort(); // a free port
   const server = runScript(
+    t,
     join(folder, "socketio-demo/server.ts"),
     { PORT: String(port) },
     { watch: true },
@@ -424,8 +426,8 @@ test("live coding: saving the server, or a file it imports, restarts it; logger 
   const listening = (count: number) =>
     server.out.until((lines) => lines.filter((l) => /listening on port/.test(l)).length >= count);
   await listening(1);
-  const { heard } = await logger(port);
-  const { said } = app(port, 100);
+  const { heard } = await logger(t, port);
+  const { said } = app(t, port, 100);
   await said.until(/^receipt/);
   const backs = (count: number) => (lines: string[]) =>
     lines.filter((l) => l.startsWith("back: reconnected")).length >= count;
@@ -444,11 +446,11 @@ test("live coding: saving the server, or a file it imports, restarts it; logger 
   expect(await server.stop()).toBe(0);
 });
 
-test("a speak over Socket.IO's 1 MB limit drops only its sender; the others keep receiving", async () => {
-  const { port, log } = await server();
-  const listener = await ioClient(port);
-  const heavy = await ioClient(port);
-  const speaker = await ioClient(port);
+test("a speak over Socket.IO's 1 MB limit drops only its sender; the others keep receiving", async (t) => {
+  const { port, log } = await server(t);
+  const listener = await ioClient(t, port);
+  const heavy = await ioClient(t, port);
+  const speaker = await ioClient(t, port);
   const gone = waitFor(heavy.socket as unknown as EventEmitter, "disconnect");
   heavy.socket.emit("speak", "x".repeat(1_500_000));
   expect((await gone)[0]).toBe("transport close"); // the server closed it, without a word
@@ -457,9 +459,9 @@ test("a speak over Socket.IO's 1 MB limit drops only its sender; the others keep
   expect(log.lines.filter((l) => l.startsWith("speak from"))).toHaveLength(1);
 });
 
-test("a malformed packet closes only its own connection; the others keep receiving", async () => {
-  const { port, log } = await server();
-  const listener = await ioClient(port);
+test("a malformed packet closes only its own connection; the others keep receiving", async (t) => {
+  const { port, log } = await server(t);
+  const listener = await ioClient(t, port);
   const base = `http://localhost:${port}/socket.io/?EIO=4&transport=polling`;
   const open = await (await fetch(base)).text(); // 0{"sid":...}: an Engine.IO session, by hand
   const sid = JSON.parse(open.slice(1)).sid as string;
@@ -474,10 +476,10 @@ test("a malformed packet closes only its own connection; the others keep receivi
   expect(await ask(listener.socket, "speak", "still here")).toEqual({ ok: true, heardBy: 1 });
 });
 
-test("a class flooding the server gets one summary a second in its log, and every message still goes out", async () => {
-  const { port, log } = await server();
-  const listener = await ioClient(port);
-  const flooder = await ioClient(port);
+test("a class flooding the server gets one summary a second in its log, and every message still goes out", async (t) => {
+  const { port, log } = await server(t);
+  const listener = await ioClient(t, port);
+  const flooder = await ioClient(t, port);
   for (let id = 1; id <= 100; id++) flooder.socket.emit("speak", { id, change: "created" });
   flooder.socket.emit("speak", null as never);
   await listener.heard.until((lines) => lines.some((l) => l.includes('"id":100,')));

@@ -1,26 +1,26 @@
 import { io } from "socket.io-client";
 import { createClient } from "redis";
-import { expect, onTestFinished, test, vi } from "vitest";
+import { expect, test, vi } from "vitest";
 import { startServer } from "../socketio-namespaces/server.ts";
-import { ask, ioClient, recorder, runScript, startRedis, upTo } from "./helpers.ts";
+import { ask, ioClient, recorder, runScript, startRedis, upTo, type Context } from "./helpers.ts";
 import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
 
 // Two servers of the namespaces lesson, A and B, sharing one real Redis.
-async function cluster(context: { skip: (note: string) => never }) {
-  const redis = await startRedis(context);
+async function cluster(t: Context & { skip: (note: string) => never }) {
+  const redis = await startRedis(t);
   const [a, b] = await Promise.all(
     ["A", "B"].map(async (name) => {
       const log = recorder(`server ${name}`);
       const server = await startServer({ port: 0, print: log.line, redisUrl: redis.url });
-      onTestFinished(server.close);
+      t.onTestFinished(server.close);
       return { ...server, log };
     }),
   );
   return { redis, a, b };
 }
 
-test("each server says it uses the Redis adapter, and which Redis", async (context) => {
-  const { redis, a, b } = await cluster(context);
+test("each server says it uses the Redis adapter, and which Redis", async (t) => {
+  const { redis, a, b } = await cluster(t);
   for (const { log } of [a, b]) {
     expect(log.lines[0]).toMatch(
       new RegExp(
@@ -30,23 +30,23 @@ test("each server says it uses the Redis adapter, and which Redis", async (conte
   }
 });
 
-test("the visibility matrix holds with the app on server A and every logger on server B", async (context) => {
-  const { a, b } = await cluster(context);
-  const everyLogger = await loggers(b.port); // ready before the app starts speaking
-  await expectEachSlice(app(a.port), everyLogger);
+test("the visibility matrix holds with the app on server A and every logger on server B", async (t) => {
+  const { a, b } = await cluster(t);
+  const everyLogger = await loggers(t, b.port); // ready before the app starts speaking
+  await expectEachSlice(app(t, a.port), everyLogger);
 });
 
-test("the visibility matrix holds with the app on server B and every logger on server A", async (context) => {
-  const { a, b } = await cluster(context);
-  const everyLogger = await loggers(a.port);
-  await expectEachSlice(app(b.port), everyLogger);
+test("the visibility matrix holds with the app on server B and every logger on server A", async (t) => {
+  const { a, b } = await cluster(t);
+  const everyLogger = await loggers(t, a.port);
+  await expectEachSlice(app(t, b.port), everyLogger);
 });
 
-test("the codefellows room spans servers: a lesson through A reaches it on B, and no school logger anywhere", async (context) => {
-  const { a, b } = await cluster(context);
-  const onB = await loggers(b.port);
-  const schoolOnA = (await loggers(a.port)).school;
-  const teacher = await ioClient(a.port, "/school");
+test("the codefellows room spans servers: a lesson through A reaches it on B, and no school logger anywhere", async (t) => {
+  const { a, b } = await cluster(t);
+  const onB = await loggers(t, b.port);
+  const schoolOnA = (await loggers(t, a.port)).school;
+  const teacher = await ioClient(t, a.port, "/school");
   teacher.socket.emit("lesson", "rooms span servers");
   teacher.socket.emit("speak", "sentinel");
   for (const logger of [onB.codefellows, onB.school, schoolOnA])
@@ -62,12 +62,12 @@ test("the codefellows room spans servers: a lesson through A reaches it on B, an
   }
 });
 
-test("with Redis gone each server serves its own clients, says so once, and joins up again when it returns", async (context) => {
-  const { redis, a, b } = await cluster(context);
+test("with Redis gone each server serves its own clients, says so once, and joins up again when it returns", async (t) => {
+  const { redis, a, b } = await cluster(t);
   const [local, remote] = await Promise.all(
-    [a.port, b.port].map((port) => loggers(port).then((logs) => logs.core)),
+    [a.port, b.port].map((port) => loggers(t, port).then((logs) => logs.core)),
   );
-  const speaker = await ioClient(a.port, "/");
+  const speaker = await ioClient(t, a.port, "/");
 
   await redis.stop();
   for (const { log } of [a, b])
@@ -99,11 +99,11 @@ test("with Redis gone each server serves its own clients, says so once, and join
   for (const { log } of [a, b]) await log.until(told(/^Redis at \S+ is back/, 2), 10_000);
 });
 
-test("a closed server leaves no connection to Redis behind", async (context) => {
-  const redis = await startRedis(context);
+test("a closed server leaves no connection to Redis behind", async (t) => {
+  const redis = await startRedis(t);
   const observer = createClient({ url: redis.url });
   await observer.connect();
-  onTestFinished(() => observer.destroy());
+  t.onTestFinished(() => observer.destroy());
   const clients = async () => /connected_clients:(\d+)/.exec(await observer.info("clients"))?.[1];
   const server = await startServer({ port: 0, print: () => {}, redisUrl: redis.url });
   expect(await clients()).toBe("3"); // this one, and the server's publisher and subscriber
@@ -111,14 +111,14 @@ test("a closed server leaves no connection to Redis behind", async (context) => 
   await vi.waitFor(async () => expect(await clients()).toBe("1"), { timeout: 5000 });
 });
 
-test("each server reports to the Admin UI under its own id, so either UI shows the whole cluster", async (context) => {
-  const { a, b } = await cluster(context);
+test("each server reports to the Admin UI under its own id, so either UI shows the whole cluster", async (t) => {
+  const { a, b } = await cluster(t);
   for (const server of [a, b]) {
     const admin = io(`http://localhost:${server.port}/admin`, {
       forceNew: true,
       reconnection: false,
     });
-    onTestFinished(() => void admin.disconnect());
+    t.onTestFinished(() => void admin.disconnect());
     const seen = recorder("server ids");
     admin.on("server_stats", ({ serverId }: { serverId: string }) => seen.line(serverId));
     const both = (ids: string[]) =>
@@ -128,22 +128,22 @@ test("each server reports to the Admin UI under its own id, so either UI shows t
   }
 });
 
-test("a receipt's heardBy counts the clients of the server that sent it, not the whole cluster", async (context) => {
-  const { a, b } = await cluster(context);
-  const onB = await loggers(b.port);
-  const speaker = await ioClient(a.port, "/");
-  const teacher = await ioClient(a.port, "/school");
+test("a receipt's heardBy counts the clients of the server that sent it, not the whole cluster", async (t) => {
+  const { a, b } = await cluster(t);
+  const onB = await loggers(t, b.port);
+  const speaker = await ioClient(t, a.port, "/");
+  const teacher = await ioClient(t, a.port, "/school");
   expect(await ask(speaker.socket, "speak", "counted on A")).toEqual({ ok: true, heardBy: 1 });
   expect(await ask(teacher.socket, "lesson", "counted on A")).toEqual({ ok: true, heardBy: 0 });
   await onB.core.heard.until(/"counted on A"$/); // yet it reached B's clients
   await onB.codefellows.heard.until(/lesson from \S+: "counted on A"$/);
 });
 
-test("with no Redis at REDIS_URL the server says so in one line and exits, instead of running alone", async () => {
+test("with no Redis at REDIS_URL the server says so in one line and exits, instead of running alone", async (t) => {
   const nothingThere = await startServer({ port: 0, print: () => {} }); // a free port, closed again at once
   await nothingThere.close();
   const url = `redis://127.0.0.1:${nothingThere.port}`;
-  const server = runScript("socketio-namespaces/server.ts", { PORT: "0", REDIS_URL: url });
+  const server = runScript(t, "socketio-namespaces/server.ts", { PORT: "0", REDIS_URL: url });
   expect(await server.exitCode()).toBe(2);
   expect(server.out.lines).toEqual([
     `no Redis at ${url}: start it (redis-server), or unset REDIS_URL for a single server`,

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { hostname, networkInterfaces } from "node:os";
 import { io, Manager } from "socket.io-client";
-import { expect, onTestFinished, test, vi } from "vitest";
+import { expect, test, vi } from "vitest";
 import type { Options } from "../classroom/settings.ts";
 import { startLogger as startCodefellowsLogger } from "../socketio-namespaces/codefellows-logger.ts";
 import { startLogger as startHomeLogger } from "../socketio-namespaces/home-logger.ts";
@@ -27,20 +27,21 @@ import {
   runScriptCommand,
   waitFor,
   withoutTime,
+  type Context,
 } from "./helpers.ts";
 import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
 
-async function server(port = 0, settings: Options = {}) {
+async function server(t: Context, port = 0, settings: Options = {}) {
   const log = recorder("server");
   const started = await startServer({ port, print: log.line, ...settings });
-  onTestFinished(() => started.close());
+  t.onTestFinished(() => started.close());
   return { ...started, log };
 }
 
-test("each logger sees exactly its slice: core, home, school without lesson, codefellows with lesson", async () => {
-  const { port } = await server();
-  const logs = await loggers(port);
-  await expectEachSlice(app(port), logs);
+test("each logger sees exactly its slice: core, home, school without lesson, codefellows with lesson", async (t) => {
+  const { port } = await server(t);
+  const logs = await loggers(t, port);
+  await expectEachSlice(app(t, port), logs);
   const pages = ["page/index.html", "page/page.css"].map((name) =>
     readFileSync(new URL(`../socketio-namespaces/${name}`, import.meta.url), "utf8"),
   );
@@ -52,10 +53,10 @@ test("each logger sees exactly its slice: core, home, school without lesson, cod
   expect(await served("/page.css")).toEqual(["text/css; charset=utf-8", pages[1]]);
 });
 
-test("the app's three namespaces share one underlying connection; each logger has its own", async () => {
-  const { port, io } = await server();
-  const logs = await loggers(port);
-  const { sockets, said } = app(port);
+test("the app's three namespaces share one underlying connection; each logger has its own", async (t) => {
+  const { port, io } = await server(t);
+  const logs = await loggers(t, port);
+  const { sockets, said } = app(t, port);
   await said.until((lines) => lines.filter((l) => l.startsWith("connected to")).length === 3);
   for (const [name, socket] of Object.entries(sockets)) {
     expect(said.lines).toContain(`connected to http://localhost:${port}${name} as ${socket.id}`);
@@ -75,18 +76,18 @@ test("the app's three namespaces share one underlying connection; each logger ha
   expect(new Set([appConnection, ...loggerConnections]).size).toBe(5);
 });
 
-test("after a server restart the codefellows logger is back in its room; the school logger still gets no lesson", async () => {
-  const first = await server();
-  const logs = await loggers(first.port);
+test("after a server restart the codefellows logger is back in its room; the school logger still gets no lesson", async (t) => {
+  const first = await server(t);
+  const logs = await loggers(t, first.port);
   await first.close();
   await logs.codefellows.heard.until(/^lost the server/);
-  const second = await server(first.port);
+  const second = await server(t, first.port);
   await logs.codefellows.heard.until(
     (lines) => lines.filter((l) => l === "/school joined room codefellows").length === 2,
     5000,
   );
   await logs.school.heard.until(/^back: reconnected/, 5000);
-  const teacher = await ioClient(second.port, "/school");
+  const teacher = await ioClient(t, second.port, "/school");
   teacher.socket.emit("lesson", "after the restart");
   teacher.socket.emit("speak", "sentinel");
   await logs.codefellows.heard.until(/sentinel"$/);
@@ -100,10 +101,10 @@ test("after a server restart the codefellows logger is back in its room; the sch
   ]);
 });
 
-test("a bad join changes no room; a lesson reaches the codefellows room only, and outside /school no one", async () => {
-  const { port, io, log } = await server();
-  const logs = await loggers(port);
-  const student = await ioClient(port, "/school");
+test("a bad join changes no room; a lesson reaches the codefellows room only, and outside /school no one", async (t) => {
+  const { port, io, log } = await server(t);
+  const logs = await loggers(t, port);
+  const student = await ioClient(t, port, "/school");
   // a classmate's own room (every socket is in one named after its id), or any room but the lesson's
   const bad = [
     [],
@@ -127,8 +128,8 @@ test("a bad join changes no room; a lesson reaches the codefellows room only, an
   ]);
   expect(io.of("/school").adapter.rooms.get("codefellows")?.size).toBe(1); // the codefellows logger alone
 
-  const core = await ioClient(port, "/");
-  const home = await ioClient(port, "/home");
+  const core = await ioClient(t, port, "/");
+  const home = await ioClient(t, port, "/home");
   expect(await ask(core.socket, "lesson", "not here")).toEqual({
     ok: false,
     error: '/ has no "lesson" event; it takes speak',
@@ -159,10 +160,10 @@ test("a bad join changes no room; a lesson reaches the codefellows room only, an
   expect(log.lines.filter((l) => / refused: /.test(l))).toHaveLength(bad.length + 2);
 });
 
-test("speak and lesson carry text or a record; a sender without a callback gets a receipt event", async () => {
-  const { port, log } = await server();
-  const student = await ioClient(port, "/school");
-  const home = await ioClient(port, "/home");
+test("speak and lesson carry text or a record; a sender without a callback gets a receipt event", async (t) => {
+  const { port, log } = await server(t);
+  const student = await ioClient(t, port, "/school");
+  const home = await ioClient(t, port, "/home");
   const takes = 'takes text or a record like {"id":1,"change":"created"}, not';
   expect(await ask(student.socket, "speak", null)).toEqual({
     ok: false,
@@ -207,11 +208,11 @@ test("speak and lesson carry text or a record; a sender without a callback gets 
   expect(log.lines).toContain(`/home speak from ${home.socket.id}: no callback`);
 });
 
-test("a logger prints what its namespace sends: a message as who said what, anything else as JSON", async () => {
-  const { port, io } = await server();
+test("a logger prints what its namespace sends: a message as who said what, anything else as JSON", async (t) => {
+  const { port, io } = await server(t);
   const heard = recorder("home logger");
   const { socket, close } = startHomeLogger({ port, print: heard.line });
-  onTestFinished(close);
+  t.onTestFinished(close);
   await heard.until(/ welcome /);
   io.of("/home").emit("notice" as never, { speech: "said by no one" });
   io.of("/home").emit("notice" as never, { from: "teacher" }); // who, but nothing said
@@ -228,10 +229,10 @@ test("a logger prints what its namespace sends: a message as who said what, anyt
   ]);
 });
 
-test("the codefellows logger prints a refused join as the server words it", async () => {
+test("the codefellows logger prints a refused join as the server words it", async (t) => {
   const http = createServer().listen(0);
   const refusing = new Server(http);
-  onTestFinished(() => refusing.close());
+  t.onTestFinished(() => refusing.close());
   refusing
     .of("/school")
     .on("connection", (socket) =>
@@ -243,20 +244,20 @@ test("the codefellows logger prints a refused join as the server words it", asyn
     port: (http.address() as AddressInfo).port,
     print: heard.line,
   });
-  onTestFinished(logger.close);
+  t.onTestFinished(logger.close);
   await heard.until(/^\/school no rooms today$/);
 });
 
-test("the app drops what it cannot send, then says where it connected and prints what it hears", async () => {
+test("the app drops what it cannot send, then says where it connected and prints what it hears", async (t) => {
   const port = await freePort();
-  const { said, sockets } = app(port);
+  const { said, sockets } = app(t, port);
   await said.until(
     /^dropped \/home speak \{"id":\d+,"change":"\w+","at":"[^"]+"\} \(not connected\)$/,
   );
   expect(said.lines).toContain(
     `no server at http://localhost:${port}/school: start it with npm run namespaces:server -- --port ${port} (retrying)`,
   );
-  await server(port);
+  await server(t, port);
   await said.until(/^\/school heard message from /);
   const school = sockets["/school"].id;
   expect(said.lines).toContain(`connected to http://localhost:${port}/school as ${school}`);
@@ -267,12 +268,12 @@ test("the app drops what it cannot send, then says where it connected and prints
   );
 });
 
-test("an invalid PORT is one line; npm run namespaces:server on a busy port ends, not waiting for a save", async () => {
-  const invalid = runScript("socketio-namespaces/server.ts", { PORT: "-1" });
+test("an invalid PORT is one line; npm run namespaces:server on a busy port ends, not waiting for a save", async (t) => {
+  const invalid = runScript(t, "socketio-namespaces/server.ts", { PORT: "-1" });
   expect(await invalid.exitCode()).toBe(2);
   expect(invalid.out.lines).toEqual(['PORT must be a whole number from 0 to 65535, not "-1"']);
-  const { port } = await server();
-  const busy = runScriptCommand("namespaces:server", ["--port", String(port)]);
+  const { port } = await server(t);
+  const busy = runScriptCommand(t, "namespaces:server", ["--port", String(port)]);
   expect(await busy.exitCode()).toBe(2);
   expect(busy.out.lines).toEqual([
     `port ${port} is busy: is a Socket.IO lesson's server running (socketio:server and ` +
@@ -281,10 +282,10 @@ test("an invalid PORT is one line; npm run namespaces:server on a busy port ends
   ]);
 });
 
-test("a flood into /home gets one summary a second in the log, and every message still goes out", async () => {
-  const { port, log } = await server();
-  const listener = await ioClient(port, "/home");
-  const flooder = await ioClient(port, "/home");
+test("a flood into /home gets one summary a second in the log, and every message still goes out", async (t) => {
+  const { port, log } = await server(t);
+  const listener = await ioClient(t, port, "/home");
+  const flooder = await ioClient(t, port, "/home");
   for (let id = 1; id <= 100; id++) flooder.socket.emit("speak", { id, change: "created" });
   flooder.socket.emit("lesson", "not here");
   await listener.heard.until((lines) => lines.some((l) => l.includes('"id":100,')));
@@ -294,11 +295,11 @@ test("a flood into /home gets one summary a second in the log, and every message
   expect(listener.heard.lines.filter((line) => line.startsWith("message ")).length).toBe(100);
 });
 
-test("the server's log says who comes, joins and goes, in which namespace, and how many are there", async () => {
-  const { port, log } = await server();
-  const home = await ioClient(port, "/home");
+test("the server's log says who comes, joins and goes, in which namespace, and how many are there", async (t) => {
+  const { port, log } = await server(t);
+  const home = await ioClient(t, port, "/home");
   expect(await home.heard.until(1)).toEqual([`welcome [{"id":"${home.socket.id}","clients":1}]`]);
-  const student = await ioClient(port, "/school");
+  const student = await ioClient(t, port, "/school");
   expect(await ask(student.socket, "join", "codefellows")).toEqual({
     ok: true,
     joined: "codefellows",
@@ -314,12 +315,12 @@ test("the server's log says who comes, joins and goes, in which namespace, and h
   ]);
 });
 
-test("the Admin UI's pages: its own files, the fonts it would fetch from CDNs, and what it says of itself", async () => {
-  const open = await server();
+test("the Admin UI's pages: its own files, the fonts it would fetch from CDNs, and what it says of itself", async (t) => {
+  const open = await server(t);
   expect(open.admin).toBe("/admin/ (read-only, this machine only)");
-  const guarded = await server(0, { adminPassword: "open sesame" });
+  const guarded = await server(t, 0, { adminPassword: "open sesame" });
   expect(guarded.admin).toBe("/admin/ (log in as admin)");
-  const quiet = await server(0, { adminUi: "off" });
+  const quiet = await server(t, 0, { adminUi: "off" });
   expect(quiet.admin).toBeUndefined();
   expect(await get(quiet.port, "/admin/")).toEqual({
     status: 404,
@@ -367,8 +368,8 @@ test("the Admin UI's pages: its own files, the fonts it would fetch from CDNs, a
   });
 });
 
-test("six terminals: every logger's output matches the matrix", async () => {
-  const server = runScript("socketio-namespaces/server.ts", { PORT: "0" });
+test("six terminals: every logger's output matches the matrix", async (t) => {
+  const server = runScript(t, "socketio-namespaces/server.ts", { PORT: "0" });
   const port =
     /listening on port (\d+)/.exec(
       (await server.out.until(/listening on port \d+/)).join("\n"),
@@ -376,11 +377,11 @@ test("six terminals: every logger's output matches the matrix", async () => {
   const runs = Object.fromEntries(
     ["logger", "home-logger", "school-logger", "codefellows-logger"].map((name) => [
       name,
-      runScript(`socketio-namespaces/${name}.ts`, { PORT: port }),
+      runScript(t, `socketio-namespaces/${name}.ts`, { PORT: port }),
     ]),
   );
   await runs["codefellows-logger"].out.until(/joined room codefellows/);
-  const app = runScript("socketio-namespaces/app.ts", { PORT: port });
+  const app = runScript(t, "socketio-namespaces/app.ts", { PORT: port });
   await app.out.until(/ \/school receipt for lesson/, 10_000);
   await runs["codefellows-logger"].out.until(/ \/school lesson /);
   const printed = (name: string) => events(runs[name].out.lines.map(withoutTime));
@@ -405,19 +406,19 @@ test("six terminals: every logger's output matches the matrix", async () => {
   for (const run of [app, ...Object.values(runs), server]) expect(await run.stop()).toBe(0);
 });
 
-test("a logger that finds another lesson's server after an outage says so once, and stops trying when closed", async () => {
+test("a logger that finds another lesson's server after an outage says so once, and stops trying when closed", async (t) => {
   const first = await startServer({ port: 0, print: () => {} });
   // Timers run in real time, but are counted: a closed logger must leave none behind
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"], shouldAdvanceTime: true });
-  onTestFinished(() => void vi.useRealTimers());
+  t.onTestFinished(() => void vi.useRealTimers());
   const heard = recorder("home logger");
   const logger = startHomeLogger({ port: first.port, print: heard.line });
-  onTestFinished(logger.close);
+  t.onTestFinished(logger.close);
   await heard.until(/^connected to /);
   await first.close(); // saved, say; then the other lesson's server takes the port
   await heard.until(/^lost the server at /);
   const other = await startOtherLessonServer({ port: first.port, print: () => {} });
-  onTestFinished(other.close);
+  t.onTestFinished(other.close);
   const refusals = recorder("refusals");
   logger.socket.on("connect_error", (error) => refusals.line(error.message));
   const refused = (n: number) => (lines: string[]) =>
@@ -438,10 +439,14 @@ test("a logger that finds another lesson's server after an outage says so once, 
 
 // An Admin UI client; sentinel() speaks into /home over the same connection, so its receipt proves
 // the server has handled everything the admin socket sent before it.
-async function adminClient(port: number, auth?: { username: string; password: string }) {
+async function adminClient(
+  t: Context,
+  port: number,
+  auth?: { username: string; password: string },
+) {
   const manager = new Manager(`http://localhost:${port}`, { reconnection: false });
   const socket = manager.socket("/admin", { auth });
-  onTestFinished(() => void socket.disconnect());
+  t.onTestFinished(() => void socket.disconnect());
   const config = waitFor(socket as never, "config").then(
     ([c]) => c as { supportedFeatures: string[] },
   );
@@ -453,7 +458,7 @@ async function adminClient(port: number, auth?: { username: string; password: st
   ]);
   const sentinel = async () => {
     const home = manager.socket("/home");
-    onTestFinished(() => void home.disconnect());
+    t.onTestFinished(() => void home.disconnect());
     return home.timeout(3000).emitWithAck("speak", "sentinel");
   };
   return {
@@ -465,10 +470,10 @@ async function adminClient(port: number, auth?: { username: string; password: st
   };
 }
 
-test("the Admin UI is read-only by default: a request to disconnect the class is ignored", async () => {
-  const { port, io } = await server();
-  const logs = await loggers(port);
-  const admin = await adminClient(port);
+test("the Admin UI is read-only by default: a request to disconnect the class is ignored", async (t) => {
+  const { port, io } = await server(t);
+  const logs = await loggers(t, port);
+  const admin = await adminClient(t, port);
   expect(admin.refused).toBeUndefined();
   expect((await admin.config).supportedFeatures).not.toContain("DISCONNECT");
   admin.socket.emit("_disconnect", "/school", false);
@@ -479,11 +484,11 @@ test("the Admin UI is read-only by default: a request to disconnect the class is
   expect(events(logs.school.heard.lines)).toEqual([]); // the admin namespace never reaches a lesson logger
 });
 
-test("ADMIN_PASSWORD asks for a login and allows changes; ADMIN_UI=off turns the UI off", async () => {
-  const { port, io } = await server(0, { adminPassword: "open sesame" });
-  const logs = await loggers(port);
-  expect((await adminClient(port)).refused).toBe("invalid credentials");
-  const admin = await adminClient(port, { username: "admin", password: "open sesame" });
+test("ADMIN_PASSWORD asks for a login and allows changes; ADMIN_UI=off turns the UI off", async (t) => {
+  const { port, io } = await server(t, 0, { adminPassword: "open sesame" });
+  const logs = await loggers(t, port);
+  expect((await adminClient(t, port)).refused).toBe("invalid credentials");
+  const admin = await adminClient(t, port, { username: "admin", password: "open sesame" });
   expect((await admin.config).supportedFeatures).toContain("DISCONNECT");
   admin.socket.emit("join", "/school", "promoted", logs.school.socket.id);
   expect(await admin.sentinel()).toEqual({ ok: true, heardBy: 2 });
@@ -491,13 +496,13 @@ test("ADMIN_PASSWORD asks for a login and allows changes; ADMIN_UI=off turns the
     logs.school.socket.id,
   ]);
 
-  const quiet = await server(0, { adminUi: "off" });
-  expect((await adminClient(quiet.port)).refused).toBe("Invalid namespace");
+  const quiet = await server(t, 0, { adminUi: "off" });
+  expect((await adminClient(t, quiet.port)).refused).toBe("Invalid namespace");
   expect((await fetch(`http://localhost:${quiet.port}/admin/`)).status).toBe(404);
 });
 
-test("a page on another site whose name points here (DNS rebinding) is refused, with or without Origin", async () => {
-  const { port } = await server();
+test("a page on another site whose name points here (DNS rebinding) is refused, with or without Origin", async (t) => {
+  const { port } = await server(t);
   const rebound = { host: `evil.example:${port}` };
   const withOrigin = { ...rebound, origin: `http://evil.example:${port}` };
   for (const headers of [rebound, withOrigin]) {
@@ -521,8 +526,8 @@ test("a page on another site whose name points here (DNS rebinding) is refused, 
   }
 });
 
-test("no cookie or credentials reach the Admin UI's subscribers", async () => {
-  const { port } = await server();
+test("no cookie or credentials reach the Admin UI's subscribers", async (t) => {
+  const { port } = await server(t);
   const secrets = { cookie: "session=secret", authorization: "Basic c2VjcmV0" };
   const student = io(`http://localhost:${port}/home`, {
     forceNew: true,
@@ -530,16 +535,16 @@ test("no cookie or credentials reach the Admin UI's subscribers", async () => {
     transports: ["websocket"],
     extraHeaders: secrets,
   });
-  onTestFinished(() => void student.disconnect());
+  t.onTestFinished(() => void student.disconnect());
   await waitFor(student as never, "connect");
-  const admin = await adminClient(port);
+  const admin = await adminClient(t, port);
   const shown = JSON.stringify(await admin.allSockets);
   expect(shown).toContain(student.id);
   expect(shown).not.toMatch(/session=secret|c2VjcmV0|"cookie"|"authorization"/);
 });
 
-test("the Admin UI is served from the lesson server itself, and nothing outside its folder is", async () => {
-  const { port } = await server();
+test("the Admin UI is served from the lesson server itself, and nothing outside its folder is", async (t) => {
+  const { port } = await server(t);
   const page = await fetch(`http://localhost:${port}/admin/`);
   expect(page.headers.get("content-type")).toBe("text/html");
   const html = await page.text();

@@ -13,6 +13,7 @@ import {
   scratchCopy,
   tcpClient,
   upTo,
+  type Context,
 } from "./helpers.ts";
 
 const README = readFileSync("README.md", "utf8");
@@ -38,14 +39,14 @@ test("each lesson has at least three steps, numbered from 1, each a whole file n
 });
 
 // The live/ folder as the instructor has it after a step: every file at its latest version so far.
-async function typedUpTo(lesson: string, n: number) {
-  const folder = await scratchCopy();
+async function typedUpTo(t: Context, lesson: string, n: number) {
+  const folder = await scratchCopy(t);
   for (const step of steps.filter((s) => s.lesson === lesson && s.n <= n)) {
     await mkdir(dirname(join(folder, step.file)), { recursive: true });
     await writeFile(join(folder, step.file), step.code);
   }
   return async (file: string, args: string[] = [], port?: number) => {
-    const run = runScript(join(folder, "live", file), { PORT: String(port) }, { args });
+    const run = runScript(t, join(folder, "live", file), { PORT: String(port) }, { args });
     return run;
   };
 }
@@ -54,6 +55,7 @@ type Run = Awaited<ReturnType<Awaited<ReturnType<typeof typedUpTo>>>>;
 type Check = (
   run: Awaited<ReturnType<typeof typedUpTo>>,
   port: number,
+  t: Context,
 ) => Promise<Record<string, Run>>;
 const listening = (server: Run) => server.out.until(/^listening on port/);
 const events = (lines: string[]) => lines.filter((l) => /^(create|update|delete|read) /.test(l));
@@ -69,19 +71,19 @@ async function serverAndLogger(run: Parameters<Check>[0], port: number) {
 }
 
 const checks: Record<string, Check> = {
-  "tcp 1": async (run, port) => {
+  "tcp 1": async (run, port, t) => {
     const server = await run("server.ts", [], port);
     await listening(server);
-    const client = await tcpClient(port);
+    const client = await tcpClient(t, port);
     await server.out.until(/^\w{6} connected \(1 in the pool\)$/);
     client.socket.end();
     await server.out.until(/^\w{6} disconnected \(0 in the pool\)$/);
     return { server };
   },
   "tcp 2": (run, port) => serverAndLogger(run, port),
-  "tcp 3": async (run, port) => {
+  "tcp 3": async (run, port, t) => {
     const { server, logger } = await serverAndLogger(run, port);
-    const [other, sender] = [await tcpClient(port), await tcpClient(port)];
+    const [other, sender] = [await tcpClient(t, port), await tcpClient(t, port)];
     sender.send('create {"id":1}\nread 1\nupdate {"id":2}\ndelete sentinel\n');
     const passedOn = ['create {"id":1}', 'update {"id":2}', "delete sentinel"];
     for (const heard of [other.heard, sender.heard, logger.out]) {
@@ -91,7 +93,7 @@ const checks: Record<string, Check> = {
     await server.out.until(/sent unknown event "read": not passed on$/);
     return { server, logger };
   },
-  "tcp 4": async (run, port) => {
+  "tcp 4": async (run, port, t) => {
     const { server, logger } = await serverAndLogger(run, port);
     const app = await run("app.ts", [], port);
     const sent = () => app.out.lines.flatMap((l) => /^sent (.*)$/.exec(l)?.[1] ?? []);
@@ -103,17 +105,17 @@ const checks: Record<string, Check> = {
     await app.out.until((lines) => lines.includes(`heard ${expected.at(-1)}`));
     return { server, logger, app };
   },
-  "socketio 1": async (run, port) => {
+  "socketio 1": async (run, port, t) => {
     const server = await run("server.ts", [], port);
     await listening(server);
-    const [speaker, other] = [await ioClient(port), await ioClient(port)];
+    const [speaker, other] = [await ioClient(t, port), await ioClient(t, port)];
     speaker.socket.emit("speak", "hello");
     const message = `message [{"from":"${speaker.socket.id}","speech":"hello"}]`;
     for (const client of [speaker, other]) expect(await client.heard.until(1)).toEqual([message]);
     await server.out.until(/^speak from \S+: "hello"$/);
     return { server };
   },
-  "socketio 2": async (run, port) => {
+  "socketio 2": async (run, port, t) => {
     const server = await run("server.ts", [], port);
     await listening(server);
     const app = await run("app.ts", [], port);
@@ -123,11 +125,11 @@ const checks: Record<string, Check> = {
     expect(heard).toEqual(spoken.slice(0, heard.length)); // its own events, as sent, in order
     return { server, app };
   },
-  "socketio 3": async (run, port) => {
+  "socketio 3": async (run, port, t) => {
     const server = await run("server.ts", [], port);
     await listening(server);
-    const first = await ioClient(port);
-    const second = await ioClient(port);
+    const first = await ioClient(t, port);
+    const second = await ioClient(t, port);
     expect(await ask(second.socket, "speak", "hi")).toEqual({ ok: true, heardBy: 2 });
     await first.heard.until(2);
     expect(first.heard.lines).toEqual([
@@ -136,7 +138,7 @@ const checks: Record<string, Check> = {
     ]);
     return { server };
   },
-  "socketio 4": async (run, port) => {
+  "socketio 4": async (run, port, t) => {
     const server = await run("server.ts", [], port);
     await listening(server);
     const app = await run("app.ts", [], port);
@@ -144,7 +146,7 @@ const checks: Record<string, Check> = {
     expect(app.out.lines[0]).toMatch(/^welcome, just for me: I am \S+, 1 connected$/);
     return { server, app };
   },
-  "socketio 5": async (run, port) => {
+  "socketio 5": async (run, port, t) => {
     const server = await run("server.ts", [], port);
     await listening(server);
     const loggers = [await run("logger.ts", [], port), await run("logger.ts", [], port)];
@@ -161,10 +163,12 @@ const checks: Record<string, Check> = {
     }
     return { server, app, logger: loggers[0] };
   },
-  "namespaces 1": async (run, port) => {
+  "namespaces 1": async (run, port, t) => {
     const server = await run("server.ts", [], port);
     await listening(server);
-    const clients = await Promise.all(["/", "/school", "/home"].map((nsp) => ioClient(port, nsp)));
+    const clients = await Promise.all(
+      ["/", "/school", "/home"].map((nsp) => ioClient(t, port, nsp)),
+    );
     clients[2].socket.emit("speak", "hello");
     for (const [i, client] of clients.entries()) client.socket.emit("speak", `sentinel ${i}`);
     for (const [i, client] of clients.entries()) {
@@ -174,7 +178,7 @@ const checks: Record<string, Check> = {
     }
     return { server };
   },
-  "namespaces 2": async (run, port) => {
+  "namespaces 2": async (run, port, t) => {
     const server = await run("server.ts", [], port);
     await listening(server);
     const app = await run("app.ts", [], port);
@@ -182,10 +186,13 @@ const checks: Record<string, Check> = {
     await app.out.until(/^\/school lesson \{"id":4,/); // sent, and taken by no one yet
     return { server, app };
   },
-  "namespaces 3": async (run, port) => {
+  "namespaces 3": async (run, port, t) => {
     const server = await run("server.ts", [], port);
     await listening(server);
-    const [member, bystander] = [await ioClient(port, "/school"), await ioClient(port, "/school")];
+    const [member, bystander] = [
+      await ioClient(t, port, "/school"),
+      await ioClient(t, port, "/school"),
+    ];
     expect(await ask(member.socket, "join", "codefellows")).toEqual({
       ok: true,
       joined: "codefellows",
@@ -199,7 +206,7 @@ const checks: Record<string, Check> = {
     await server.out.until(/^\/school lesson from \S+: \{"id":4,/);
     return { server, app };
   },
-  "namespaces 4": async (run, port) => {
+  "namespaces 4": async (run, port, t) => {
     const server = await run("server.ts", [], port);
     await listening(server);
     const slices = { logger: ["/"], home: ["/home"], school: ["/school"] };
@@ -231,9 +238,9 @@ const checks: Record<string, Check> = {
 };
 
 for (const { lesson, n } of steps) {
-  test(`README step ${lesson} ${n} runs as written and prints what the README shows`, async () => {
-    const run = await typedUpTo(lesson, n);
-    const printed = await checks[`${lesson} ${n}`](run, await freePort());
+  test(`README step ${lesson} ${n} runs as written and prints what the README shows`, async (t) => {
+    const run = await typedUpTo(t, lesson, n);
+    const printed = await checks[`${lesson} ${n}`](run, await freePort(), t);
     const lines = Object.fromEntries(
       Object.entries(printed).map(([name, { out }]) => [name, out.lines]),
     );

@@ -3,7 +3,7 @@ import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setImmediate } from "node:timers/promises";
-import { expect, onTestFinished, test, vi } from "vitest";
+import { expect, test, vi } from "vitest";
 import { startApp } from "../tcp-demo/app.ts";
 import { startLogger } from "../tcp-demo/logger.ts";
 import { lineReader } from "../tcp-demo/lines.ts";
@@ -21,19 +21,20 @@ import {
   waitFor,
   withoutTime,
   freePort,
+  type Context,
 } from "./helpers.ts";
 
-async function server(port = 0) {
+async function server(t: Context, port = 0) {
   const log = recorder("server");
   const started = await startServer({ port, print: log.line });
-  onTestFinished(() => started.close());
+  t.onTestFinished(() => started.close());
   return { ...started, log };
 }
 
-function logger(port: number, host?: string) {
+function logger(t: Context, port: number, host?: string) {
   const heard = recorder("logger");
   const started = startLogger({ port, host, print: heard.line });
-  onTestFinished(() => started.close());
+  t.onTestFinished(() => started.close());
   const connected = waitFor(started.connection, "connect");
   connected.catch(() => {}); // a test that awaits it still fails; one that does not need it does not
   return { ...started, heard, connected };
@@ -42,9 +43,9 @@ function logger(port: number, host?: string) {
 const eventsOf = (lines: string[]) =>
   lines.filter((line) => /^(create|update|delete|read) /.test(line));
 
-test("two loggers hear create, update, delete in order, never read", async () => {
-  const { port } = await server();
-  const loggers = [logger(port), logger(port)];
+test("two loggers hear create, update, delete in order, never read", async (t) => {
+  const { port } = await server(t);
+  const loggers = [logger(t, port), logger(t, port)];
   await Promise.all(loggers.map((l) => l.connected));
   const sent = recorder("app");
   const cycle = ["create", "read", "update", "read", "delete"];
@@ -54,7 +55,7 @@ test("two loggers hear create, update, delete in order, never read", async () =>
     pick: () => cycle[Math.floor(Math.random() * cycle.length)],
     print: sent.line,
   });
-  onTestFinished(() => app.close());
+  t.onTestFinished(() => app.close());
   await sent.until((lines) => lines.filter((line) => line.startsWith("sent read")).length >= 3);
   app.connection.send("delete sentinel"); // same connection, so the server handles every earlier line first
   const expected = [
@@ -72,11 +73,11 @@ test("two loggers hear create, update, delete in order, never read", async () =>
   await sent.until(/^heard delete sentinel$/); // the app hears what it sends, as everyone does
 });
 
-test("the pool grows and shrinks as clients come and go", async () => {
-  const { port, pool, log } = await server();
-  const first = await tcpClient(port);
+test("the pool grows and shrinks as clients come and go", async (t) => {
+  const { port, pool, log } = await server(t);
+  const first = await tcpClient(t, port);
   await log.until(/connected \(1 in the pool\)/);
-  const second = await tcpClient(port);
+  const second = await tcpClient(t, port);
   await log.until(/connected \(2 in the pool\)/);
   first.socket.end();
   await log.until(/disconnected \(1 in the pool\)/);
@@ -85,10 +86,10 @@ test("the pool grows and shrinks as clients come and go", async () => {
   expect(pool.size).toBe(0);
 });
 
-test("unknown events go back to the sender as an error and reach no one", async () => {
-  const { port, log } = await server();
-  const sender = await tcpClient(port);
-  const listener = await tcpClient(port);
+test("unknown events go back to the sender as an error and reach no one", async (t) => {
+  const { port, log } = await server(t);
+  const sender = await tcpClient(t, port);
+  const listener = await tcpClient(t, port);
   sender.send("update 1\nread 42\nfly away\ncreate sentinel\n"); // one write: the server reads it as one chunk
   await listener.heard.until(/^create sentinel$/);
   expect(listener.heard.lines).toEqual(["update 1", "create sentinel"]);
@@ -153,10 +154,10 @@ test("the line reader hands over every line of one chunk, skips empty lines and 
   expect(read(Buffer.from("update a\rb\r\n"))).toEqual([{ text: "update a\rb" }]); // a last \r only
 });
 
-test("lines written in pieces, together, with \\r\\n and with multi-byte characters reach a listener whole", async () => {
-  const { port } = await server();
-  const sender = await tcpClient(port);
-  const listener = await tcpClient(port);
+test("lines written in pieces, together, with \\r\\n and with multi-byte characters reach a listener whole", async (t) => {
+  const { port } = await server(t);
+  const sender = await tcpClient(t, port);
+  const listener = await tcpClient(t, port);
   sender.socket.setNoDelay(true);
   const snowman = Buffer.from("create ☃ snow\n");
   sender.send(snowman.subarray(0, 8));
@@ -172,24 +173,24 @@ test("lines written in pieces, together, with \\r\\n and with multi-byte charact
   ]);
 });
 
-test("a line over 64 KiB gets its sender an error and a disconnect; everyone else keeps receiving", async () => {
-  const { port, log } = await server();
-  const sender = await tcpClient(port);
-  const listener = await tcpClient(port);
+test("a line over 64 KiB gets its sender an error and a disconnect; everyone else keeps receiving", async (t) => {
+  const { port, log } = await server(t);
+  const sender = await tcpClient(t, port);
+  const listener = await tcpClient(t, port);
   sender.send("create " + "x".repeat(70 * 1024)); // no newline yet: the server must not wait for one
   await waitFor(sender.socket, "close");
   expect(sender.heard.lines).toEqual(["error line longer than 64 KiB: disconnecting"]);
   await log.until(/dropped: line longer than 64 KiB/);
-  const other = await tcpClient(port);
+  const other = await tcpClient(t, port);
   other.send("update sentinel\n");
   await listener.heard.until(/^update sentinel$/);
   expect(listener.heard.lines).toEqual(["update sentinel"]);
 });
 
-test("bytes that are not UTF-8 get an error back and are not passed on", async () => {
-  const { port, log } = await server();
-  const sender = await tcpClient(port);
-  const listener = await tcpClient(port);
+test("bytes that are not UTF-8 get an error back and are not passed on", async (t) => {
+  const { port, log } = await server(t);
+  const sender = await tcpClient(t, port);
+  const listener = await tcpClient(t, port);
   sender.send(
     Buffer.concat([
       Buffer.from("create "),
@@ -206,13 +207,13 @@ test("bytes that are not UTF-8 get an error back and are not passed on", async (
 test(
   "a client that stops reading is dropped once over 1 MiB waits for it, not before; others keep receiving",
   { timeout: 60_000 },
-  async () => {
-    const { port, log, pool } = await server();
-    const stuck = await tcpClient(port);
+  async (t) => {
+    const { port, log, pool } = await server(t);
+    const stuck = await tcpClient(t, port);
     stuck.socket.pause();
     await log.until(/connected \(1 in the pool\)/);
     const [stuckOnTheServer] = pool.values();
-    const sender = await tcpClient(port);
+    const sender = await tcpClient(t, port);
     const line = "create " + "x".repeat(60 * 1024) + "\n"; // a round: one line, under the 64 KiB limit
     let mostWaiting = 0; // the most the server let wait for the stuck client while it kept it
     for (let round = 1; !stuckOnTheServer.destroyed; round++) {
@@ -232,10 +233,10 @@ test(
   },
 );
 
-test("a client that sends unknown events and never reads the errors is dropped past 1 MiB; others keep receiving", async () => {
-  const { port, log, pool } = await server();
-  const listener = await tcpClient(port);
-  const flooder = await tcpClient(port);
+test("a client that sends unknown events and never reads the errors is dropped past 1 MiB; others keep receiving", async (t) => {
+  const { port, log, pool } = await server(t);
+  const listener = await tcpClient(t, port);
+  const flooder = await tcpClient(t, port);
   flooder.socket.pause(); // it never reads the server's answers
   await log.until(/\(2 in the pool\)/);
   const [, flooding] = [...pool.values()];
@@ -249,10 +250,10 @@ test("a client that sends unknown events and never reads the errors is dropped p
   expect(listener.heard.lines).toEqual(["update sentinel"]);
 });
 
-test("a client the server has hung up on, still in the pool, is skipped by broadcasts", async () => {
-  const { port, log, pool } = await server();
-  const listener = await tcpClient(port);
-  const dropped = await tcpClient(port);
+test("a client the server has hung up on, still in the pool, is skipped by broadcasts", async (t) => {
+  const { port, log, pool } = await server(t);
+  const listener = await tcpClient(t, port);
+  const dropped = await tcpClient(t, port);
   dropped.socket.pause(); // it never reads the server's goodbye, so it lingers in the pool
   dropped.send("create " + "x".repeat(70 * 1024));
   await log.until(/dropped: line longer than 64 KiB/);
@@ -262,11 +263,11 @@ test("a client the server has hung up on, still in the pool, is skipped by broad
   expect(log.lines.filter((line) => /ERR_|EPIPE/.test(line))).toEqual([]);
 });
 
-test("clients that reset their connection leave the pool; a broadcast still reaches everyone else", async () => {
-  const { port, pool, log } = await server();
-  const listener = await tcpClient(port);
-  const doomed = await Promise.all([1, 2, 3].map(() => tcpClient(port)));
-  const sender = await tcpClient(port);
+test("clients that reset their connection leave the pool; a broadcast still reaches everyone else", async (t) => {
+  const { port, pool, log } = await server(t);
+  const listener = await tcpClient(t, port);
+  const doomed = await Promise.all([1, 2, 3].map(() => tcpClient(t, port)));
+  const sender = await tcpClient(t, port);
   await log.until(/\(5 in the pool\)/);
   for (const client of doomed) client.socket.resetAndDestroy();
   sender.send("create after-reset\n"); // races the resets: the loop may meet dead sockets
@@ -279,32 +280,32 @@ test("clients that reset their connection leave the pool; a broadcast still reac
   expect(listener.heard.lines).toEqual(["create after-reset", "delete sentinel"]);
 });
 
-test("a logger started before its server connects when it comes up, and again after a restart", async () => {
+test("a logger started before its server connects when it comes up, and again after a restart", async (t) => {
   const port = await freePort(); // a free port, with nothing on it yet
-  const { connection, heard } = logger(port);
+  const { connection, heard } = logger(t, port);
   await heard.until(
     /no server on localhost:\d+: start it with npm run tcp:server -- --port \d+ \(retrying\)$/,
   );
-  const first = await server(port);
+  const first = await server(t, port);
   await waitFor(connection, "connect");
-  const speaker = await tcpClient(port);
+  const speaker = await tcpClient(t, port);
   speaker.send("create before-restart\n");
   await heard.until(/^create before-restart$/);
 
   await first.close();
   await heard.until(/lost the server/);
-  const second = await server(port);
+  const second = await server(t, port);
   await waitFor(connection, "connect");
   await heard.until(/back: reconnected/);
-  const again = await tcpClient(second.port);
+  const again = await tcpClient(t, second.port);
   again.send("update after-restart\n");
   await heard.until(/^update after-restart$/);
   expect(eventsOf(heard.lines)).toEqual(["create before-restart", "update after-restart"]);
 });
 
-test("a closed logger leaves the pool and does not try again", async () => {
-  const { port, log } = await server();
-  const { connection, connected, close } = logger(port);
+test("a closed logger leaves the pool and does not try again", async (t) => {
+  const { port, log } = await server(t);
+  const { connection, connected, close } = logger(t, port);
   await connected;
   const retries: number[] = [];
   connection.on("retry", (delay: number) => retries.push(delay));
@@ -313,20 +314,20 @@ test("a closed logger leaves the pool and does not try again", async () => {
   expect(retries).toEqual([]);
 });
 
-test("a server that cannot listen rejects with the reason why", async () => {
-  const { port } = await server();
+test("a server that cannot listen rejects with the reason why", async (t) => {
+  const { port } = await server(t);
   await expect(startServer({ port, print: () => {} })).rejects.toMatchObject({
     code: "EADDRINUSE",
   });
 });
 
-test("the app drops events while it has no server, instead of queueing them", async () => {
+test("the app drops events while it has no server, instead of queueing them", async (t) => {
   const port = await freePort();
   const said = recorder("app");
   const app = startApp({ port, every: 10, print: said.line });
-  onTestFinished(() => app.close());
+  t.onTestFinished(() => app.close());
   await said.until(/^dropped \w+ \{"id":3,/);
-  const { log } = await server(port);
+  const { log } = await server(t, port);
   await said.until(/^sent (create|update|delete) /);
   app.connection.send("delete sentinel");
   await log.until(/delete from \w+: sentinel/);
@@ -337,16 +338,16 @@ test("the app drops events while it has no server, instead of queueing them", as
   for (const id of dropped) expect(idsOf(log.lines)).not.toContain(id);
 });
 
-test("an invalid PORT gets one line; npm run tcp:server with --help or a busy port ends, not waiting for a save", async () => {
-  const invalid = runScript("tcp-demo/logger.ts", { PORT: "forty" });
+test("an invalid PORT gets one line; npm run tcp:server with --help or a busy port ends, not waiting for a save", async (t) => {
+  const invalid = runScript(t, "tcp-demo/logger.ts", { PORT: "forty" });
   expect(await invalid.exitCode()).toBe(2);
   expect(invalid.out.lines).toEqual(['PORT must be a whole number from 0 to 65535, not "forty"']);
 
-  const help = runScriptCommand("tcp:server", ["--help"]);
+  const help = runScriptCommand(t, "tcp:server", ["--help"]);
   expect(await help.exitCode()).toBe(0);
   expect(help.out.lines[0]).toMatch(/^npm run tcp:server: The TCP lesson's event server/);
-  const { port } = await server();
-  const busy = runScriptCommand("tcp:server", ["--port", String(port)]);
+  const { port } = await server(t);
+  const busy = runScriptCommand(t, "tcp:server", ["--port", String(port)]);
   expect(await busy.exitCode()).toBe(2);
   expect(busy.out.lines).toEqual([
     `port ${port} is busy: is a tcp:server already running? Stop it (Ctrl-C), or pick another: npm run tcp:server -- --port ${port + 1}`,
@@ -368,9 +369,9 @@ function stillRunning(group = 0) {
   });
 }
 
-test("one terminal: npm run tcp labels each script's lines, and Ctrl-C stops them all", async () => {
+test("one terminal: npm run tcp labels each script's lines, and Ctrl-C stops them all", async (t) => {
   const port = await freePort(); // a free port: --port reaches all three scripts
-  const lesson = runNpm("tcp", ["--port", String(port)]);
+  const lesson = runNpm(t, "tcp", ["--port", String(port)]);
   await lesson.out.until((lines) =>
     [/^\[server\] .*listening on port/, /^\[logger\] .*connected to/, /^\[app\] .* sent /].every(
       (line) => lines.some((l) => line.test(l)),
@@ -382,27 +383,27 @@ test("one terminal: npm run tcp labels each script's lines, and Ctrl-C stops the
   await again.close();
 });
 
-test("HOST picks the one address a server listens on, and an address not of this machine is one line", async () => {
-  const wrong = runScript("tcp-demo/server.ts", { PORT: "0", HOST: "203.0.113.7" }); // a documentation address
+test("HOST picks the one address a server listens on, and an address not of this machine is one line", async (t) => {
+  const wrong = runScript(t, "tcp-demo/server.ts", { PORT: "0", HOST: "203.0.113.7" }); // a documentation address
   expect(await wrong.exitCode()).toBe(2);
   expect(wrong.out.lines).toEqual(["--host 203.0.113.7 is not an address of this machine"]);
 
   const { port, close } = await startServer({ port: 0, host: "127.0.0.1", print: () => {} });
-  onTestFinished(close);
-  const near = logger(port, "127.0.0.1");
+  t.onTestFinished(close);
+  const near = logger(t, port, "127.0.0.1");
   await near.connected;
-  const far = logger(port, "127.0.0.2"); // this machine too, but not the address the server took
+  const far = logger(t, port, "127.0.0.2"); // this machine too, but not the address the server took
   await far.heard.until(/^(no server|cannot reach)/);
   expect(far.heard.lines).toEqual([
     `no server on 127.0.0.2:${port}: start it with npm run tcp:server -- --port ${port} (retrying)`,
   ]);
 });
 
-test("the app sends one read in every four events, in a random order", async () => {
-  const { port } = await server();
+test("the app sends one read in every four events, in a random order", async (t) => {
+  const { port } = await server(t);
   const sent = recorder("app");
   const app = startApp({ port, every: 5, print: sent.line });
-  onTestFinished(app.close);
+  t.onTestFinished(app.close);
   const picked = /^(?:sent|dropped) (\w+)/; // an event dropped before the app connected counts too
   const events = () => sent.lines.flatMap((l) => picked.exec(l)?.[1] ?? []);
   await sent.until(() => events().length >= 40);
@@ -412,15 +413,15 @@ test("the app sends one read in every four events, in a random order", async () 
   expect(new Set(fours.map((four) => four.join())).size).toBeGreaterThan(1); // not the same order each time
 });
 
-test("three terminals: the logger shows the app's events and never read; a client's escape codes show as text", async () => {
-  const server = runScript("tcp-demo/server.ts", { PORT: "0" });
+test("three terminals: the logger shows the app's events and never read; a client's escape codes show as text", async (t) => {
+  const server = runScript(t, "tcp-demo/server.ts", { PORT: "0" });
   const port =
     /listening on port (\d+)/.exec(
       (await server.out.until(/listening on port \d+/)).join("\n"),
     )?.[1] ?? "";
-  const logger = runScript("tcp-demo/logger.ts", { PORT: port });
+  const logger = runScript(t, "tcp-demo/logger.ts", { PORT: port });
   await logger.out.until(/connected to localhost/);
-  const app = runScript("tcp-demo/app.ts", { PORT: port });
+  const app = runScript(t, "tcp-demo/app.ts", { PORT: port });
   const sent = (lines: string[]) =>
     lines.filter((line) => / sent /.test(line)).map((line) => line.split(" sent ")[1]);
   const passedOn = (lines: string[]) =>
@@ -444,7 +445,7 @@ test("three terminals: the logger shows the app's events and never read; a clien
     app: app.out.lines,
   });
   // A student's nc sends escape codes that would clear the projected screen and retitle its window
-  const nc = await tcpClient(Number(port));
+  const nc = await tcpClient(t, Number(port));
   nc.send("create \x1b[2J\x1b]0;pwned\x07 \x9b\x7f\ttab\n");
   const shown = String.raw`create \x1b[2J\x1b]0;pwned\x07 \x9b\x7f` + "\ttab";
   await logger.out.until((lines) => lines.map(withoutTime).includes(shown));
@@ -455,12 +456,12 @@ test("three terminals: the logger shows the app's events and never read; a clien
   for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
 });
 
-test("with no server a client says so once per outage, retrying from 0.1 s and doubling to 4 s", async () => {
+test("with no server a client says so once per outage, retrying from 0.1 s and doubling to 4 s", async (t) => {
   const nothingThere = await startServer({ port: 0, print: () => {} });
   await nothingThere.close(); // a free port
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] }); // the retries wait for us, not the clock
-  onTestFinished(() => void vi.useRealTimers());
-  const { connection, heard } = logger(nothingThere.port);
+  t.onTestFinished(() => void vi.useRealTimers());
+  const { connection, heard } = logger(t, nothingThere.port);
   const retries = recorder("retries");
   connection.on("retry", (ms) => retries.line(String(ms)));
   const retryEach = async (count: number) => {
@@ -474,7 +475,7 @@ test("with no server a client says so once per outage, retrying from 0.1 s and d
   const noServer = `no server on localhost:${nothingThere.port}: start it with npm run tcp:server -- --port ${nothingThere.port} (retrying)`;
   expect(heard.lines).toEqual([noServer]);
 
-  const { close } = await server(nothingThere.port);
+  const { close } = await server(t, nothingThere.port);
   await heard.until(/^connected to/);
   await close();
   await retryEach(3); // a new outage: told once more, and the delays start over
@@ -486,19 +487,17 @@ test("with no server a client says so once per outage, retrying from 0.1 s and d
   ]);
 });
 
-test("a client closing against a server that never closes its side is gone within a second", async ({
-  onTestFinished,
-}) => {
+test("a client closing against a server that never closes its side is gone within a second", async (t) => {
   // allowHalfOpen: after the client's goodbye it keeps its own side open, as a student's server may
   const silent = createServer({ allowHalfOpen: true }, (socket) => socket.on("error", () => {}));
   silent.listen(0, "127.0.0.1");
   await waitFor(silent, "listening");
-  onTestFinished(() => void silent.close());
+  t.onTestFinished(() => void silent.close());
   const { port } = silent.address() as AddressInfo;
-  const { connection, connected } = logger(port, "127.0.0.1");
+  const { connection, connected } = logger(t, port, "127.0.0.1");
   await connected;
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-  onTestFinished(() => void vi.useRealTimers());
+  t.onTestFinished(() => void vi.useRealTimers());
   const closing = connection.close();
   await vi.advanceTimersByTimeAsync(1000);
   const closed = await Promise.race([closing.then(() => "closed"), setImmediate("still open")]);
@@ -506,34 +505,34 @@ test("a client closing against a server that never closes its side is gone withi
   expect(connection.connected).toBe(false);
 });
 
-test("a logger given an unknown HOST says so in one line", async () => {
+test("a logger given an unknown HOST says so in one line", async (t) => {
   const heard = recorder("logger");
   const started = startLogger({ host: "no-such-host.invalid", port: 4000, print: heard.line });
-  onTestFinished(started.close);
+  t.onTestFinished(started.close);
   await heard.until(1, 5000);
   expect(heard.lines).toEqual(['unknown host "no-such-host.invalid": check --host (retrying)']);
 });
 
-test("a logger reaches the server through another address of it, as a student's laptop would", async () => {
+test("a logger reaches the server through another address of it, as a student's laptop would", async (t) => {
   const address = "127.0.0.2"; // a server bound to 127.0.0.1 alone would refuse it, as it would a laptop
-  const { port } = await server();
-  const { heard, connected } = logger(port, address);
+  const { port } = await server(t);
+  const { heard, connected } = logger(t, port, address);
   await connected;
-  const speaker = await tcpClient(port);
+  const speaker = await tcpClient(t, port);
   speaker.send("create over-the-network\n");
   await heard.until(/^create over-the-network$/);
   expect(heard.lines).toEqual([`connected to ${address}:${port}`, "create over-the-network"]);
 });
 
-test("live coding: saving the server restarts it, a crash waits for the next save, and the logger rides through", async () => {
-  const folder = await scratchCopy("tcp-demo", "classroom"); // a copy to edit; the real file stays put
+test("live coding: saving the server restarts it, a crash waits for the next save, and the logger rides through", async (t) => {
+  const folder = await scratchCopy(t, "tcp-demo", "classroom"); // a copy to edit; the real file stays put
   const serverFile = join(folder, "tcp-demo", "server.ts");
   const port = await freePort();
-  const server = runScript(serverFile, { PORT: String(port) }, { watch: true });
+  const server = runScript(t, serverFile, { PORT: String(port) }, { watch: true });
   const listening = (count: number) =>
     server.out.until((l) => l.filter((x) => /listening on port/.test(x)).length >= count, 8000);
   await listening(1);
-  const { heard } = logger(port);
+  const { heard } = logger(t, port);
   await heard.until(/^connected to/);
 
   await appendFile(serverFile, "\n// an edit\n");
@@ -555,15 +554,15 @@ test("live coding: saving the server restarts it, a crash waits for the next sav
     (lines) => lines.filter((l) => l.startsWith("back: reconnected")).length >= 2,
     8000,
   );
-  const speaker = await tcpClient(port);
+  const speaker = await tcpClient(t, port);
   speaker.send("create after-the-fix\n");
   await heard.until(/^create after-the-fix$/, 8000);
   expect(await server.stop()).toBe(0);
 });
 
-test("past 30 lines a second the server prints one summary a second instead, until the flood is over", async () => {
-  const { port, log } = await server();
-  const flooder = await tcpClient(port);
+test("past 30 lines a second the server prints one summary a second instead, until the flood is over", async (t) => {
+  const { port, log } = await server(t);
+  const flooder = await tcpClient(t, port);
   flooder.send(Array.from({ length: 100 }, (_, i) => `create ${i}\n`).join("") + "read 1\n");
   await log.until(/^the flood is over: one line per event again$/, 5000);
   const printed = log.lines.filter((line) => line.startsWith("create from")).length;
