@@ -15,7 +15,7 @@ console.log(
 );
 
 const run = (file: string, port: number, withRedis = false) => ({
-  command: `tsx socketio-namespaces/${file}.ts`,
+  command: `node --import tsx socketio-namespaces/${file}.ts`,
   env: { PORT: String(port), ...(withRedis ? { REDIS_URL } : {}) },
 });
 const { result } = concurrently(
