@@ -6,6 +6,7 @@ export default defineConfig({
     exclude: ["test/browser.test.ts"], // npm run test:browser runs it, in Chromium
     testTimeout: 60_000, // a bound, not a pace: every wait inside a test has its own, shorter one
     hookTimeout: 30_000,
+    reporters: ["default", "./test/slowest.ts"], // and where the time went
     maxWorkers: 3, // the tests mostly wait on sockets and child processes: one file per lesson, all at once
   },
 });

@@ -1,7 +1,7 @@
 // The README's "Build it up" steps, each run as the instructor types it: every marked code block is
 // written where its imports resolve, run as a terminal would run it, and held to what the README says.
 import { readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { expect, test } from "vitest";
 import {
@@ -10,7 +10,6 @@ import {
   ioClient,
   runScript,
   freePort,
-  scratchCopy,
   tcpClient,
   upTo,
   type Context,
@@ -40,7 +39,10 @@ test("each lesson has at least three steps, numbered from 1, each a whole file n
 
 // The live/ folder as the instructor has it after a step: every file at its latest version so far.
 async function typedUpTo(t: Context, lesson: string, n: number) {
-  const folder = await scratchCopy(t);
+  // the same folder on every run, so that tsx finds the steps it compiled last time in its cache
+  const folder = join("scratch", "steps", `${lesson}-${n}`);
+  await rm(folder, { recursive: true, force: true });
+  t.onTestFinished(() => rm(folder, { recursive: true, force: true }));
   for (const step of steps.filter((s) => s.lesson === lesson && s.n <= n)) {
     await mkdir(dirname(join(folder, step.file)), { recursive: true });
     await writeFile(join(folder, step.file), step.code);
@@ -237,15 +239,19 @@ const checks: Record<string, Check> = {
   },
 };
 
+// Each step runs in a folder and on a port of its own: they can all run at once.
 for (const { lesson, n } of steps) {
-  test(`README step ${lesson} ${n} runs as written and prints what the README shows`, async (t) => {
-    const run = await typedUpTo(t, lesson, n);
-    const printed = await checks[`${lesson} ${n}`](run, await freePort(), t);
-    const lines = Object.fromEntries(
-      Object.entries(printed).map(([name, { out }]) => [name, out.lines]),
-    );
-    if (README.includes(`<!-- output: ${lesson} step ${n} -->`))
-      expectReadmeOutput(`${lesson} step ${n}`, lines);
-    for (const script of Object.values(printed)) await script.stop();
-  });
+  test.concurrent(
+    `README step ${lesson} ${n} runs as written and prints what the README shows`,
+    async (t) => {
+      const run = await typedUpTo(t, lesson, n);
+      const printed = await checks[`${lesson} ${n}`](run, await freePort(), t);
+      const lines = Object.fromEntries(
+        Object.entries(printed).map(([name, { out }]) => [name, out.lines]),
+      );
+      if (README.includes(`<!-- output: ${lesson} step ${n} -->`))
+        expectReadmeOutput(`${lesson} step ${n}`, lines);
+      for (const script of Object.values(printed)) await script.stop();
+    },
+  );
 }
