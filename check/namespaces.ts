@@ -32,14 +32,9 @@ export function namespacesSettings(args: string[]) {
     },
     args,
   );
-  for (const [flag, namespace] of [
-    ["--home", o.home],
-    ["--school", o.school],
-  ]) {
+  for (const [name, namespace] of Object.entries({ home: o.home, school: o.school })) {
     if (!/^\/\S+$/.test(namespace) || o.home === o.school)
-      throw new Stop(
-        `${flag} takes a namespace of its own, like ${flag.slice(1)}, not ${namespace}`,
-      );
+      throw new Stop(`--${name} takes a namespace of its own, like /${name}, not ${namespace}`);
   }
   return { url: urlOf({ url, port, host }), ...o };
 }

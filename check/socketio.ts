@@ -42,11 +42,11 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = c
   const run = randomInt(1e6, 1e9); // the ids of this run's records, and the mark in its texts
   const text = (what: string) => `check ${run}: ${what}`;
   const record = (n: number, change: string) => ({ id: run + n, change });
+  const ours = (id: unknown) => typeof id === "number" && id > run && id < run + 10;
   const mine = (said: unknown) =>
     said === null || // no one's: refused, whoever says it
     (typeof said === "string" && said.startsWith(text(""))) ||
     (typeof said === "object" && "id" in said && ours(said.id));
-  const ours = (id: unknown) => typeof id === "number" && id > run && id < run + 10;
   const open = new Set<Socket>();
 
   // A client that keeps what each message carried, the speech in it or the whole payload: this
@@ -58,10 +58,10 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = c
       socket.once("connect", () => done(null)).once("connect_error", fail),
     );
     const heard = new Heard<unknown>();
-    socket.on(
-      message,
-      (payload: unknown) => mine(speechIn(payload)) && heard.add(speechIn(payload)),
-    );
+    socket.on(message, (payload: unknown) => {
+      const speech = speechIn(payload);
+      if (mine(speech)) heard.add(speech);
+    });
     socket.on("disconnect", (why) => heard.end(`a disconnect (${why})`));
     const until = (speech: unknown, hint: string, sentinel?: unknown) =>
       heard.until(speech, `a ${message} with ${JSON.stringify(speech)}`, hint, sentinel);

@@ -72,30 +72,37 @@ export async function checkTcp(settings: TcpSettings, print: Print = console.log
     await other.until(`${third} ${mark(name)}`, "the other clients must still be served");
   }
 
-  // Fills a client that never reads until the server drops it: with the answers to its own
-  // unknown events if the server answers them to it alone, so that only it hears the flood; else
-  // with events passed on to every client, after a line that says so.
+  // Fills a client that never reads until the server drops it. If the server answers an unknown
+  // event to its sender alone, only that client hears the flood: it sends unknown events, and the
+  // answers pile up. Else every client hears it, as events passed on, after a line that says so.
   async function fillUntilDropped(slow: Client, other: Client) {
     const probe = `${first} ${mark("8 probe")}`;
     slow.send(`${unknown}\n${probe}\n`);
     const hint = "pass on the events you recognise";
     const [answers, seen] = await Promise.all([slow.until(probe, hint), other.until(probe, hint)]);
     const alone = !seen.includes(unknown) && answers.find((l) => l !== probe && l !== unknown);
-    const passedOn = `${first} ${mark("8")} ${"y".repeat(1000)}\n`;
-    const [flooder, line, perLine] = alone
-      ? [slow, `${unknown}\n`, Buffer.byteLength(alone) + 1]
-      : [other, passedOn, passedOn.length];
+    const passedOn = `${first} ${"y".repeat(1000)}\n`; // no mark: other checkers pass it by
+    const [line, perLine] = alone
+      ? [`${unknown}\n`, Buffer.byteLength(alone) + 1]
+      : [passedOn, passedOn.length];
     const toAll = `${MiB(MOST_UNREAD)} of ${first} lines to every client, now`;
     if (!alone)
       print(`no answer to ${unknown} for its sender alone: filling a client with ${toAll}`);
     slow.socket.pause(); // and it never reads again
     const count = Math.ceil((64 * 1024) / perLine); // lines for 64 KiB to it
-    for (let unread = 0; unread <= MOST_UNREAD && !slow.heard.ended; unread += count * perLine) {
-      if (!alone) slow.send("\n"); // to a dropped client, a write comes back as a reset
-      if (!flooder.send(line.repeat(count))) await drained(flooder.socket);
+    for (let n = 0; n * count * perLine <= MOST_UNREAD && !slow.heard.ended; n++) {
+      if (alone) {
+        if (!slow.send(line.repeat(count))) await drained(slow.socket);
+        continue;
+      }
+      // The sender hears it all too: it sends more once it has heard this, or it would be dropped.
+      const sent = `${first} ${mark(`8 ${n}`)}`;
+      other.send(`${line.repeat(count)}${sent}\n`);
+      slow.send("\n"); // to a dropped client, a write comes back as a reset
+      await other.until(sent, "the other clients must still be served");
     }
     const end = `${first} ${mark("8 end")}`;
-    flooder.send(`${end}\n`); // once the other hears it, the server has read the whole flood
+    (alone ? slow : other).send(`${end}\n`); // once the other hears it, the server read it all
     for (let waited = 0, after = 0; !slow.heard.ended && waited < 3000 && after < 3; waited += 50) {
       slow.send("\n");
       if (other.heard.items.includes(end)) after += 1; // a reset takes a round trip to come back
