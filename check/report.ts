@@ -115,10 +115,6 @@ export async function runChecks(
   return failed === 0 ? 0 : 1;
 }
 
-// The protocols have no word for "you are in the pool now": give a server a moment to take in the
-// clients a check has just connected, before it speaks to them.
-export const settle = () => new Promise((done) => setTimeout(done, 100));
-
 type Is<T> = (item: T) => boolean;
 
 // What one client has heard, in order. until() waits for an item, and fails at once when the

@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { pathToFileURL } from "node:url";
-import { cli, flags, Heard, must, portOf, runChecks, settle, Stop, type Print } from "./report.ts";
+import { cli, flags, Heard, must, portOf, runChecks, Stop, type Print } from "./report.ts";
 
 const USAGE = `usage: npm run check:tcp -- --port 4000 [--host localhost]
   [--events create,update,delete] [--unknown read]
@@ -12,6 +12,9 @@ Checks the TCP lesson's behaviours against any event server that speaks lines: "
 const LONGEST_LINE = 1024 * 1024; // an endless line must be answered before this much of it
 const MOST_UNREAD = 8 * 1024 * 1024; // a client that stops reading must be dropped before this
 const MiB = (bytes: number) => `${bytes / 1024 / 1024} MiB`;
+// TCP has no word for "you are in the pool now" (a Socket.IO connect is one): give a server a
+// moment to take in the clients a check has just connected, before it speaks to them.
+const settle = () => new Promise((done) => setTimeout(done, 100));
 
 export type TcpSettings = ReturnType<typeof tcpSettings>;
 
