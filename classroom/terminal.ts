@@ -56,9 +56,14 @@ export function settings(script: string, args = process.argv.slice(2)) {
   }
 }
 
-// A client's main: read its settings, start it, stop it on Ctrl-C.
-export function runClient(start: (options: Settings) => { close: () => unknown }, script: string) {
-  stopOnSignal(start(settings(script)).close);
+// A client's main: read its settings, start it, stop it on Ctrl-C. TICK_MS is for the tests alone:
+// an app then speaks at that pace instead of the lesson's, so that a test need not wait on it.
+export function runClient(
+  start: (options: Settings & { every?: number }) => { close: () => unknown },
+  script: string,
+) {
+  const every = Number(process.env.TICK_MS) || undefined;
+  stopOnSignal(start({ ...settings(script), every }).close);
 }
 
 interface Started {

@@ -80,6 +80,7 @@ test("a bad setting is one line that says which, and what it takes", () => {
   expect(refused("tcp:logger", ["--port", "forty"])).toThrow(`--port ${port}, not "forty"`);
   expect(refused("tcp:logger", [], { PORT: "forty" })).toThrow(`PORT ${port}, not "forty"`);
   expect(refused("tcp:logger", [], { PORT: " " })).toThrow(`PORT ${port}, not " "`);
+  expect(refused("namespaces:server", [], { PORT: "-1" })).toThrow(`PORT ${port}, not "-1"`);
   expect(refused("tcp:logger", ["--port", "-1"])).toThrow(
     /^Option '--port' argument is ambiguous: see --help$/,
   );

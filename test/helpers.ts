@@ -13,6 +13,9 @@ import { expect, type TestContext } from "vitest";
 // What a helper needs of the test that calls it: its own cleanups, so that tests can run at once.
 export type Context = Pick<TestContext, "onTestFinished">;
 
+// An app in a child process speaks at this pace (TICK_MS), not the lesson's: tests need not wait.
+export const FAST = { TICK_MS: "100" };
+
 // Every wait is bounded, and the bounds are generous: they cost nothing when things are fast, and a
 // loaded 2-core machine can take seconds to start a child process.
 const WAIT_MS = 5000;
@@ -129,7 +132,12 @@ export function runScript(
 
 // An npm script's own command, as npm runs it but without npm: node and tsx are this Node and the
 // project's tsx.
-export function runScriptCommand(t: Context, script: string, args: string[] = []) {
+export function runScriptCommand(
+  t: Context,
+  script: string,
+  args: string[] = [],
+  { ownGroup = false, env = {} as Record<string, string> } = {},
+) {
   const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts as Record<
     string,
     string
@@ -137,7 +145,8 @@ export function runScriptCommand(t: Context, script: string, args: string[] = []
   const [command, ...rest] = scripts[script].split(" ");
   const tsx = new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname;
   const start = command === "tsx" ? [tsx] : [];
-  return runCommand(t, process.execPath, [...start, ...rest, ...args], {}, `npm run ${script}`);
+  const name = `npm run ${script}`;
+  return runCommand(t, process.execPath, [...start, ...rest, ...args], env, name, ownGroup);
 }
 
 // An npm script as a student types it, in a process group of its own, so that stop() is Ctrl-C: SIGINT

@@ -11,8 +11,8 @@ import { startServer } from "../tcp-demo/server.ts";
 import { LINES_PER_SECOND } from "../classroom/commentary.ts";
 import {
   expectReadmeOutput,
+  FAST,
   recorder,
-  runNpm,
   runScript,
   runScriptCommand,
   scratchCopy,
@@ -338,11 +338,7 @@ test("the app drops events while it has no server, instead of queueing them", as
   for (const id of dropped) expect(idsOf(log.lines)).not.toContain(id);
 });
 
-test("an invalid PORT gets one line; npm run tcp:server with --help or a busy port ends, not waiting for a save", async (t) => {
-  const invalid = runScript(t, "tcp-demo/logger.ts", { PORT: "forty" });
-  expect(await invalid.exitCode()).toBe(2);
-  expect(invalid.out.lines).toEqual(['PORT must be a whole number from 0 to 65535, not "forty"']);
-
+test("npm run tcp:server with --help or a busy port ends, not waiting for a save", async (t) => {
   const help = runScriptCommand(t, "tcp:server", ["--help"]);
   expect(await help.exitCode()).toBe(0);
   expect(help.out.lines[0]).toMatch(/^npm run tcp:server: The TCP lesson's event server/);
@@ -369,24 +365,58 @@ function stillRunning(group = 0) {
   });
 }
 
-test("one terminal: npm run tcp labels each script's lines, and Ctrl-C stops them all", async (t) => {
+test("one terminal: npm run tcp labels each script's lines as the README shows, and Ctrl-C stops them all", async (t) => {
   const port = await freePort(); // a free port: --port reaches all three scripts
-  const lesson = runNpm(t, "tcp", ["--port", String(port)]);
-  await lesson.out.until((lines) =>
-    [/^\[server\] .*listening on port/, /^\[logger\] .*connected to/, /^\[app\] .* sent /].every(
-      (line) => lines.some((l) => line.test(l)),
-    ),
+  const lesson = runScriptCommand(t, "tcp", ["--port", String(port)], {
+    ownGroup: true,
+    env: FAST,
+  });
+  const of = (label: string) => (lines: string[]) =>
+    lines.flatMap((line) => (line.startsWith(`[${label}] `) ? [line.slice(label.length + 3)] : []));
+  const [server, logger, app] = [of("server"), of("logger"), of("app")];
+  const sent = (lines: string[]) =>
+    app(lines).flatMap((line) => / sent (.*)$/.exec(line)?.[1] ?? []);
+  const passedOn = (lines: string[]) => lines.filter((l) => /^(create|update|delete) /.test(l));
+  // The sentinel is the first event passed on after the app has sent a read.
+  const afterRead = (lines: string[]) =>
+    sent(lines).slice(sent(lines).findIndex((l) => l.startsWith("read ")) + 1);
+  await lesson.out.until(
+    (lines) =>
+      sent(lines).some((l) => l.startsWith("read ")) && passedOn(afterRead(lines)).length > 0,
+    12_000,
   );
+  const wanted = passedOn(sent(lesson.out.lines));
+  const logged = (lines: string[]) =>
+    logger(lines)
+      .map(withoutTime)
+      .filter((line) => /^(create|update|delete|read) /.test(line));
+  await lesson.out.until((lines) => logged(lines).includes(wanted.at(-1) ?? ""));
+  await lesson.out.until((lines) => app(lines).some((l) => l.endsWith(` heard ${wanted.at(-1)}`)));
+  expect(logged(lesson.out.lines).slice(0, wanted.length)).toEqual(wanted);
+  const printed = () => ({
+    server: server(lesson.out.lines),
+    logger: logger(lesson.out.lines),
+    app: app(lesson.out.lines),
+  });
+  expectReadmeOutput("tcp", printed());
+  // A student's nc sends escape codes that would clear the projected screen and retitle its window
+  const nc = await tcpClient(t, port);
+  nc.send("create \x1b[2J\x1b]0;pwned\x07 \x9b\x7f\ttab\n");
+  const shown = String.raw`create \x1b[2J\x1b]0;pwned\x07 \x9b\x7f` + "\ttab";
+  await lesson.out.until((lines) => logged(lines).includes(shown));
+  await lesson.out.until((lines) => app(lines).map(withoutTime).includes(`heard ${shown}`));
+  await lesson.out.until((lines) => server(lines).some((l) => l.endsWith(` ${shown.slice(7)}`)));
+  expect(lesson.out.lines.join("\n")).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+
   await lesson.stop(); // Ctrl-C: SIGINT to every process of the terminal's group
-  await expect.poll(() => stillRunning(lesson.child.pid)).toEqual([]); // npm, concurrently, 3 scripts
+  await expect.poll(() => stillRunning(lesson.child.pid)).toEqual([]); // concurrently, 3 scripts
   const again = await startServer({ port, print: () => {} }); // the port is free again
   await again.close();
 });
 
 test("HOST picks the one address a server listens on, and an address not of this machine is one line", async (t) => {
-  const wrong = runScript(t, "tcp-demo/server.ts", { PORT: "0", HOST: "203.0.113.7" }); // a documentation address
-  expect(await wrong.exitCode()).toBe(2);
-  expect(wrong.out.lines).toEqual(["--host 203.0.113.7 is not an address of this machine"]);
+  const wrong = startServer({ port: 0, host: "203.0.113.7", print: () => {} }); // a documentation address
+  await expect(wrong).rejects.toMatchObject({ code: "EADDRNOTAVAIL" }); // one line: see classroom's tests
 
   const { port, close } = await startServer({ port: 0, host: "127.0.0.1", print: () => {} });
   t.onTestFinished(close);
@@ -411,49 +441,6 @@ test("the app sends one read in every four events, in a random order", async (t)
   for (const four of fours)
     expect([...four].sort()).toEqual(["create", "delete", "read", "update"]);
   expect(new Set(fours.map((four) => four.join())).size).toBeGreaterThan(1); // not the same order each time
-});
-
-test("three terminals: the logger shows the app's events and never read; a client's escape codes show as text", async (t) => {
-  const server = runScript(t, "tcp-demo/server.ts", { PORT: "0" });
-  const port =
-    /listening on port (\d+)/.exec(
-      (await server.out.until(/listening on port \d+/)).join("\n"),
-    )?.[1] ?? "";
-  const logger = runScript(t, "tcp-demo/logger.ts", { PORT: port });
-  await logger.out.until(/connected to localhost/);
-  const app = runScript(t, "tcp-demo/app.ts", { PORT: port });
-  const sent = (lines: string[]) =>
-    lines.filter((line) => / sent /.test(line)).map((line) => line.split(" sent ")[1]);
-  const passedOn = (lines: string[]) =>
-    lines.filter((line) => /^(create|update|delete) /.test(line));
-  // The sentinel is the first event passed on after the app has sent a read.
-  await app.out.until(
-    (lines) =>
-      passedOn(sent(lines).slice(sent(lines).findIndex((l) => l.startsWith("read ")) + 1)).length >
-        0 && sent(lines).some((l) => l.startsWith("read ")),
-    12_000,
-  );
-  const wanted = passedOn(sent(app.out.lines));
-  const logged = () =>
-    logger.out.lines.map(withoutTime).filter((line) => /^(create|update|delete|read) /.test(line));
-  await logger.out.until(() => logged().includes(wanted.at(-1) ?? ""));
-  await app.out.until((lines) => lines.some((line) => line.endsWith(` heard ${wanted.at(-1)}`)));
-  expect(logged().slice(0, wanted.length)).toEqual(wanted);
-  expectReadmeOutput("tcp", {
-    server: server.out.lines,
-    logger: logger.out.lines,
-    app: app.out.lines,
-  });
-  // A student's nc sends escape codes that would clear the projected screen and retitle its window
-  const nc = await tcpClient(t, Number(port));
-  nc.send("create \x1b[2J\x1b]0;pwned\x07 \x9b\x7f\ttab\n");
-  const shown = String.raw`create \x1b[2J\x1b]0;pwned\x07 \x9b\x7f` + "\ttab";
-  await logger.out.until((lines) => lines.map(withoutTime).includes(shown));
-  await app.out.until((lines) => lines.map(withoutTime).includes(`heard ${shown}`));
-  await server.out.until((lines) => lines.some((line) => line.endsWith(` ${shown.slice(7)}`)));
-  for (const run of [server, logger, app])
-    expect(run.out.lines.join("\n")).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
-  for (const run of [app, logger, server]) expect(await run.stop()).toBe(0);
 });
 
 test("with no server a client says so once per outage, retrying from 0.1 s and doubling to 4 s", async (t) => {
