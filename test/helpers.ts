@@ -119,6 +119,7 @@ export async function tcpClient(t: Context, port: number) {
 }
 
 // A lesson script run as a terminal would (`tsx <file>`, or `tsx watch <file>`), read line by line, stopped with SIGTERM.
+// A JavaScript file (a step the test has stripped of its types) runs with node alone.
 export function runScript(
   t: Context,
   file: string,
@@ -126,7 +127,8 @@ export function runScript(
   { watch = false, args = [] as string[] } = {},
 ) {
   const tsx = new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname;
-  const run = watch ? [tsx, "watch", "--clear-screen=false"] : ["--import", "tsx"];
+  const loader = file.endsWith(".mjs") ? [] : ["--import", "tsx"];
+  const run = watch ? [tsx, "watch", "--clear-screen=false"] : loader;
   return runCommand(t, process.execPath, [...run, file, ...args], env, file);
 }
 
