@@ -176,7 +176,15 @@ function runCommand(
   eachLine(child.stderr, out.line);
   // "close" comes after the output is read to its end, unlike "exit"
   const closed = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
-  const exitCode = async () => (await closed)[0];
+  // the code it exits with, or a failure that says it never did
+  const exitCode = async (ms = START_MS) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${name} still runs after ${ms} ms`)), ms);
+    });
+    const [code] = await Promise.race([closed, late]).finally(() => clearTimeout(timer));
+    return code;
+  };
   const stop = () => {
     if (child.exitCode !== null || child.signalCode !== null) return exitCode();
     if (ownGroup) process.kill(-(child.pid ?? 0), "SIGINT");
