@@ -1,4 +1,4 @@
-import { EventEmitter, once } from "node:events";
+import { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
 import { createInterface } from "node:readline";
 import { npmRun } from "../classroom/scripts.ts";
@@ -35,7 +35,7 @@ export class Connection extends EventEmitter<{ connect: []; line: [string]; retr
     this.#closed = true;
     clearTimeout(this.#timer);
     if (this.#socket.destroyed || !this.connected) return void this.#socket.destroy();
-    const closed = once(this.#socket, "close");
+    const closed = new Promise((done) => this.#socket.once("close", done)); // even after a reset
     this.#socket.end(); // a goodbye the server sees, rather than a reset
     this.#timer = setTimeout(() => this.#socket.destroy(), 1000); // if it never closes its side
     await closed; // and with it, connected is false
