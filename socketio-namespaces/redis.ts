@@ -1,6 +1,7 @@
 // With REDIS_URL set, several servers act as one: every broadcast also goes through Redis to the
 // other servers, which pass it to their own clients (namespaces and rooms included). Without it,
 // nothing of Redis is loaded, and the server keeps its pools in its own memory.
+import { once } from "node:events";
 import type { Print } from "../classroom/terminal.ts";
 
 export async function connectRedis(url: string | undefined, print: Print) {
@@ -23,8 +24,9 @@ export async function connectRedis(url: string | undefined, print: Print) {
     lost = true;
     print(`lost Redis at ${url}: serving this server's own clients only, and retrying`);
   });
-  pub.on("ready", () => {
+  pub.on("ready", async () => {
     if (!lost) return;
+    if (!sub.isReady) await once(sub, "ready"); // and subscribed again: only then are we one
     lost = false;
     print(`Redis at ${url} is back: the servers act as one again`);
   });
