@@ -162,7 +162,7 @@ export class Heard<T> {
         clearTimeout(timer);
         settle();
       };
-      const timer = setTimeout(() => wake(true), 3000);
+      const timer = setTimeout(() => wake(true), 5000); // a bound for a loaded machine, not a pace
       this.waiters.add(wake);
       wake();
     });
