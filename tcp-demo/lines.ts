@@ -3,6 +3,8 @@ import { isUtf8 } from "node:buffer";
 // TCP is a stream: a write can arrive in pieces, two writes as one: buffer bytes up to "\n".
 const MAX_LINE_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
+// Passed on, an escape code would reach every nc in the class: it could clear or retitle a screen.
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/; // C0 but tab, DEL, C1
 
 export type Line = { text: string } | { error: string; fatal?: boolean };
 const TOO_LONG = { error: "line longer than 64 KiB", fatal: true };
@@ -29,5 +31,7 @@ function decode(latin1: string): Line {
   const bytes = Buffer.from(latin1, "latin1");
   if (!isUtf8(bytes)) return { error: "line is not valid UTF-8" };
   const text = bytes.toString().replace(/\r$/, "");
+  if (CONTROL.test(text))
+    return { error: "line holds control characters, escape codes among them" };
   return Buffer.byteLength(text) > MAX_LINE_BYTES ? TOO_LONG : { text };
 }

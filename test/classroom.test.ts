@@ -15,6 +15,7 @@ import { readSettings } from "../classroom/settings.ts";
 import {
   explainListenError,
   listeningLine,
+  log,
   printable,
   stopOnSignal,
 } from "../classroom/terminal.ts";
@@ -383,7 +384,7 @@ test("with no Redis at REDIS_URL, connecting says so and leaves nothing running"
   expect(await connectRedis(undefined, () => {})).toEqual({});
 });
 
-test("what a client sent prints as text: control characters show as \\x1b and the like, the rest as it is", () => {
+test("what a client sent prints as text: control characters show as \\x1b and the like, the rest as it is", (t) => {
   expect(printable("create \x1b[2J\x1b]0;pwned\x07")).toBe(
     String.raw`create \x1b[2J\x1b]0;pwned\x07`,
   );
@@ -391,6 +392,12 @@ test("what a client sent prints as text: control characters show as \\x1b and th
     "tab\there" + String.raw`\x0anew\x0d\x00\x7f\x80\x9b\x9f`,
   );
   expect(printable("\xa0café ✓ 日本 🙂")).toBe("\xa0café ✓ 日本 🙂");
+  const printed = vi.spyOn(console, "log").mockImplementation(() => {});
+  t.onTestFinished(() => printed.mockRestore());
+  log("create \x1b[2J"); // every script prints through log()
+  expect(printed.mock.calls).toEqual([
+    [expect.stringMatching(/^\d\d:\d\d:\d\d create \\x1b\[2J$/)],
+  ]);
 });
 
 test("Ctrl-C ends a script within two seconds whatever its close waits for; a failed close is one line", async (t) => {

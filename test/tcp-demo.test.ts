@@ -151,7 +151,10 @@ test("the line reader hands over every line of one chunk, skips empty lines and 
     { text: 'delete {"id":3}' },
   ]);
   expect(read(Buffer.from("te 4\n"))).toEqual([{ text: "create 4" }]);
-  expect(read(Buffer.from("update a\rb\r\n"))).toEqual([{ text: "update a\rb" }]); // a last \r only
+  expect(read(Buffer.from("update a\tb\r\n"))).toEqual([{ text: "update a\tb" }]); // a last \r only
+  const control = { error: "line holds control characters, escape codes among them" };
+  for (const code of ["\r", "\x1b", "\x00", "\x7f", "\x9b"])
+    expect(read(Buffer.from(`update a${code}b\n`)), JSON.stringify(code)).toEqual([control]);
 });
 
 test("lines written in pieces, together, with \\r\\n and with multi-byte characters reach a listener whole", async (t) => {
@@ -377,21 +380,28 @@ test("one terminal: npm run tcp labels each script's lines as the README shows, 
   const sent = (lines: string[]) =>
     app(lines).flatMap((line) => / sent (.*)$/.exec(line)?.[1] ?? []);
   const passedOn = (lines: string[]) => lines.filter((l) => /^(create|update|delete) /.test(l));
-  // The sentinel is the first event passed on after the app has sent a read.
-  const afterRead = (lines: string[]) =>
-    sent(lines).slice(sent(lines).findIndex((l) => l.startsWith("read ")) + 1);
-  await lesson.out.until(
-    (lines) =>
-      sent(lines).some((l) => l.startsWith("read ")) && passedOn(afterRead(lines)).length > 0,
-    12_000,
-  );
-  const wanted = passedOn(sent(lesson.out.lines));
   const logged = (lines: string[]) =>
     logger(lines)
       .map(withoutTime)
       .filter((line) => /^(create|update|delete|read) /.test(line));
-  await lesson.out.until((lines) => logged(lines).includes(wanted.at(-1) ?? ""));
-  await lesson.out.until((lines) => app(lines).some((l) => l.endsWith(` heard ${wanted.at(-1)}`)));
+  // From the first event the logger heard (the three start at once), the app's events to the
+  // first one passed on after a read: the logger must hear those, in order, and never the read.
+  const [first] = await lesson.out.until((lines) => logged(lines).length > 0).then(logged);
+  const fromFirst = (lines: string[]) => sent(lines).slice(sent(lines).indexOf(first));
+  const afterRead = (lines: string[]) =>
+    fromFirst(lines).slice(fromFirst(lines).findIndex((l) => l.startsWith("read ")) + 1);
+  await lesson.out.until(
+    (lines) =>
+      sent(lines).includes(first) &&
+      fromFirst(lines).some((l) => l.startsWith("read ")) &&
+      passedOn(afterRead(lines)).length > 0,
+    12_000,
+  );
+  const sentinel = passedOn(afterRead(lesson.out.lines))[0];
+  const all = passedOn(fromFirst(lesson.out.lines));
+  const wanted = all.slice(0, all.indexOf(sentinel) + 1);
+  await lesson.out.until((lines) => logged(lines).includes(sentinel));
+  await lesson.out.until((lines) => app(lines).some((l) => l.endsWith(` heard ${sentinel}`)));
   expect(logged(lesson.out.lines).slice(0, wanted.length)).toEqual(wanted);
   const printed = () => ({
     server: server(lesson.out.lines),
@@ -399,13 +409,17 @@ test("one terminal: npm run tcp labels each script's lines as the README shows, 
     app: app(lesson.out.lines),
   });
   expectReadmeOutput("tcp", printed());
-  // A student's nc sends escape codes that would clear the projected screen and retitle its window
+  // A student's nc sends escape codes that would clear the projected screen and retitle its window:
+  // refused, so that they reach no one, every nc of the class included
   const nc = await tcpClient(t, port);
-  nc.send("create \x1b[2J\x1b]0;pwned\x07 \x9b\x7f\ttab\n");
-  const shown = String.raw`create \x1b[2J\x1b]0;pwned\x07 \x9b\x7f` + "\ttab";
-  await lesson.out.until((lines) => logged(lines).includes(shown));
-  await lesson.out.until((lines) => app(lines).map(withoutTime).includes(`heard ${shown}`));
-  await lesson.out.until((lines) => server(lines).some((l) => l.endsWith(` ${shown.slice(7)}`)));
+  nc.send("create \x1b[2J\x1b]0;pwned\x07\ncreate after\n");
+  const refusal = "line holds control characters, escape codes among them";
+  await nc.heard.until(/^create after$/);
+  expect(nc.heard.lines).toEqual([`error ${refusal}: not passed on`, "create after"]);
+  await lesson.out.until((lines) => logged(lines).includes("create after"));
+  expect(server(lesson.out.lines)).toContainEqual(
+    expect.stringMatching(`sent a bad line: ${refusal}$`),
+  );
   expect(lesson.out.lines.join("\n")).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
 
   await lesson.stop(); // Ctrl-C: SIGINT to every process of the terminal's group
