@@ -67,7 +67,7 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = c
       heard.until(speech, `a ${message} with ${JSON.stringify(speech)}`, hint, sentinel);
     const ask = (speech: unknown) =>
       socket
-        .timeout(3000)
+        .timeout(5000)
         .emitWithAck(speak, speech)
         .catch(() => undefined);
     return { socket, heard, until, ask, speak: (speech: unknown) => socket.emit(speak, speech) };

@@ -97,7 +97,7 @@ test("each broken server fails the check that names its fault, and no other", as
     "tcp-server passes-bad-utf8":
       "a line that is not UTF-8 is passed on to no one, and stops no one",
     "tcp-server keeps-slow-readers":
-      "a client that stops reading is dropped before 8 MiB wait for it",
+      "a client that stops reading is dropped before 16 MiB wait for it",
     "socketio-sender-only": "speak becomes message to every client, the sender included",
     "namespaces-ignores-rooms": "lesson reaches the codefellows room's members only",
   };
@@ -114,7 +114,7 @@ test("each broken server fails the check that names its fault, and no other", as
     expect(code, server).toBe(1);
   }
   // a server that passes on every event, unknown ones too, answers none to its sender alone
-  const flood = /^no answer to read for its sender alone: filling a client with 8 MiB of create/;
+  const flood = /^no answer to read for its sender alone: filling a client with 16 MiB of create/;
   expect(runs[0].lines.filter((line) => flood.test(line))).toHaveLength(1);
 });
 
