@@ -34,7 +34,7 @@ const SHOTS = new URL(
 );
 
 let browser: Browser;
-beforeAll(async (t) => {
+beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     if (process.env.CI) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium`);
     return;
