@@ -6,7 +6,7 @@ const NEWLINE = 0x0a;
 // Passed on, an escape code would reach every nc in the class: it could clear or retitle a screen.
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/; // C0 but tab, DEL, C1
 
-export type Line = { text: string } | { error: string; fatal?: boolean };
+export type Line = { text: string; event: string } | { error: string; fatal?: boolean };
 const TOO_LONG = { error: "line longer than 64 KiB", fatal: true };
 
 export function lineReader() {
@@ -33,5 +33,6 @@ function decode(latin1: string): Line {
   const text = bytes.toString().replace(/\r$/, "");
   if (CONTROL.test(text))
     return { error: "line holds control characters, escape codes among them" };
-  return Buffer.byteLength(text) > MAX_LINE_BYTES ? TOO_LONG : { text };
+  const event = text.split(" ", 1)[0]; // the first word: the rest is its data
+  return Buffer.byteLength(text) > MAX_LINE_BYTES ? TOO_LONG : { text, event };
 }

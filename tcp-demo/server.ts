@@ -8,8 +8,8 @@ import { log, runServer } from "../classroom/terminal.ts";
 import { lineReader } from "./lines.ts";
 
 export const EVENTS = ["create", "update", "delete"]; // the only events this server passes on
-const PASSED_ON = EVENTS.join(", ");
-const MAX_UNSENT_BYTES = 1024 * 1024; // a client that stops reading is dropped before it costs more
+const KNOWN = EVENTS.join(", ");
+const MAX_UNSENT = 1024 * 1024; // bytes: a client that stops reading is dropped before it costs more
 
 export async function startServer({ port = 4000, host, print = log }: Options = {}) {
   const pool = new Map<string, Socket>();
@@ -29,19 +29,17 @@ export async function startServer({ port = 4000, host, print = log }: Options = 
       const heard: string[] = [];
       const passOn = () => heard.length > 0 && broadcast(heard.splice(0));
       for (const line of read(chunk)) {
-        const event = "text" in line ? line.text.split(" ", 1)[0] : "";
-        if ("text" in line && EVENTS.includes(event)) {
+        if ("text" in line && EVENTS.includes(line.event)) {
           heard.push(line.text);
-          say.event(`${event} from ${id}`, line.text.slice(event.length + 1));
+          say.event(`${line.event} from ${id}`, line.text.slice(line.event.length + 1));
           continue;
         }
         passOn(); // what came before the bad line goes first: order per connection holds
         if ("text" in line) {
-          send(id, socket, `error unknown event "${event}": this server passes on ${PASSED_ON}\n`);
-          say.dropped(`${id} sent unknown event "${event}": not passed on`);
+          send(id, socket, `error unknown event "${line.event}": this server passes on ${KNOWN}\n`);
+          say.dropped(`${id} sent unknown event "${line.event}": not passed on`);
         } else if (line.fatal) {
-          say.dropClient(`${id} dropped: ${line.error}`);
-          return socket.removeAllListeners("data").end(`error ${line.error}: disconnecting\n`);
+          return drop(id, socket.removeAllListeners("data"), line.error);
         } else {
           send(id, socket, `error ${line.error}: not passed on\n`);
           say.dropped(`${id} sent a bad line: ${line.error}`);
@@ -50,21 +48,23 @@ export async function startServer({ port = 4000, host, print = log }: Options = 
       passOn();
     });
   });
-
   // The lines of one read go to each socket as one write: a system call per client, not per line.
   const broadcast = (lines: string[]) => {
     const bytes = Buffer.from(lines.join("\n") + "\n"); // encoded once, not once per client
     for (const [id, socket] of pool) send(id, socket, bytes);
   };
-  // Every write to a client: one that stops reading is dropped before it costs the server more.
+  // Every write to a client (but one told goodbye): past 1 MiB unread, it is dropped there and then.
+  // Dropped: out of the pool, told why, and gone within a second if it does not hang up itself.
   function send(id: string, socket: Socket, bytes: string | Buffer) {
-    if (!socket.writable) return; // told goodbye, or hung up: its "close" is on its way
-    if (socket.write(bytes) || socket.writableLength <= MAX_UNSENT_BYTES) return;
-    pool.delete(id); // at once: no later write counts on it
-    say.dropClient(`${id} dropped: it stopped reading (over 1 MiB unsent)`);
-    socket.destroy();
+    if (!socket.writable || socket.write(bytes) || socket.writableLength <= MAX_UNSENT) return;
+    drop(id, socket, "it stopped reading (over 1 MiB unsent)").destroy(); // it reads no goodbye
   }
-
+  function drop(id: string, socket: Socket, why: string) {
+    pool.delete(id);
+    say.dropClient(`${id} dropped: ${why}`);
+    setTimeout(() => socket.destroy(), 1000).unref();
+    return socket.end(`error ${why}: disconnecting\n`);
+  }
   const close = async () => {
     say.stop();
     for (const socket of pool.values()) socket.destroy(); // server.close() would wait for them
