@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Server, Socket } from "socket.io";
+import type { Socket as EngineSocket } from "engine.io";
 import { serveAdminUi } from "./admin-ui.ts";
 import type { Commentary } from "./commentary.ts";
 import type { Settings } from "./settings.ts";
@@ -75,6 +76,7 @@ export async function listen(
     throw error;
   });
   const bound = (http.address() as AddressInfo).port;
+  dropWhoStopsReading(io, say);
   const admin = serveAdminUi(io, bound, settings);
   const ours = thisMachine(host);
   http.on("request", (request: IncomingMessage, response: ServerResponse) => {
@@ -91,6 +93,23 @@ export async function listen(
     text(404, `This is a Socket.IO lesson server: connect a Socket.IO client${orAdmin}.`);
   });
   return { port: bound, admin: admin?.line, io, close };
+}
+
+// A client that stops reading is dropped before 1 MiB waits for it, as on TCP: Socket.IO would
+// keep all that is sent to it, for as long as it answers pings.
+const MAX_UNSENT = 1024 * 1024;
+function dropWhoStopsReading(io: Server, say: Commentary) {
+  io.engine.on("connection", (connection: EngineSocket) => {
+    let unsent = 0; // what waits in Socket.IO's own buffer, which its transport empties when it can
+    connection.on("flush", () => (unsent = 0));
+    connection.on("packetCreate", ({ data }: { data?: string | Buffer }) => {
+      unsent += typeof data === "string" ? data.length : (data?.byteLength ?? 0);
+      if (unsent <= MAX_UNSENT) return;
+      const who = `a client at ${connection.remoteAddress}`;
+      say.dropClient(`${who} dropped: it stopped reading (over 1 MiB unsent)`);
+      connection.close(true); // its buffer goes with it
+    });
+  });
 }
 
 const PAGE_TYPES: Record<string, string> = {

@@ -1,8 +1,9 @@
 import { type EventEmitter, once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket as NetSocket } from "node:net";
 import { Server } from "socket.io";
+import { io } from "socket.io-client";
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, test, vi } from "vitest";
@@ -466,6 +467,32 @@ test("a speak over Socket.IO's 1 MB limit drops only its sender; the others keep
   expect(await ask(speaker.socket, "speak", "still here")).toEqual({ ok: true, heardBy: 2 });
   await listener.heard.until(/still here/);
   expect(log.lines.filter((l) => l.startsWith("speak from"))).toHaveLength(1);
+});
+
+test("a client that stops reading is dropped before 1 MiB waits for it; the others keep hearing", async (t) => {
+  const { port, log, io: lesson } = await server(t);
+  const listener = await ioClient(t, port);
+  const stuck = io(`http://localhost:${port}`, {
+    forceNew: true,
+    reconnection: false,
+    transports: ["websocket"],
+  });
+  t.onTestFinished(() => void stuck.disconnect());
+  await waitFor(stuck as unknown as EventEmitter, "connect");
+  const { ws } = stuck.io.engine.transport as unknown as { ws: { _socket: NetSocket } };
+  ws._socket.pause(); // a laptop whose lid shut, or a student's client that never reads
+  t.onTestFinished(() => void ws._socket.destroy()); // it would wait for a goodbye it never reads
+  const speaker = await ioClient(t, port);
+  const speech = "x".repeat(9000);
+  for (let batch = 0; batch < 20; batch++)
+    // 9 MB to each client, as fast as the server takes it
+    await Promise.all(Array.from({ length: 50 }, () => ask(speaker.socket, "speak", speech)));
+  await log.until(/^a client at \S+ dropped: it stopped reading \(over 1 MiB unsent\)$/);
+  await expect.poll(() => lesson.sockets.sockets.size).toBe(2); // the listener and the speaker
+  speaker.socket.emit("speak", "sentinel");
+  await listener.heard.until(/"sentinel"/);
+  expect(listener.heard.lines.filter((line) => line.startsWith("message "))).toHaveLength(1001);
+  expect(log.lines.filter((line) => line.includes(" dropped: "))).toHaveLength(1); // it alone
 });
 
 test("a malformed packet closes only its own connection; the others keep receiving", async (t) => {
