@@ -15,6 +15,7 @@ function send(socket: Socket, text: string) {
 }
 
 const server = createServer((socket) => {
+  if (fault === "no-line-limit") socket.write("welcome\n"); // a greeting is no answer to a line
   pool.add(socket);
   console.log(`${pool.size} in the pool`);
   if (fault !== "forgets-leavers") {
