@@ -4,7 +4,17 @@
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { io, Manager, type Socket } from "socket.io-client";
-import { answersSocketIo, cli, Failed, flags, Heard, runChecks, Stop, urlOf } from "./report.ts";
+import {
+  answersSocketIo,
+  cli,
+  Failed,
+  flags,
+  Heard,
+  runChecks,
+  Stop,
+  urlOf,
+  printed,
+} from "./report.ts";
 import type { Print } from "./report.ts";
 
 const USAGE = `usage: npm run check:namespaces -- --port 3000 [--host localhost]
@@ -39,7 +49,7 @@ export function namespacesSettings(args: string[]) {
   return { url: urlOf({ url, port, host }), ...o };
 }
 
-export async function checkNamespaces(settings: NamespacesSettings, print: Print = console.log) {
+export async function checkNamespaces(settings: NamespacesSettings, print: Print = printed) {
   const o = settings;
   const run = randomBytes(3).toString("hex");
   const text = (what: string) => `check ${run}: ${what}`;

@@ -1,6 +1,7 @@
 // What the three checkers share: settings from flags, one line per behaviour (✓, or ✗ with what
 // was expected, what came instead and a hint), "N passed, M failed" last, and the exit code: 0 when
 // all pass, 1 when one fails, 2 with one line for a bad flag or when nothing answers there.
+import { printable } from "../classroom/terminal.ts";
 import { isDeepStrictEqual, parseArgs, type ParseArgsConfig } from "node:util";
 import { io } from "socket.io-client";
 
@@ -60,13 +61,18 @@ export function urlOf({ url, port, host }: { url?: string; port?: string; host?:
   return url.replace(/\/$/, "");
 }
 
+// What a checker prints: a server's words among them, shown as text, escape codes and all.
+export const printed = (text: string) => {
+  for (const line of text.split("\n")) console.log(printable(line));
+};
+
 // The command line: a checker's result is the exit code, and a Stop is one line.
 export async function cli(check: () => Promise<number>) {
   try {
     process.exit(await check());
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
-    (error.code === 0 ? console.log : console.error)(error.message);
+    (error.code === 0 ? console.log : console.error)(printable(error.message));
     process.exit(error.code);
   }
 }

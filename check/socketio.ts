@@ -11,6 +11,7 @@ import {
   flags,
   Heard,
   must,
+  printed,
   runChecks,
   urlOf,
   type Print,
@@ -37,7 +38,7 @@ export function socketIoSettings(args: string[]) {
   return { url: urlOf(o), speak: o.speak, message: o.message };
 }
 
-export async function checkSocketIo(settings: SocketIoSettings, print: Print = console.log) {
+export async function checkSocketIo(settings: SocketIoSettings, print: Print = printed) {
   const { url, speak, message } = settings;
   const run = randomInt(1e6, 1e9); // the ids of this run's records, and the mark in its texts
   const text = (what: string) => `check ${run}: ${what}`;

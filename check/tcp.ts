@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { pathToFileURL } from "node:url";
-import { cli, flags, Heard, must, portOf, runChecks, Stop, type Print } from "./report.ts";
+import { cli, flags, Heard, must, portOf, printed, runChecks, Stop, type Print } from "./report.ts";
 
 const USAGE = `usage: npm run check:tcp -- --port 4000 [--host localhost]
   [--events create,update,delete] [--unknown read]
@@ -40,7 +40,7 @@ export function tcpSettings(args: string[]) {
 }
 const word = (name: string) => /^\S+$/.test(name);
 
-export async function checkTcp(settings: TcpSettings, print: Print = console.log) {
+export async function checkTcp(settings: TcpSettings, print: Print = printed) {
   const { port, host, unknown } = settings;
   const [first, second, third] = settings.events;
   const run = randomBytes(3).toString("hex");

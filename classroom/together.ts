@@ -9,22 +9,26 @@ const EXEC = process.platform === "win32" ? "" : "exec "; // no shell left waiti
 const { scripts } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 const args = process.argv.slice(2);
-const flagsFrom = args.findIndex((arg) => arg.startsWith("-"));
-const [server, ...clients] = flagsFrom === -1 ? args : args.slice(0, flagsFrom);
-const flags = flagsFrom === -1 ? [] : args.slice(flagsFrom);
-const { port, host } = settings(server, flags); // a mistake is one line here, not one per script
-const where = [`--port ${port}`, host ? `--host ${quoted(host)}` : ""].join(" ");
+const [server, ...clients] = args.filter((arg) => arg in scripts);
+// Read once here, a mistake is one line, not one per script; the settings reach every script as
+// variables, which no shell needs quoted (a flag beats a variable, so no flag is passed)
+const given = settings(
+  server,
+  args.filter((arg) => !(arg in scripts)),
+);
+const env = Object.fromEntries(
+  Object.entries(given).flatMap(([name, value]) =>
+    value === undefined ? [] : [[name.replace(/[A-Z]/g, "_$&").toUpperCase(), String(value)]],
+  ),
+);
 
 const { result } = concurrently(
   [server, ...clients].map((script, i) => ({
     name: script.split(":")[1].replace(/-logger$/, ""), // tcp:app is [app], home-logger [home]
-    command: `${EXEC}${scripts[script]} ${i === 0 ? flags.map(quoted).join(" ") : where}`,
+    command: `${EXEC}${scripts[script]}`,
+    env,
     prefixColor: COLORS[i % COLORS.length],
   })),
   { killOthersOn: ["failure", "success"] },
 );
 await result.catch(() => process.exit(1));
-
-function quoted(arg: string) {
-  return `'${arg.replaceAll("'", `'\\''`)}'`;
-}

@@ -34,7 +34,7 @@ export async function connectRedis(url: string | undefined, print: Print) {
     await Promise.all([pub.connect(), sub.connect()]);
   } catch {
     // nothing to close: a client that failed to connect has given up, as its strategy says
-    const hint = "start it (redis-server), or unset REDIS_URL for a single server";
+    const hint = "start it (redis-server), or run without --redis-url (REDIS_URL)";
     throw Object.assign(new Error(`no Redis at ${url}: ${hint}`), { code: "NO_REDIS" });
   }
   ready = true;

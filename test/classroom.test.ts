@@ -379,7 +379,7 @@ test("with no Redis at REDIS_URL, connecting says so and leaves nothing running"
   const url = `redis://127.0.0.1:${nothing}`;
   await expect(connectRedis(url, () => {})).rejects.toMatchObject({
     code: "NO_REDIS",
-    message: `no Redis at ${url}: start it (redis-server), or unset REDIS_URL for a single server`,
+    message: `no Redis at ${url}: start it (redis-server), or run without --redis-url (REDIS_URL)`,
   });
   expect(await connectRedis(undefined, () => {})).toEqual({});
 });
@@ -395,8 +395,10 @@ test("what a client sent prints as text: control characters show as \\x1b and th
   const printed = vi.spyOn(console, "log").mockImplementation(() => {});
   t.onTestFinished(() => printed.mockRestore());
   log("create \x1b[2J"); // every script prints through log()
+  log(`create ${"x".repeat(64 * 1024)}`); // a line as long as a TCP client may send
   expect(printed.mock.calls).toEqual([
     [expect.stringMatching(/^\d\d:\d\d:\d\d create \\x1b\[2J$/)],
+    [expect.stringMatching(/^\d\d:\d\d:\d\d create x{493}… \(65543 characters\)$/)],
   ]);
 });
 

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { on, once, type EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
@@ -118,17 +118,19 @@ export async function tcpClient(t: Context, port: number) {
   return { socket, heard, send: (text: string | Buffer) => socket.write(text) };
 }
 
-// A lesson script run as a terminal would (`tsx <file>`, or `tsx watch <file>`), read line by line, stopped with SIGTERM.
+// A lesson script run as a terminal would (`tsx <file>`, or a server under watch as its npm script runs it), read
+// line by line, stopped with SIGTERM.
 // A JavaScript file (a step the test has stripped of its types) runs with node alone.
 export function runScript(
   t: Context,
   file: string,
   env: Record<string, string> = {},
-  { watch = false, args = [] as string[] } = {},
+  { watch = "", args = [] as string[] } = {},
 ) {
-  const tsx = new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname;
   const loader = file.endsWith(".mjs") ? [] : ["--import", "tsx"];
-  const run = watch ? [tsx, "watch", "--clear-screen=false"] : loader;
+  // under watch, as npm run <lesson>:server runs it: classroom/watch.ts beside the lesson's folder
+  const watcher = join(dirname(dirname(file)), "classroom", "watch.ts");
+  const run = watch ? [...loader, watcher, watch] : loader;
   return runCommand(t, process.execPath, [...run, file, ...args], env, file);
 }
 

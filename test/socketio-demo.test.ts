@@ -431,7 +431,7 @@ test("live coding: saving the server, or a file it imports, restarts it; logger 
     t,
     join(folder, "socketio-demo/server.ts"),
     { PORT: String(port) },
-    { watch: true },
+    { watch: "socketio:server" },
   );
   const listening = (count: number) =>
     server.out.until((lines) => lines.filter((l) => /listening on port/.test(l)).length >= count);

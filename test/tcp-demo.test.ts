@@ -536,7 +536,7 @@ test("live coding: saving the server restarts it, a crash waits for the next sav
   const folder = await scratchCopy(t, "tcp-demo", "classroom"); // a copy to edit; the real file stays put
   const serverFile = join(folder, "tcp-demo", "server.ts");
   const port = await freePort();
-  const server = runScript(t, serverFile, { PORT: String(port) }, { watch: true });
+  const server = runScript(t, serverFile, { PORT: String(port) }, { watch: "tcp:server" });
   const listening = (count: number) =>
     server.out.until((l) => l.filter((x) => /listening on port/.test(x)).length >= count, 8000);
   await listening(1);
