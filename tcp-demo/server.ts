@@ -9,7 +9,7 @@ import { lineReader } from "./lines.ts";
 
 export const EVENTS = ["create", "update", "delete"]; // the only events this server passes on
 const KNOWN = EVENTS.join(", ");
-const MAX_UNSENT = 1024 * 1024; // bytes: a client that stops reading is dropped before it costs more
+const MAX_UNSENT = 1024 * 1024; // bytes: a client that stops reading is dropped, not kept
 
 export async function startServer({ port = 4000, host, print = log }: Options = {}) {
   const pool = new Map<string, Socket>();
@@ -53,7 +53,7 @@ export async function startServer({ port = 4000, host, print = log }: Options = 
     const bytes = Buffer.from(lines.join("\n") + "\n"); // encoded once, not once per client
     for (const [id, socket] of pool) send(id, socket, bytes);
   };
-  // Every write to a client (but one told goodbye): past 1 MiB unread, it is dropped there and then.
+  // Every write to a client (but one told goodbye): past 1 MiB unread, it is dropped at once.
   // Dropped: out of the pool, told why, and gone within a second if it does not hang up itself.
   function send(id: string, socket: Socket, bytes: string | Buffer) {
     if (!socket.writable || socket.write(bytes) || socket.writableLength <= MAX_UNSENT) return;
