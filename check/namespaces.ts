@@ -7,10 +7,12 @@ import { io, Manager, type Socket } from "socket.io-client";
 import {
   answersSocketIo,
   cli,
+  disconnectAll,
   Failed,
   flags,
   Heard,
   runChecks,
+  speechIn,
   Stop,
   urlOf,
   printed,
@@ -187,16 +189,11 @@ export async function checkNamespaces(settings: NamespacesSettings, print: Print
     ],
     {
       print,
-      closeClients: () => {
-        for (const socket of open) socket.disconnect();
-        open.clear();
-      },
+      closeClients: () => disconnectAll(open),
     },
   );
 }
 
-const speechIn = (payload: unknown) =>
-  payload && typeof payload === "object" && "speech" in payload ? payload.speech : payload;
 const refused = (answer: unknown) =>
   typeof answer === "object" &&
   answer !== null &&

@@ -61,6 +61,15 @@ export function urlOf({ url, port, host }: { url?: string; port?: string; host?:
   return url.replace(/\/$/, "");
 }
 
+// What a message carried: the speech in it, or the whole payload of a server that sends it bare.
+export const speechIn = (payload: unknown) =>
+  payload && typeof payload === "object" && "speech" in payload ? payload.speech : payload;
+
+export function disconnectAll(open: Set<{ disconnect: () => unknown }>) {
+  for (const socket of open) socket.disconnect();
+  open.clear();
+}
+
 // What a checker prints: a server's words among them, shown as text, escape codes and all.
 export const printed = (text: string) => {
   for (const line of text.split("\n")) console.log(printable(line));

@@ -10,9 +10,11 @@ import {
   cli,
   flags,
   Heard,
+  disconnectAll,
   must,
   printed,
   runChecks,
+  speechIn,
   urlOf,
   type Print,
 } from "./report.ts";
@@ -148,22 +150,16 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
           const sender = await client();
           const answer = await sender.ask(record(5, "deleted"));
           const hint = "call the callback, the last argument: ack({ ok: true })";
-          must(answer !== undefined, "an acknowledgement", "none in 3 s", hint);
+          must(answer !== undefined, "an acknowledgement", "none in 5 s", hint);
         },
       },
     ],
     {
       print,
-      closeClients: () => {
-        for (const socket of open) socket.disconnect();
-        open.clear();
-      },
+      closeClients: () => disconnectAll(open),
     },
   );
 }
-
-const speechIn = (payload: unknown) =>
-  payload && typeof payload === "object" && "speech" in payload ? payload.speech : payload;
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   await cli(() => checkSocketIo(socketIoSettings(process.argv.slice(2))));
