@@ -22,13 +22,25 @@ const env = Object.fromEntries(
   ),
 );
 
-const { result } = concurrently(
-  [server, ...clients].map((script, i) => ({
-    name: script.split(":")[1].replace(/-logger$/, ""), // tcp:app is [app], home-logger [home]
-    command: `${EXEC}${scripts[script]}`,
-    env,
-    prefixColor: COLORS[i % COLORS.length],
-  })),
-  { killOthersOn: ["failure", "success"] },
-);
-await result.catch(() => process.exit(1));
+// The server first; the clients once it says it listens, so that none begins with "no server"
+const run = (names: string[], from: number) =>
+  concurrently(
+    names.map((script, i) => ({
+      name: script.split(":")[1].replace(/-logger$/, ""), // tcp:app is [app], home-logger [home]
+      command: `${EXEC}${scripts[script]}`,
+      env,
+      prefixColor: COLORS[(from + i) % COLORS.length],
+    })),
+    { killOthersOn: ["failure", "success"] },
+  );
+const lesson = run([server], 0);
+let others: ReturnType<typeof run> | undefined;
+const listening = lesson.commands[0].stdout.subscribe((chunk) => {
+  if (others || !/listening on port/.test(chunk.toString())) return;
+  others = run(clients, 1);
+  others.result.catch(() => {}).finally(() => lesson.commands[0].kill()); // one ends, all end
+});
+await lesson.result.catch(() => (process.exitCode = 1));
+listening.unsubscribe();
+for (const command of others?.commands ?? []) command.kill();
+await others?.result.catch(() => {});

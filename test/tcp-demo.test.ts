@@ -416,6 +416,8 @@ test("one terminal: npm run tcp labels each script's lines as the README shows, 
     app: app(lesson.out.lines),
   });
   expectReadmeOutput("tcp", printed());
+  expect(lesson.out.lines[0]).toMatch(/^\[server\] .* listening on port /); // the clients after it:
+  expect(lesson.out.lines.filter((line) => / no server /.test(line))).toEqual([]); // none says "no server"
   // A student's nc sends escape codes that would clear the projected screen and retitle its window:
   // refused, so that they reach no one, every nc of the class included
   const nc = await tcpClient(t, port);
