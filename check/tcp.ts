@@ -14,9 +14,6 @@ const LONGEST_LINE = 1024 * 1024; // an endless line must be answered before thi
 // and what the two systems' socket buffers hold, which a loaded machine lets grow to several MiB
 const MOST_UNREAD = 16 * 1024 * 1024;
 const MiB = (bytes: number) => `${bytes / 1024 / 1024} MiB`;
-// TCP has no word for "you are in the pool now" (a Socket.IO connect is one): give a server a
-// moment to take in the clients a check has just connected, before it speaks to them.
-const settle = () => new Promise((done) => setTimeout(done, 100));
 
 export type TcpSettings = ReturnType<typeof tcpSettings>;
 
@@ -55,6 +52,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
     open.add(socket);
     await new Promise<void>((done) => socket.once("connect", done).once("error", () => done()));
     const heard = new Heard<string>();
+    const ready = new Set<string>();
     const closed = new Promise<void>((done) =>
       socket.on("error", () => {}).once("close", () => done(heard.end("a disconnect"))),
     );
@@ -63,13 +61,27 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
       const lines = (unfinished + text).split("\n");
       unfinished = lines.pop() ?? "";
       for (const line of lines.map((l) => l.replace(/\r$/, "")))
-        if (line.includes(run) || !broadcast(line)) heard.add(line);
+        if (line.includes(`{"ready":`))
+          ready.add(line); // settle()'s, not the check's
+        else if (line.includes(run) || !broadcast(line)) heard.add(line);
     });
     const until = (line: string, hint: string, sentinel?: string) =>
       heard.until(line, `"${line}"`, hint, sentinel);
-    return { socket, heard, closed, until, send: (data: string | Buffer) => socket.write(data) };
+    const send = (data: string | Buffer) => socket.write(data);
+    return { socket, heard, ready, closed, until, send };
   }
   type Client = Awaited<ReturnType<typeof client>>;
+
+  // TCP has no word for "you are in the pool now" (a Socket.IO connect is one): the last client a
+  // check connected speaks, and once every one of them hears it, all are in. A server that does not
+  // pass it on to all gets a second, and the check then says what it lacks.
+  let readies = 0;
+  async function settle(...clients: Client[]) {
+    const line = `${first} {"ready":${++readies},"run":"${run}"}`;
+    clients.at(-1)?.send(`${line}\n`);
+    for (let waited = 0; waited < 1000 && !clients.every((c) => c.ready.has(line)); waited += 20)
+      await new Promise((done) => setTimeout(done, 20));
+  }
 
   // The server still serves: a line from a client comes back to it.
   async function stillServes(other: Client, name: string) {
@@ -132,7 +144,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
         name: `a recognised event (${first}) reaches every client, the sender included`,
         run: async () => {
           const clients = [await client(), await client(), await client()];
-          await settle();
+          await settle(...clients);
           const [line, after] = [`${first} ${mark("1")}`, `${first} ${mark("1 after")}`];
           clients[0].send(`${line}\n${after}\n`); // a sentinel after
           const hint = "send each event to every socket in the pool";
@@ -144,7 +156,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
         name: `an unrecognised event (${unknown}) reaches no one`,
         run: async () => {
           const [sender, other] = [await client(), await client()];
-          await settle();
+          await settle(sender, other);
           const [line, after] = [`${unknown} ${mark("2")}`, `${first} ${mark("2 after")}`];
           sender.send(`${line}\n${after}\n`);
           for (const c of [other, sender]) {
@@ -159,7 +171,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
         name: "after a client leaves, events still reach the rest",
         run: async () => {
           const [sender, other, leaving] = [await client(), await client(), await client()];
-          await settle();
+          await settle(sender, other, leaving);
           leaving.socket.resetAndDestroy(); // abruptly, as a laptop that shuts its lid
           for (const n of [1, 2]) {
             sender.send(`${second} ${mark(`3 ${n}`)}\n`);
@@ -173,7 +185,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
         name: "two lines in one write are two events, and a line written in pieces is one",
         run: async () => {
           const [sender, other] = [await client(), await client()];
-          await settle();
+          await settle(sender, other);
           sender.socket.setNoDelay(true);
           const [a, b] = [`${first} ${mark("4a")}`, `${second} ${mark("4b")}`];
           sender.send(`${a}\n${b}\n`);
@@ -191,7 +203,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
         name: "a line may end in \\r\\n, as nc and telnet send it",
         run: async () => {
           const [sender, other] = [await client(), await client()];
-          await settle();
+          await settle(sender, other);
           const [line, after] = [`${first} ${mark("5")}`, `${second} ${mark("5 after")}`];
           sender.send(`${line}\r\n${after}\n`);
           const hint = `drop a \\r before the \\n, or "${first}" ends in \\r: no event you know`;
@@ -203,7 +215,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
         name: `an endless line is answered, or its client dropped, within ${MiB(LONGEST_LINE)}`,
         run: async () => {
           const [endless, other] = [await client(), await client()];
-          await settle();
+          await settle(endless, other);
           endless.heard.items.splice(0); // a greeting on connect is no answer to the line
           const answered = () => endless.heard.items.length > 0 || endless.heard.ended !== "";
           endless.send(`${first} ${mark("6")} `); // and no end of line, ever
@@ -224,7 +236,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
         name: "a line that is not UTF-8 is passed on to no one, and stops no one",
         run: async () => {
           const [bad, other] = [await client(), await client()];
-          await settle();
+          await settle(bad, other);
           const after = `${second} ${mark("7 after")}`;
           const bytes = [Buffer.from(`${first} `), Buffer.from([0xff, 0xfe])];
           bad.send(Buffer.concat([...bytes, Buffer.from(` ${mark("7")}\n${after}\n`)]));
@@ -240,7 +252,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
         name: `a client that stops reading is dropped before ${MiB(MOST_UNREAD)} wait for it`,
         run: async () => {
           const [slow, other] = [await client(), await client()];
-          await settle();
+          await settle(slow, other);
           await fillUntilDropped(slow, other);
           const dropped = slow.heard.ended !== "";
           if (!dropped) slow.socket.resetAndDestroy(); // what it holds for it goes at once
