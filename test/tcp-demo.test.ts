@@ -424,7 +424,8 @@ test("one terminal: npm run tcp labels each script's lines as the README shows, 
   nc.send("create \x1b[2J\x1b]0;pwned\x07\ncreate after\n");
   const refusal = "line holds control characters, escape codes among them";
   await nc.heard.until(/^create after$/);
-  expect(nc.heard.lines).toEqual([`error ${refusal}: not passed on`, "create after"]);
+  const ours = nc.heard.lines.filter((line) => !line.includes('"thing":')); // not the app's
+  expect(ours).toEqual([`error ${refusal}: not passed on`, "create after"]);
   await lesson.out.until((lines) => logged(lines).includes("create after"));
   expect(server(lesson.out.lines)).toContainEqual(
     expect.stringMatching(`sent a bad line: ${refusal}$`),
