@@ -4,7 +4,7 @@ import type { Socket } from "socket.io-client";
 import { npmRun } from "./scripts.ts";
 import type { Print } from "./terminal.ts";
 
-const FIRST_RETRY_MS = 100; // a saved server is back in about 0.6 s: no need to wait 1 s
+const FIRST_RETRY_MS = 100; // a saved server is back within a second: try soon, then back off
 const LAST_RETRY_MS = 4000; // then back off, so a server that stays down is not hammered
 const NAMESPACE_RETRY_MS = 1000;
 

@@ -11,12 +11,12 @@ const STOP_MS = 2000;
 // Every line goes out printable: what a client sent can hold escape codes that would clear or
 // retitle the projected terminal, so control characters are shown as \x1b and the like; and a line
 // a client made long (up to 64 KiB) would fill the screen, so it is cut short.
+const LONGEST = 500;
 export function log(line: string) {
   const cut =
     line.length > LONGEST ? `${line.slice(0, LONGEST)}… (${line.length} characters)` : line;
   console.log(`${new Date().toTimeString().slice(0, 8)} ${printable(cut)}`);
 }
-const LONGEST = 500;
 
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g; // C0 but tab, DEL, C1
 export const printable = (text: string) =>

@@ -1,7 +1,6 @@
 // With REDIS_URL set, several servers act as one: every broadcast also goes through Redis to the
 // other servers, which pass it to their own clients (namespaces and rooms included). Without it,
 // nothing of Redis is loaded, and the server keeps its pools in its own memory.
-import { once } from "node:events";
 import type { Print } from "../classroom/terminal.ts";
 
 export async function connectRedis(url: string | undefined, print: Print) {
@@ -26,7 +25,8 @@ export async function connectRedis(url: string | undefined, print: Print) {
   });
   pub.on("ready", async () => {
     if (!lost) return;
-    if (!sub.isReady) await once(sub, "ready"); // and subscribed again: only then are we one
+    // and subscribed again: only then are we one (not once(), which an error on the way rejects)
+    if (!sub.isReady) await new Promise((done) => sub.once("ready", done));
     lost = false;
     print(`Redis at ${url} is back: the servers act as one again`);
   });
