@@ -11,6 +11,8 @@ import { checkSocketIo, socketIoSettings } from "../check/socketio.ts";
 import { checkNamespaces, namespacesSettings } from "../check/namespaces.ts";
 import { Stop, type Print } from "../check/report.ts";
 import { ioClient, recorder, runScript, tcpClient, type Context } from "./helpers.ts";
+import { startBrokenTcp, type TcpFault } from "./broken/tcp-server.ts";
+import { startBrokenSocketIo, type SocketIoFault } from "./broken/socketio-server.ts";
 
 const checkers = {
   tcp: (args: string[], print: Print) => checkTcp(tcpSettings(args), print),
@@ -28,11 +30,15 @@ async function check(lesson: Lesson, port: number) {
   return { code, lines, failed };
 }
 
-async function broken(t: Context, name: string, ...args: string[]) {
-  const server = runScript(t, `test/broken/${name}.ts`, {}, { args });
-  const [, port] =
-    /listening on port (\d+)/.exec((await server.out.until(/^listening/)).join()) ?? [];
-  return { port: Number(port), out: server.out };
+// A broken server from test/broken/, started in this process like the lessons' own.
+async function broken(t: Context, server: string) {
+  const [file, fault] = server.split(" ");
+  const started =
+    file === "tcp-server"
+      ? await startBrokenTcp(fault as TcpFault)
+      : await startBrokenSocketIo(fault as SocketIoFault);
+  t.onTestFinished(started.close);
+  return started;
 }
 
 const quiet = { port: 0, print: () => {} };
@@ -98,14 +104,17 @@ test("each broken server fails the check that names its fault, and no other", as
       "a line that is not UTF-8 is passed on to no one, and stops no one",
     "tcp-server keeps-slow-readers":
       "a client that stops reading is dropped before 16 MiB wait for it",
-    "socketio-sender-only": "speak becomes message to every client, the sender included",
-    "namespaces-ignores-rooms": "lesson reaches the codefellows room's members only",
+    "socketio-server sender-only": "speak becomes message to every client, the sender included",
+    "socketio-server ignores-rooms": "lesson reaches the codefellows room's members only",
   };
   const runs = await Promise.all(
     Object.keys(faults).map(async (server) => {
-      const [name, ...args] = server.split(" ");
-      const lesson = name.split("-")[0] as Lesson;
-      return check(lesson, (await broken(t, name, ...args)).port);
+      const lesson = server.startsWith("tcp")
+        ? "tcp"
+        : server.endsWith("rooms")
+          ? "namespaces"
+          : "socketio";
+      return check(lesson, (await broken(t, server)).port);
     }),
   );
   for (const [i, [server, fault]] of Object.entries(faults).entries()) {
@@ -119,7 +128,7 @@ test("each broken server fails the check that names its fault, and no other", as
 });
 
 test("a server that never answers join costs the checks no wait", async (t) => {
-  const silent = await broken(t, "namespaces-no-join-ack");
+  const silent = await broken(t, "socketio-server no-join-ack");
   const lesson = await startNamespaces(quiet); // it answers every join
   t.onTestFinished(lesson.close);
   const timed = async (port: number) => {
@@ -140,13 +149,15 @@ test("each check's clients are closed before the next check starts", async (t) =
     const { engine } = { socketio, namespaces }[lesson].io;
     engine.on("connection", () => (most[lesson] = Math.max(most[lesson], engine.clientsCount)));
   }
-  const tcp = await broken(t, "tcp-server", "none"); // it prints its pool's size at each connect
+  const pool = recorder("pool");
+  const tcp = await startBrokenTcp("none", pool.line); // it prints its pool's size at each connect
+  t.onTestFinished(tcp.close);
   await Promise.all([
     check("tcp", tcp.port),
     check("socketio", socketio.port),
     check("namespaces", namespaces.port),
   ]);
-  const pools = tcp.out.lines.map((line) => Number(/^(\d+) in the pool/.exec(line)?.[1] ?? 0));
+  const pools = pool.lines.map((line) => Number(/^(\d+) in the pool/.exec(line)?.[1] ?? 0));
   most.tcp = Math.max(...pools);
   // a check holds three clients at most, or five connections for the namespaces, and two of the
   // check before may still be on their way out as the next check's arrive

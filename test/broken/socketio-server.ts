@@ -1,0 +1,31 @@
+// Socket.IO servers as a student might write them, for the checker's tests: each does all that its
+// lesson asks, but for the one fault it is started with.
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { Server } from "socket.io";
+
+export type SocketIoFault = "sender-only" | "ignores-rooms" | "no-join-ack";
+
+export async function startBrokenSocketIo(fault: SocketIoFault) {
+  const io = new Server(0);
+  for (const nsp of [io.of("/"), io.of("/home"), io.of("/school")]) {
+    nsp.on("connection", (socket) => {
+      socket.on("speak", (speech, ack) => {
+        if (speech === null || speech === undefined) return ack?.({ ok: false, error: "nothing" });
+        const to = fault === "sender-only" ? socket : nsp; // the fault: socket.emit, not io.emit
+        to.emit("message", { from: socket.id, speech });
+        ack?.({ ok: true });
+      });
+      socket.on("join", (room, ack) => {
+        socket.join(room);
+        if (fault !== "no-join-ack") ack?.({ ok: true }); // the fault: no answer
+      });
+      socket.on("lesson", (speech) => {
+        const to = fault === "ignores-rooms" ? nsp : nsp.to("codefellows"); // the fault: all of it
+        to.emit("lesson", { from: socket.id, speech });
+      });
+    });
+  }
+  if (!io.httpServer.listening) await once(io.httpServer, "listening");
+  return { port: (io.httpServer.address() as AddressInfo).port, close: () => io.close() };
+}
