@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { expect, test } from "vitest";
 
 // What an instructor sees opening a lesson folder; npm run test:mutation leaves this file out, since
@@ -26,4 +27,23 @@ test("each lesson folder reads as its lesson: server.ts the biggest, at most 80 
       expect(long, `${folder}/${name}: lines over 100 columns`).toEqual([]);
     }
   }
+});
+
+// The top-level README is the way in, and the lesson plans and docs/ link to each other: a file
+// moved or renamed must not leave a link behind.
+test("the README stays the way in, and every relative link in the READMEs and docs/ finds its file", () => {
+  expect(readFileSync("README.md", "utf8").trimEnd().split("\n").length).toBeLessThanOrEqual(200);
+  const lessons = ["tcp-demo", "socketio-demo", "socketio-namespaces"].map((f) => `${f}/README.md`);
+  const docs = readdirSync("docs").flatMap((name) =>
+    name.endsWith(".md") ? [`docs/${name}`] : [],
+  );
+  const broken = ["README.md", ...lessons, ...docs].flatMap((file) => {
+    const prose = readFileSync(file, "utf8").replace(/```[\s\S]*?```/g, ""); // not in code blocks
+    return [...prose.matchAll(/\]\(([^)\s#]*)[^)\s]*\)/g)]
+      .map(([, target]) => target)
+      .filter((target) => target && !/^[a-z]+:/.test(target)) // a web address, or a bare #anchor
+      .filter((target) => !existsSync(join(dirname(file), target)))
+      .map((target) => `${file}: ${target}`);
+  });
+  expect(broken).toEqual([]);
 });
