@@ -27,7 +27,7 @@ const FLAGS = [
   "--disable-sync",
 ];
 // Pictures land in screenshots/latest/, which git ignores, so a test run leaves the tree clean. UPDATE_SCREENSHOTS=1
-// writes them one folder up instead, where admin-ui.png is the picture the README shows.
+// writes them one folder up instead, where the three the lesson READMEs show live.
 const SHOTS = new URL(
   process.env.UPDATE_SCREENSHOTS ? "screenshots/" : "screenshots/latest/",
   import.meta.url,
@@ -87,7 +87,7 @@ test("the Admin UI loads from the lesson server and shows the namespaces, the ro
   await expect
     .poll(() => tab.locator("body").innerText(), { timeout: 10_000 })
     .toMatch(/Namespaces\s+Name\s+# of sockets\s+\/\s+2\s+\/home\s+2\s+\/school\s+3\s/);
-  await stillScreenshot(tab, "admin-ui.png"); // the one the README shows
+  await stillScreenshot(tab, "admin-ui.png"); // the one the namespaces README shows
 
   await tab.goto(`http://localhost:${server.port}/admin/#/rooms/`);
   await tab.getByLabel("Select namespace").click({ force: true });

@@ -282,11 +282,26 @@ export async function ioClient(t: Context, port: number, namespace = "/") {
   return { socket, heard };
 }
 
-// The README's "What you'll see" blocks must stay true: each of their lines has the shape of a line the scripts printed.
-export function expectReadmeOutput(lesson: string, printed: Record<string, string[]>) {
-  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-  const marker = readme.indexOf(`<!-- output: ${lesson} -->\n\`\`\`text\n`);
-  expect(marker, `README.md has no output block for ${lesson}`).toBeGreaterThan(-1);
+// Each lesson's plan, its steps and what the class sees, is the README in the lesson's folder.
+export const LESSON_FOLDERS = {
+  tcp: "tcp-demo",
+  socketio: "socketio-demo",
+  namespaces: "socketio-namespaces",
+} as const;
+export type Lesson = keyof typeof LESSON_FOLDERS;
+export const lessonReadme = (lesson: Lesson) =>
+  readFileSync(new URL(`../${LESSON_FOLDERS[lesson]}/README.md`, import.meta.url), "utf8");
+
+// A lesson README's output blocks must stay true: each of their lines has the shape of a line the
+// scripts printed. `block` is the lesson ("tcp": What you'll see) or one of its steps ("tcp step 2").
+export function expectReadmeOutput(block: string, printed: Record<string, string[]>) {
+  const lesson = block.split(" ")[0] as Lesson;
+  const readme = lessonReadme(lesson);
+  const marker = readme.indexOf(`<!-- output: ${block} -->\n\`\`\`text\n`);
+  expect(
+    marker,
+    `${LESSON_FOLDERS[lesson]}/README.md has no output block for ${block}`,
+  ).toBeGreaterThan(-1);
   const start = readme.indexOf("\n", readme.indexOf("```text", marker)) + 1;
   const shown = readme.slice(start, readme.indexOf("\n```", start)).split("\n");
   const real = new Set(
@@ -295,7 +310,7 @@ export function expectReadmeOutput(lesson: string, printed: Record<string, strin
     ),
   );
   for (const line of shown)
-    expect(real, `README line never printed by the ${lesson} scripts:\n${line}`).toContain(
+    expect(real, `README line never printed by the ${block} scripts:\n${line}`).toContain(
       shape(line),
     );
 }

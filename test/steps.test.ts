@@ -1,6 +1,6 @@
-// The README's "Build it up" steps, each run as the instructor types it: every marked code block is
-// written where its imports resolve, run as a terminal would run it, and held to what the README says.
-import { readFileSync } from "node:fs";
+// The lesson plans' "Build it up" steps, each run as the instructor types it: every marked code block
+// in a lesson folder's README is written where its imports resolve, run as a terminal would run it,
+// and held to what that README says.
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { transform } from "esbuild";
@@ -11,22 +11,31 @@ import {
   ioClient,
   runScript,
   freePort,
+  LESSON_FOLDERS,
+  lessonReadme,
   tcpClient,
   upTo,
   type Context,
+  type Lesson,
 } from "./helpers.ts";
 
-const README = readFileSync("README.md", "utf8");
+const LESSONS = Object.keys(LESSON_FOLDERS) as Lesson[];
 const MARKED = /<!-- step: (\w+) (\d+) -->\n```ts\n([\s\S]*?)\n```/g;
-const steps = [...README.matchAll(MARKED)].map(([, lesson, n, code]) => ({
-  lesson,
-  n: Number(n),
-  code,
-  file: /^\/\/ (\S+\.ts)/.exec(code)?.[1] ?? "",
-}));
+// Every marked step of every lesson README, with the README it was found in
+const steps = LESSONS.flatMap((readme) =>
+  [...lessonReadme(readme).matchAll(MARKED)].map(([, lesson, n, code]) => ({
+    readme,
+    lesson,
+    n: Number(n),
+    code,
+    file: /^\/\/ (\S+\.ts)/.exec(code)?.[1] ?? "",
+  })),
+);
 
 test("each lesson has at least three steps, numbered from 1, each a whole file named in its first line", () => {
-  for (const lesson of ["tcp", "socketio", "namespaces"]) {
+  for (const step of steps)
+    expect(step.lesson, `a step in ${LESSON_FOLDERS[step.readme]}/README.md`).toBe(step.readme);
+  for (const lesson of LESSONS) {
     const numbers = steps.filter((step) => step.lesson === lesson).map((step) => step.n);
     expect(numbers.length, lesson).toBeGreaterThanOrEqual(3);
     expect(numbers, lesson).toEqual(numbers.map((_, i) => i + 1));
@@ -245,7 +254,7 @@ const checks: Record<string, Check> = {
 };
 
 // Each step runs in a folder and on a port of its own: they can all run at once.
-for (const { lesson, n } of steps) {
+for (const { readme, lesson, n } of steps) {
   test.concurrent(
     `README step ${lesson} ${n} runs as written and prints what the README shows`,
     async (t) => {
@@ -254,7 +263,7 @@ for (const { lesson, n } of steps) {
       const lines = Object.fromEntries(
         Object.entries(printed).map(([name, { out }]) => [name, out.lines]),
       );
-      if (README.includes(`<!-- output: ${lesson} step ${n} -->`))
+      if (lessonReadme(readme).includes(`<!-- output: ${lesson} step ${n} -->`))
         expectReadmeOutput(`${lesson} step ${n}`, lines);
       for (const script of Object.values(printed)) await script.stop();
     },
