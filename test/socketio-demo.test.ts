@@ -209,6 +209,12 @@ test("the lesson page is served at /, its script beside it, the client library b
   expect([status, type]).toEqual([200, "application/javascript; charset=utf-8"]);
 });
 
+test("the icon a browser asks for by itself, /favicon.ico, is an empty answer, not a 404", async (t) => {
+  const { port } = await server(t);
+  const response = await fetch(`http://localhost:${port}/favicon.ico`);
+  expect([response.status, await response.text()]).toEqual([204, ""]);
+});
+
 test("after a server restart on the same port, the same logger and app hear messages again", async (t) => {
   const first = await server(t);
   const { heard, socket } = await logger(t, first.port);
