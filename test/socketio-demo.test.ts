@@ -430,6 +430,17 @@ test("a logger reaches the server through another address of it, as a student's 
   ]);
 });
 
+test("a logger given --host and --port where no server is names both: where it looked, and how to start one", async (t) => {
+  const port = await freePort(); // nothing there
+  const heard = recorder("logger");
+  const started = startLogger({ port, host: "127.0.0.2", print: heard.line });
+  t.onTestFinished(started.close);
+  await heard.until(1);
+  expect(heard.lines).toEqual([
+    `no server at http://127.0.0.2:${port}: start it with npm run socketio:server -- --port ${port} (retrying)`,
+  ]);
+});
+
 test("live coding: saving the server, or a file it imports, restarts it; logger and app ride through", async (t) => {
   const folder = await scratchCopy(t, "socketio-demo", "classroom"); // a copy to edit
   const port = await freePort(); // a free port
