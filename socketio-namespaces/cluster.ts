@@ -1,8 +1,8 @@
 // npm run namespaces:cluster: the namespaces lesson on two servers acting as one through a private
 // Redis. The app speaks to server A; the loggers are spread over A and B, and each sees its slice.
-import concurrently from "concurrently";
 import { freePort, startRedisServer } from "../classroom/redis-server.ts";
 import { fail, settings } from "../classroom/terminal.ts";
+import { together } from "../classroom/together.ts";
 
 const { port: a } = settings("namespaces:cluster"); // server A on PORT (3000), server B on the next
 const b = a + 1;
@@ -14,24 +14,20 @@ console.log(
     "Ctrl-C stops it all",
 );
 
-const run = (file: string, port: number, withRedis = false) => ({
+const run = (name: string, file: string, port: number, withRedis = false) => ({
+  name,
   command: `node --import tsx socketio-namespaces/${file}.ts`,
   env: { PORT: String(port), ...(withRedis ? { REDIS_URL } : {}) },
 });
-const { result } = concurrently(
+// The clients once both servers listen, so that none begins with "no server"
+process.exitCode = await together(
+  [run("server A", "server", a, true), run("server B", "server", b, true)],
   [
-    { name: "server A", ...run("server", a, true) },
-    { name: "server B", ...run("server", b, true) },
-    { name: "app → A", ...run("app", a) },
-    { name: "logger ← A", ...run("logger", a) },
-    { name: "home ← B", ...run("home-logger", b) },
-    { name: "school ← A", ...run("school-logger", a) },
-    { name: "codefellows ← B", ...run("codefellows-logger", b) },
+    run("app → A", "app", a),
+    run("logger ← A", "logger", a),
+    run("home ← B", "home-logger", b),
+    run("school ← A", "school-logger", a),
+    run("codefellows ← B", "codefellows-logger", b),
   ],
-  {
-    killOthersOn: ["failure", "success"],
-    prefixColors: ["blue", "cyan", "magenta", "green", "yellow", "white", "red"],
-  },
 );
-await result.catch(() => {});
 redis.kill("SIGTERM");

@@ -2,6 +2,8 @@ import { expect, test, vi } from "vitest";
 import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { connect } from "node:net";
+import { createInterface } from "node:readline";
+import { PassThrough } from "node:stream";
 import { hostname, networkInterfaces } from "node:os";
 import { Server } from "socket.io";
 import { io } from "socket.io-client";
@@ -12,6 +14,7 @@ import { listen } from "../classroom/socketio-server.ts";
 import { connectRedis } from "../socketio-namespaces/redis.ts";
 import { adminRefusal, isLoopback, thisMachine } from "../classroom/who-may-connect.ts";
 import { readSettings } from "../classroom/settings.ts";
+import { together } from "../classroom/together.ts";
 import {
   explainListenError,
   listeningLine,
@@ -429,4 +432,34 @@ test("Ctrl-C ends a script within two seconds whatever its close waits for; a fa
   await vi.waitFor(() => expect(exit).toHaveBeenCalled());
   expect(error.mock.calls).toEqual([["could not close cleanly: the socket is gone"]]);
   expect(exit.mock.calls[0]).toEqual([2]);
+});
+
+test("one terminal: a client's first line is a connect, not no server: clients start once every server listens", async () => {
+  const [early, late] = [await freePort(), await freePort()];
+  const node = (code: string) => `node -e '${code}'`;
+  const server = (port: number, ms: number) => ({
+    name: `server ${port}`,
+    command: node(
+      `setTimeout(() => require("net").createServer((c) => c.end()).listen(${port}, "127.0.0.1", ` +
+        `() => console.log("listening on port ${port}")), ${ms})`,
+    ),
+  });
+  const client = {
+    name: "client",
+    command: node(
+      `for (const port of [${early}, ${late}]) require("net").connect(port, "127.0.0.1")` +
+        `.on("connect", () => console.log("connected to " + port))` +
+        `.on("error", () => console.log("no server on " + port))`,
+    ),
+  };
+  const output = new PassThrough();
+  const out = recorder("the one terminal", 20_000);
+  createInterface({ input: output }).on("line", (line) =>
+    out.line(line.replace(/\x1b\[[\d;]*m/g, "")),
+  );
+  const ended = together([server(early, 0), server(late, 1000)], [client], output);
+  await out.until(/^\[client\] .* exited with code/); // and then it stops the servers
+  await ended;
+  const said = out.lines.filter((line) => /^\[client\] (?!.* exited with code)/.test(line));
+  expect(said.sort()).toEqual([early, late].map((port) => `[client] connected to ${port}`).sort());
 });

@@ -1,6 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdir, rm, rmdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { check, getFileInfo } from "prettier";
 import { expect, test } from "vitest";
+import browserTests from "../vitest.browser.config.ts";
+import tests from "../vitest.config.ts";
 
 // What an instructor sees opening a lesson folder; npm run test:mutation leaves this file out, since
 // it reads the files Stryker has rewritten.
@@ -46,4 +51,33 @@ test("the README stays the way in, and every relative link in the READMEs and do
       .map((target) => `${file}: ${target}`);
   });
   expect(broken).toEqual([]);
+});
+
+// The class types the lesson's steps into live/, and a half-typed step must not stop npm test
+// (prettier --check . && tsc && vitest run) before any test runs.
+test("a badly formatted, ill-typed file in live/ is left out by prettier, tsc and vitest", async ({
+  onTestFinished,
+}) => {
+  const typed = 'const x:number="a"   ;;\n';
+  expect(await check(typed, { parser: "typescript" })).toBe(false); // prettier would refuse it
+  if (!existsSync("live")) {
+    await mkdir("live");
+    onTestFinished(() => rmdir("live")); // registered first, so it runs once the file is gone
+  }
+  const file = `live/layout-test-${process.pid}.ts`;
+  await writeFile(file, typed);
+  onTestFinished(() => rm(file, { force: true }));
+
+  expect(await getFileInfo(file, { ignorePath: ".prettierignore" })).toMatchObject({
+    ignored: true,
+  });
+  // The files tsc checks, as it reads tsconfig.json: TypeScript 7's API for that is marked unstable
+  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--showConfig"], {
+    encoding: "utf8",
+  });
+  const { files } = JSON.parse(tsc.stdout) as { files: string[] };
+  expect(files).toContain("./classroom/terminal.ts"); // the list is the program's
+  expect(files.filter((name) => name.includes("live/"))).toEqual([]);
+  for (const config of [tests, browserTests])
+    for (const pattern of config.test?.include ?? []) expect(pattern).toMatch(/^test\//);
 });
