@@ -331,10 +331,7 @@ test("three terminals: the logger prints each message the app speaks; escape cod
   const logger = runScript(t, "socketio-demo/logger.ts", { PORT: port });
   await logger.out.until(/connected to/);
   const app = runScript(t, "socketio-demo/app.ts", { PORT: port, ...FAST });
-  await app.out.until(
-    (lines) => lines.filter((l) => / receipt, just for me/.test(l)).length >= 3,
-    8000,
-  );
+  await app.out.until((lines) => lines.filter((l) => / receipt, just for me/.test(l)).length >= 3);
   const sent = app.out.lines.map(withoutTime).flatMap((l) => /^speak (\{.*)$/.exec(l)?.[1] ?? []); // not dropped
   await logger.out.until((lines) => lines.some((l) => l.endsWith(sent[2])));
   const printed = logger.out.lines.map(withoutTime).filter((l) => l.startsWith("message from "));
