@@ -47,6 +47,28 @@ test("each lesson has at least three steps, numbered from 1, each a whole file n
   );
 });
 
+// What a step says to do with its file: start it (a server under watch, whose screen a save must not
+// clear, since the lines the class should see would go with it), save it, or start it again.
+test("each step gives the command that runs it, and says what to save or start again", () => {
+  for (const lesson of LESSONS) {
+    const readme = lessonReadme(lesson);
+    expect(readme, lesson).not.toMatch(/npx tsx watch (?!--clear-screen=false )/);
+    const typed = new Set<string>();
+    for (const step of steps.filter((s) => s.lesson === lesson)) {
+      const start = readme.indexOf(`<!-- step: ${lesson} ${step.n} -->`);
+      const next = readme.slice(start + 1).search(/<!-- step: |\*\*What the real scripts add/);
+      const section = readme.slice(start, start + 1 + next);
+      const file = step.file; // live/server.ts, live/app.ts...
+      const watched = file === "live/server.ts";
+      const command = watched ? `npx tsx watch --clear-screen=false ${file}` : `npx tsx ${file}`;
+      const name = `${lesson} step ${step.n}`;
+      if (watched && typed.has(file)) expect(section, name).toMatch(/\bsave\b/i);
+      else expect(section, name).toContain(command);
+      typed.add(file);
+    }
+  }
+});
+
 // The live/ folder as the instructor has it after a step: every file at its latest version so far.
 // `npx tsx live/x.ts` strips the types with esbuild and runs node on the rest; the test does the
 // same in two steps, once per file, so that no process pays for tsx's loader, which costs more
@@ -76,13 +98,16 @@ type Check = (
 const listening = (server: Run) => server.out.until(/^listening on port/);
 const events = (lines: string[]) => lines.filter((l) => /^(create|update|delete|read) /.test(l));
 
-// The TCP server typed so far, and the step 2 logger connected to it: where steps 2 to 4 start.
-async function serverAndLogger(run: Parameters<Check>[0], port: number) {
+// The TCP server typed so far, the nc of step 1 still connected, and the step 2 logger: where steps
+// 2 to 4 start.
+async function serverAndLogger(run: Parameters<Check>[0], port: number, t: Context) {
   const server = await run("server.ts", [], port);
   await listening(server);
+  await tcpClient(t, port); // nc localhost 4000, left connected
+  await server.out.until(/connected \(1 in the pool\)$/);
   const logger = await run("logger.ts", [], port);
   await logger.out.until(/^connected to localhost:\d+$/);
-  await server.out.until(/connected \(1 in the pool\)$/);
+  await server.out.until(/connected \(2 in the pool\)$/);
   return { server, logger };
 }
 
@@ -96,9 +121,9 @@ const checks: Record<string, Check> = {
     await server.out.until(/^\w{6} disconnected \(0 in the pool\)$/);
     return { server };
   },
-  "tcp 2": (run, port) => serverAndLogger(run, port),
+  "tcp 2": (run, port, t) => serverAndLogger(run, port, t),
   "tcp 3": async (run, port, t) => {
-    const { server, logger } = await serverAndLogger(run, port);
+    const { server, logger } = await serverAndLogger(run, port, t);
     const [other, sender] = [await tcpClient(t, port), await tcpClient(t, port)];
     sender.send('create {"id":1}\nread 1\nupdate {"id":2}\ndelete sentinel\n');
     const passedOn = ['create {"id":1}', 'update {"id":2}', "delete sentinel"];
@@ -110,7 +135,7 @@ const checks: Record<string, Check> = {
     return { server, logger };
   },
   "tcp 4": async (run, port, t) => {
-    const { server, logger } = await serverAndLogger(run, port);
+    const { server, logger } = await serverAndLogger(run, port, t);
     const app = await run("app.ts", [], port);
     const sent = () => app.out.lines.flatMap((l) => /^sent (.*)$/.exec(l)?.[1] ?? []);
     const recognised = () => sent().filter((line) => !line.startsWith("read "));
@@ -119,6 +144,11 @@ const checks: Record<string, Check> = {
     await logger.out.until((lines) => lines.includes(expected.at(-1) ?? ""));
     expect(events(logger.out.lines).slice(0, expected.length)).toEqual(expected);
     await app.out.until((lines) => lines.includes(`heard ${expected.at(-1)}`));
+    // a save of the server: both clients say they lost it; the app ends, rather than bark at no one
+    await server.stop();
+    await logger.out.until(/^lost the server at localhost:\d+$/);
+    expect(await app.exitCode()).toBe(0);
+    expect(app.out.lines.at(-1)).toBe("lost the server: start the app again"); // and nothing after
     return { server, logger, app };
   },
   "socketio 1": async (run, port, t) => {
