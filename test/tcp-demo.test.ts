@@ -547,10 +547,7 @@ test("live coding: saving the server restarts it, a crash waits for the next sav
   const source = await readFile(serverFile, "utf8");
   await writeFile(
     serverFile,
-    source.replace(
-      "export const EVENTS",
-      'throw new Error("a typo while editing");\nexport const EVENTS',
-    ),
+    source.replace("const EVENTS", 'throw new Error("a typo while editing");\nconst EVENTS'),
   );
   await server.out.until(/Error: a typo while editing/, 8000);
   await writeFile(serverFile, source);
