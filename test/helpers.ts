@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { connect, createServer as createNetServer } from "node:net";
 import { io, type Socket as ClientSocket } from "socket.io-client";
+import { COMPILED } from "./compiled.ts";
 import { freePort as freeLoopbackPort, startRedisServer } from "../classroom/redis-server.ts";
 import { expect, type TestContext } from "vitest";
 
@@ -127,11 +128,23 @@ export function runScript(
   env: Record<string, string> = {},
   { watch = "", args = [] as string[] } = {},
 ) {
-  const loader = file.endsWith(".mjs") ? [] : ["--import", "tsx"];
-  // under watch, as npm run <lesson>:server runs it: classroom/watch.ts beside the lesson's folder
-  const watcher = join(dirname(dirname(file)), "classroom", "watch.ts");
-  const run = watch ? [...loader, watcher, watch] : loader;
-  return runCommand(t, process.execPath, [...run, file, ...args], env, file);
+  if (watch) {
+    // as npm run <lesson>:server runs it: classroom/watch.ts beside the lesson's folder, under tsx
+    const watcher = join(dirname(dirname(file)), "classroom", "watch.ts");
+    return runCommand(
+      t,
+      process.execPath,
+      ["--import", "tsx", watcher, watch, file, ...args],
+      env,
+      file,
+    );
+  }
+  // the repository's own scripts as test/compiled.ts left them, types stripped; the rest as they are
+  const script = /^(classroom|check|tcp-demo|socketio-[\w-]+)\/.*\.ts$/.test(file)
+    ? join(COMPILED, file.replace(/\.ts$/, ".mjs"))
+    : file;
+  const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  return runCommand(t, process.execPath, [...loader, script, ...args], env, file);
 }
 
 // An npm script's own command, as npm runs it but without npm: node and tsx are this Node and the
