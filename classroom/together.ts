@@ -1,59 +1,75 @@
 // npm run <lesson>: the lesson in one terminal, each line labelled with the terminal it stands for;
-// Ctrl-C stops them all. Each script runs its own npm script's command, without npm around it.
+// Ctrl-C stops them all. A server runs as its npm script runs it, under watch, in a process of its
+// own; the clients run in this one, once every server says it listens, so that none begins with
+// "no server": as processes, five clients would be five Nodes of about 90 MB each.
 import { readFileSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import { styleText } from "node:util";
 import concurrently from "concurrently";
-import { settings } from "./terminal.ts";
+import type { Settings } from "./settings.ts";
+import { settings, stamped, type Print } from "./terminal.ts";
 
-const COLORS = ["blue", "green", "magenta", "yellow", "cyan", "red", "white"];
+const COLORS = ["blue", "green", "magenta", "yellow", "cyan", "red", "white"] as const;
 const EXEC = process.platform === "win32" ? "" : "exec "; // no shell left waiting for each script
 
-export interface Terminal {
+export interface ServerTerminal {
   name: string; // its label: [server]
   command: string;
   env?: Record<string, string>;
 }
+type Start = (options: Settings & { every?: number; print: Print }) => { close: () => unknown };
+export interface ClientTerminal {
+  name: string;
+  start: (print: Print) => { close: () => unknown };
+}
 
-// The servers first; the clients once every server says it listens, so that none begins with
-// "no server". One ends, all end. Resolves with the exit code for the whole terminal.
-export async function together(servers: Terminal[], clients: Terminal[], output?: Writable) {
-  const run = (terminals: Terminal[], from: number) =>
-    concurrently(
-      terminals.map(({ command, ...terminal }, i) => ({
-        ...terminal,
-        command: `${EXEC}${command}`,
-        prefixColor: COLORS[(from + i) % COLORS.length],
-      })),
-      { killOthersOn: ["failure", "success"], outputStream: output },
-    );
-  const lesson = run(servers, 0);
-  let others: ReturnType<typeof run> | undefined;
+// One ends, all end. Resolves with the exit code for the whole terminal.
+export async function together(
+  servers: ServerTerminal[],
+  clients: ClientTerminal[],
+  output: Writable = process.stdout,
+) {
+  const lesson = concurrently(
+    servers.map(({ command, ...server }, i) => ({
+      ...server,
+      command: `${EXEC}${command}`,
+      prefixColor: COLORS[i % COLORS.length],
+    })),
+    { killOthersOn: ["failure", "success"], outputStream: output },
+  );
+  const started: { close: () => unknown }[] = [];
   const waiting = new Set(lesson.commands);
   const listening = lesson.commands.map((server) =>
     server.stdout.subscribe((chunk) => {
-      if (others || !/listening on port/.test(chunk.toString())) return;
+      if (!waiting.has(server) || !/listening on port/.test(chunk.toString())) return;
       waiting.delete(server);
       if (waiting.size > 0) return;
-      others = run(clients, servers.length);
-      others.result.catch(() => {}).finally(() => lesson.commands.forEach((s) => s.kill()));
+      for (const [i, { name, start }] of clients.entries()) {
+        const label = styleText(COLORS[(servers.length + i) % COLORS.length], `[${name}]`);
+        started.push(start((line) => output.write(`${label} ${stamped(line)}\n`)));
+      }
     }),
   );
+  // Ctrl-C reaches the servers too: the clients go first, so that none says it lost its server
+  const closeClients = () => Promise.all(started.splice(0).map((client) => client.close()));
+  for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, closeClients);
   const code = await lesson.result.then(
     () => 0,
     () => 1,
   );
   for (const subscription of listening) subscription.unsubscribe();
-  for (const command of others?.commands ?? []) command.kill();
-  await others?.result.catch(() => {});
+  for (const signal of ["SIGINT", "SIGTERM"]) process.off(signal, closeClients);
+  await closeClients();
   return code;
 }
 
+// npm run tcp: together.ts tcp:server tcp:logger tcp:app, and the flags given to npm run
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { scripts } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   const args = process.argv.slice(2);
   const [server, ...clients] = args.filter((arg) => arg in scripts);
-  // Read once here, a mistake is one line, not one per script; the settings reach every script as
+  // Read once here, a mistake is one line, not one per script; the settings reach the server as
   // variables, which no shell needs quoted (a flag beats a variable, so no flag is passed)
   const given = settings(
     server,
@@ -64,10 +80,16 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       value === undefined ? [] : [[name.replace(/[A-Z]/g, "_$&").toUpperCase(), String(value)]],
     ),
   );
-  const terminal = (script: string) => ({
-    name: script.split(":")[1].replace(/-logger$/, ""), // tcp:app is [app], home-logger [home]
-    command: scripts[script],
-    env,
-  });
-  process.exitCode = await together([terminal(server)], clients.map(terminal));
+  const every = Number(process.env.TICK_MS) || undefined; // for the tests alone, as in runClient
+  const client = async (script: string): Promise<ClientTerminal> => {
+    const file = new URL(`../${scripts[script].split(" ").at(-1)}`, import.meta.url);
+    const module: Record<string, Start> = await import(file.href);
+    const [, start] = Object.entries(module).find(([name]) => name.startsWith("start")) ?? [];
+    return {
+      name: script.split(":")[1].replace(/-logger$/, ""), // tcp:app is [app], home-logger [home]
+      start: (print) => start?.({ ...given, every, print }) ?? { close: () => {} },
+    };
+  };
+  const terminal = (script: string) => ({ name: "server", command: scripts[script], env });
+  process.exitCode = await together([terminal(server)], await Promise.all(clients.map(client)));
 }
