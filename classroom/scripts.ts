@@ -7,10 +7,12 @@ export interface Script {
   also?: SettingName[]; // settings beyond --port and --host
   logger?: string; // a server's first line tells how to connect this logger to it
   busy?: string; // what a server guesses holds its port
+  privateRedis?: boolean; // with no REDIS_URL, its watcher starts a Redis that outlives saves
 }
 
 const SOCKETIO_BUSY =
-  "is a Socket.IO lesson's server running (socketio:server and namespaces:server both use 3000)?";
+  "is a Socket.IO lesson's server running (socketio:server, namespaces:server and " +
+  "delivery:server all use 3000)?";
 const SOCKETIO_SERVER: SettingName[] = ["cors-origins", "admin-ui", "admin-password"];
 
 export const SCRIPTS: Record<string, Script> = {
@@ -57,6 +59,22 @@ export const SCRIPTS: Record<string, Script> = {
   },
   "namespaces:cluster": {
     about: "The namespaces lesson on two servers (PORT and the next) through a private Redis.",
+    port: 3000,
+  },
+  "delivery:server": {
+    about: "The delivery lesson's server: what a client missed while away, it gets when back.",
+    port: 3000,
+    also: [...SOCKETIO_SERVER, "redis-url", "sessions"],
+    logger: "delivery:logger",
+    busy: SOCKETIO_BUSY,
+    privateRedis: true,
+  },
+  "delivery:app": {
+    about: "The delivery lesson's app: speaks a record every 750 ms, sent again until received.",
+    port: 3000,
+  },
+  "delivery:logger": {
+    about: "Numbers every message it hears, and says which ids it missed or heard twice.",
     port: 3000,
   },
 };

@@ -10,7 +10,12 @@ const MEANING = {
   "cors-origins": "web pages allowed to connect, comma-separated, * as a wildcard",
   "admin-ui": "off turns the Admin UI off",
   "admin-password": "a login for the Admin UI (user admin), which then allows changes",
-  "redis-url": "share broadcasts with every server using this Redis (redis://host:port)",
+  "redis-url":
+    "share broadcasts (and delivery:server's sessions) with every server using this Redis " +
+    "(redis://host:port)",
+  sessions:
+    "where delivery:server keeps a session while its client is away: redis (REDIS_URL, or a " +
+    "private redis-server) or memory (which a restart loses)",
 };
 export type SettingName = keyof typeof MEANING;
 
@@ -21,6 +26,7 @@ export interface Settings {
   adminUi?: "on" | "off";
   adminPassword?: string;
   redisUrl?: string;
+  sessions?: "redis" | "memory";
 }
 
 // What a start function takes: settings, and where its lines go (tests pass their own print).
@@ -66,6 +72,9 @@ export function readSettings(script: string, args: string[], env: NodeJS.Process
   }
   if (found.adminUi && !["on", "off"].includes(found.adminUi)) {
     throw new Error(`${from("admin-ui")} is on or off, not "${found.adminUi}"`);
+  }
+  if (found.sessions && !["redis", "memory"].includes(found.sessions)) {
+    throw new Error(`${from("sessions")} is redis or memory, not "${found.sessions}"`);
   }
   return { settings: { ...found, port } as Settings };
 }

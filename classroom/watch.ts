@@ -3,20 +3,38 @@
 // bad flag, a busy port, no Redis) is found here first, and ends the script with one line.
 import { once } from "node:events";
 import { connect, createServer } from "node:net";
-import { explainListenError, fail, settings } from "./terminal.ts";
+import { freePort, startRedisServer } from "./redis-server.ts";
+import { SCRIPTS } from "./scripts.ts";
+import { explainListenError, fail, log, settings } from "./terminal.ts";
 
 const [script = "", file = "", ...args] = process.argv.slice(2);
-const { port, host, redisUrl } = settings(script, args); // --help: exit 0; a mistake: exit 2
+const { port, host, redisUrl, sessions } = settings(script, args); // --help: exit 0; a mistake: 2
 const probe = createServer().listen(port, host);
 await once(probe, "listening").catch((error) =>
   fail(explainListenError(error, { port, host }, script)),
 );
 await new Promise((done) => probe.close(done));
 if (redisUrl) await reachRedis(redisUrl);
+else if (SCRIPTS[script].privateRedis && sessions !== "memory") await privateRedis();
 // tsx's own command line, run in this process: the watcher restarts the server on each save
 process.argv = [process.argv[0], "tsx", "watch", "--clear-screen=false", file, ...args];
 // @ts-expect-error tsx/cli has no types: it is a command line, not a library
 await import("tsx/cli");
+
+// A server that keeps its sessions in Redis gets its private redis-server from here, not from
+// itself: this process outlives every save, and so does the Redis, with the sessions in it. It
+// stops as this script ends, once the server has closed.
+async function privateRedis() {
+  const redisPort = await freePort();
+  try {
+    await startRedisServer(redisPort);
+    process.env.REDIS_URL = `redis://127.0.0.1:${redisPort}`; // for each server the watch starts
+    log(`a private Redis at ${process.env.REDIS_URL} keeps the sessions across saves`);
+  } catch (error) {
+    process.env.SESSIONS = "memory";
+    log(`${(error as Error).message}; sessions in the server's memory, which each save loses`);
+  }
+}
 
 async function reachRedis(url: string) {
   if (!URL.canParse(url)) fail(`the Redis URL is redis://host:port, not "${url}"`);

@@ -135,8 +135,8 @@ test("a server that cannot listen says why in one line", () => {
   const failed = (code: string, message = "") => Object.assign(new Error(message), { code });
   const at = { port: 3000, host: "192.0.2.9" };
   expect(explainListenError(failed("EADDRINUSE"), at, "namespaces:server")).toBe(
-    "port 3000 is busy: is a Socket.IO lesson's server running (socketio:server and " +
-      "namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: npm run namespaces:server -- --host 192.0.2.9 --port 3001",
+    "port 3000 is busy: is a Socket.IO lesson's server running (socketio:server, " +
+      "namespaces:server and delivery:server all use 3000)? Stop it (Ctrl-C), or pick another: npm run namespaces:server -- --host 192.0.2.9 --port 3001",
   );
   expect(explainListenError(failed("EADDRNOTAVAIL"), at, "tcp:server")).toBe(
     "--host 192.0.2.9 is not an address of this machine",

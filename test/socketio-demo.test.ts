@@ -406,8 +406,8 @@ test("npm run socketio:server with a bad value ends with one line, not waiting f
       "socketio:server",
     ),
   ).toBe(
-    `port ${port} is busy: is a Socket.IO lesson's server running (socketio:server and ` +
-      `namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: npm run socketio:server -- --port ${port + 1}`,
+    `port ${port} is busy: is a Socket.IO lesson's server running (socketio:server, ` +
+      `namespaces:server and delivery:server all use 3000)? Stop it (Ctrl-C), or pick another: npm run socketio:server -- --port ${port + 1}`,
   );
 });
 

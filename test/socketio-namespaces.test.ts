@@ -273,8 +273,8 @@ test("npm run namespaces:server on a busy port ends with one line, not waiting f
   const busy = runScriptCommand(t, "namespaces:server", ["--port", String(port)]);
   expect(await busy.exitCode()).toBe(2);
   expect(busy.out.lines).toEqual([
-    `port ${port} is busy: is a Socket.IO lesson's server running (socketio:server and ` +
-      `namespaces:server both use 3000)? Stop it (Ctrl-C), or pick another: ` +
+    `port ${port} is busy: is a Socket.IO lesson's server running (socketio:server, ` +
+      `namespaces:server and delivery:server all use 3000)? Stop it (Ctrl-C), or pick another: ` +
       `npm run namespaces:server -- --port ${port + 1}`,
   ]);
 });

@@ -1,0 +1,83 @@
+// Where the delivery lesson's server keeps a client's session while it is away: in Redis, which
+// outlives the server, or in the server's own memory, which does not. REDIS_URL names a Redis;
+// without one the server starts a private redis-server (npm run delivery:server gets one from its
+// watcher instead, which outlives every save); without redis-server installed, memory it is.
+import type { ChildProcess } from "node:child_process";
+import { createClient } from "redis";
+import { freePort, startRedisServer } from "./redis-server.ts";
+import type { Settings } from "./settings.ts";
+import type { Print } from "./terminal.ts";
+
+type Where = Pick<Settings, "redisUrl" | "sessions">;
+
+// Resolves with the Redis client for the adapter, or none for memory, and a close for after the
+// server's: the sessions it saves as it closes are written before the client goes.
+export async function keepSessions({ redisUrl, sessions }: Where, awayMs: number, print: Print) {
+  const back = `a client back within ${awayMs / 1000} s gets what it missed`;
+  const inMemory = `sessions in this server's memory: ${back}, but a restart loses them all`;
+  const none = { redis: undefined, close: async () => {} };
+  if (sessions === "memory") {
+    print(inMemory);
+    return none;
+  }
+  let url = redisUrl;
+  let own: ChildProcess | undefined;
+  if (!url) {
+    const port = await freePort();
+    const missing = (error: Error) => void print(`${error.message}; ${inMemory}`); // one line
+    own = await startRedisServer(port).catch(missing);
+    if (!own) return none;
+    url = `redis://127.0.0.1:${port}`;
+  }
+  const redis = await connect(url, print);
+  const [, version] = /redis_version:(\S+)/.exec(await redis.info("server")) ?? [];
+  const whose = own ? "a private Redis, which stops with this server, " : "Redis ";
+  print(
+    `sessions in ${whose}${version} at ${url}: ${back}, across a restart too when the server ` +
+      "stops gracefully (Ctrl-C, a save); a kill -9 loses the sessions of all its clients",
+  );
+  return {
+    redis,
+    close: async () => {
+      await redis.close().catch(() => redis.destroy()); // after what is under way, saves included
+      own?.kill();
+    },
+  };
+}
+
+// A client that says once when it loses Redis, and once when it is back; meanwhile what the
+// server sends waits in the client's queue, and goes out late rather than not at all.
+async function connect(url: string, print: Print) {
+  let ready = false;
+  let lost = false;
+  const redis = createClient({
+    url,
+    socket: {
+      reconnectStrategy: (tries) => (ready ? Math.min(100 * 2 ** tries, 2000) : new Error("gone")),
+    },
+  });
+  redis.on("error", () => {
+    if (!ready || lost) return;
+    lost = true;
+    print(`lost Redis at ${url}: what is sent waits for it, and it is retried`);
+  });
+  redis.on("ready", () => {
+    if (lost) print(`Redis at ${url} is back`);
+    lost = false;
+  });
+  try {
+    await redis.connect();
+  } catch {
+    const hint = "start it (redis-server), or run without --redis-url (REDIS_URL)";
+    throw Object.assign(new Error(`no Redis at ${url}: ${hint}`), { code: "NO_REDIS" });
+  }
+  ready = true;
+  // The adapter ends the clients it makes with disconnect(), which rejects what they still wait
+  // for, unhandled, when a server closes as it starts: close() waits for it instead
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = ((...args: Parameters<typeof duplicate>) => {
+    const client = duplicate(...args);
+    return Object.assign(client, { disconnect: () => client.close() });
+  }) as typeof redis.duplicate;
+  return redis;
+}
