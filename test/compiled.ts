@@ -7,7 +7,14 @@ import { dirname, join } from "node:path";
 import { transform } from "esbuild";
 
 export const COMPILED = join("scratch", "js");
-const FOLDERS = ["classroom", "check", "tcp-demo", "socketio-demo", "socketio-namespaces"];
+const FOLDERS = [
+  "classroom",
+  "check",
+  "tcp-demo",
+  "socketio-demo",
+  "socketio-namespaces",
+  "socketio-delivery",
+];
 
 export default async function compile() {
   await rm(COMPILED, { recursive: true, force: true });

@@ -147,6 +147,14 @@ export function runScript(
   return runCommand(t, process.execPath, [...loader, script, ...args], env, file);
 }
 
+// A file as the class runs a server it types, `npx tsx watch --clear-screen=false live/server.ts`:
+// each save of the file restarts it.
+export function runWatched(t: Context, file: string, env: Record<string, string> = {}) {
+  const tsx = new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname;
+  const args = [tsx, "watch", "--clear-screen=false", file];
+  return runCommand(t, process.execPath, args, env, `tsx watch ${file}`);
+}
+
 // An npm script's own command, as npm runs it but without npm: node and tsx are this Node and the
 // project's tsx.
 export function runScriptCommand(
@@ -300,6 +308,7 @@ export const LESSON_FOLDERS = {
   tcp: "tcp-demo",
   socketio: "socketio-demo",
   namespaces: "socketio-namespaces",
+  delivery: "socketio-delivery",
 } as const;
 export type Lesson = keyof typeof LESSON_FOLDERS;
 export const lessonReadme = (lesson: Lesson) =>
@@ -339,14 +348,18 @@ const shape = (line: string) =>
     .replace(/\b(create|update|delete)\b/g, "EVENT")
     .replace(/\d+/g, "N");
 
+// A test that needs redis-server is skipped where none is installed, and says why; CI installs one, so
+// there it fails instead.
+export function needRedisServer(context: { skip: (note: string) => never }) {
+  if (!spawnSync("redis-server", ["--version"]).error) return;
+  if (process.env.CI)
+    throw new Error("redis-server is not installed: apt-get install redis-server");
+  context.skip("redis-server is not installed (apt-get install redis-server)");
+}
+
 // A private redis-server on a free loopback port for the tests that need a real one, stopped after the test.
-// Where none is installed, the test is skipped and says why; CI installs one, so there it fails instead.
 export async function startRedis(context: Context & { skip: (note: string) => never }) {
-  if (spawnSync("redis-server", ["--version"]).error) {
-    if (process.env.CI)
-      throw new Error("redis-server is not installed: apt-get install redis-server");
-    context.skip("redis-server is not installed (apt-get install redis-server)");
-  }
+  needRedisServer(context);
   const port = await freeLoopbackPort();
   let child: ChildProcess | undefined;
   const start = async () => void (child = await startRedisServer(port));

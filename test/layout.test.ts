@@ -7,11 +7,13 @@ import { expect, test } from "vitest";
 import browserTests from "../vitest.browser.config.ts";
 import tests from "../vitest.config.ts";
 
+const LESSONS = ["tcp-demo", "socketio-demo", "socketio-namespaces", "socketio-delivery"];
+
 // What an instructor sees opening a lesson folder; npm run test:mutation leaves this file out, since
 // it reads the files Stryker has rewritten.
 test("each lesson folder reads as its lesson: server.ts the biggest, at most 80 lines, clients 40", () => {
   const lines = (file: string) => readFileSync(file, "utf8").trimEnd().split("\n");
-  for (const lesson of ["tcp-demo", "socketio-demo", "socketio-namespaces"]) {
+  for (const lesson of LESSONS) {
     // the lesson page, a browser's client, lives in page/: the folder shows the scripts, and the
     // lesson plan, README.md, which is prose
     const files = readdirSync(lesson, { withFileTypes: true }).flatMap((f) =>
@@ -24,8 +26,14 @@ test("each lesson folder reads as its lesson: server.ts the biggest, at most 80 
       if (/^(app|.*logger)\.ts$/.test(name)) expect(size(name), name).toBeLessThanOrEqual(40);
     }
   }
-  const folders = ["check", "classroom", "tcp-demo", "socketio-demo", "socketio-namespaces"];
-  for (const folder of [...folders, "socketio-demo/page", "socketio-namespaces/page"]) {
+  const folders = [
+    "check",
+    "classroom",
+    ...LESSONS,
+    "socketio-demo/page",
+    "socketio-namespaces/page",
+  ];
+  for (const folder of folders) {
     const code = readdirSync(folder).filter((name) => name.includes(".") && !name.endsWith(".md"));
     for (const name of code) {
       const long = lines(`${folder}/${name}`).filter((line) => line.length > 100);
@@ -38,7 +46,7 @@ test("each lesson folder reads as its lesson: server.ts the biggest, at most 80 
 // moved or renamed must not leave a link behind.
 test("the README stays the way in, and every relative link in the READMEs and docs/ finds its file", () => {
   expect(readFileSync("README.md", "utf8").trimEnd().split("\n").length).toBeLessThanOrEqual(200);
-  const lessons = ["tcp-demo", "socketio-demo", "socketio-namespaces"].map((f) => `${f}/README.md`);
+  const lessons = LESSONS.map((f) => `${f}/README.md`);
   const docs = readdirSync("docs").flatMap((name) =>
     name.endsWith(".md") ? [`docs/${name}`] : [],
   );

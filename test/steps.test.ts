@@ -1,18 +1,26 @@
 // The lesson plans' "Build it up" steps, each run as the instructor types it: every marked code block
 // in a lesson folder's README is written where its imports resolve, run as a terminal would run it,
 // and held to what that README says.
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import type { EventEmitter } from "node:events";
+import { appendFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { transform } from "esbuild";
+import { io } from "socket.io-client";
 import { expect, test } from "vitest";
 import {
   ask,
   expectReadmeOutput,
+  FAST,
   ioClient,
   runScript,
+  runWatched,
   freePort,
+  scratchCopy,
+  startRedis,
+  waitFor,
   LESSON_FOLDERS,
   lessonReadme,
+  recorder,
   tcpClient,
   upTo,
   type Context,
@@ -22,29 +30,37 @@ import {
 const LESSONS = Object.keys(LESSON_FOLDERS) as Lesson[];
 const MARKED = /<!-- step: (\w+) (\d+) -->\n```ts\n([\s\S]*?)\n```/g;
 // Every marked step of every lesson README, with the README it was found in
+// (a step is one file, or a few typed together: the delivery lesson's third step is an app and the
+// server that answers it)
 const steps = LESSONS.flatMap((readme) =>
-  [...lessonReadme(readme).matchAll(MARKED)].map(([, lesson, n, code]) => ({
+  [...lessonReadme(readme).matchAll(MARKED)].map(({ 0: _, 1: lesson, 2: n, 3: code, index }) => ({
     readme,
     lesson,
     n: Number(n),
     code,
     file: /^\/\/ (\S+\.ts)/.exec(code)?.[1] ?? "",
+    at: index, // where its marker is in the README
   })),
 );
+const named = (step: { lesson: string; n: number }) => `${step.lesson} ${step.n}`;
+const stepNames = [...new Set(steps.map(named))];
 
 test("each lesson has at least three steps, numbered from 1, each a whole file named in its first line", () => {
   for (const step of steps)
     expect(step.lesson, `a step in ${LESSON_FOLDERS[step.readme]}/README.md`).toBe(step.readme);
   for (const lesson of LESSONS) {
     const numbers = steps.filter((step) => step.lesson === lesson).map((step) => step.n);
-    expect(numbers.length, lesson).toBeGreaterThanOrEqual(3);
-    expect(numbers, lesson).toEqual(numbers.map((_, i) => i + 1));
+    const distinct = [...new Set(numbers)];
+    expect(distinct.length, lesson).toBeGreaterThanOrEqual(3);
+    expect(numbers, lesson).toEqual([...numbers].sort((a, b) => a - b)); // in order
+    expect(distinct, lesson).toEqual(distinct.map((_, i) => i + 1));
   }
-  for (const step of steps)
-    expect(step.file, `${step.lesson} ${step.n}`).toMatch(/^live\/[\w-]+\.ts$/);
-  expect(steps.map((step) => `${step.lesson} ${step.n}`).sort()).toEqual(
-    Object.keys(checks).sort(),
-  );
+  for (const step of steps) expect(step.file, named(step)).toMatch(/^live\/[\w-]+\.ts$/);
+  for (const name of stepNames) {
+    const files = steps.filter((step) => named(step) === name).map((step) => step.file);
+    expect(files, `${name}: a file once`).toEqual([...new Set(files)]);
+  }
+  expect([...stepNames].sort()).toEqual(Object.keys(checks).sort());
 });
 
 // What a step says to do with its file: start it (a server under watch, whose screen a save must not
@@ -55,7 +71,7 @@ test("each step gives the command that runs it, and says what to save or start a
     expect(readme, lesson).not.toMatch(/npx tsx watch (?!--clear-screen=false )/);
     const typed = new Set<string>();
     for (const step of steps.filter((s) => s.lesson === lesson)) {
-      const start = readme.indexOf(`<!-- step: ${lesson} ${step.n} -->`);
+      const start = step.at;
       const next = readme.slice(start + 1).search(/<!-- step: |\*\*What the real scripts add/);
       const section = readme.slice(start, start + 1 + next);
       const file = step.file; // live/server.ts, live/app.ts...
@@ -83,17 +99,23 @@ async function typedUpTo(t: Context, lesson: string, n: number) {
     const { code } = await transform(step.code, { loader: "ts", format: "esm" });
     await writeFile(join(folder, step.file.replace(/\.ts$/, ".mjs")), code);
   }
-  return async (file: string, args: string[] = [], port?: number) => {
+  const run = async (file: string, args: string[] = [], port?: number) => {
     const script = join(folder, "live", file.replace(/\.ts$/, ".mjs"));
     return runScript(t, script, { PORT: String(port) }, { args });
   };
+  // a server as the class runs it, under tsx watch: saved by appending to the file
+  const watched = (file: string, env: Record<string, string>) => {
+    const typed = join(folder, "live", file);
+    return { ...runWatched(t, typed, env), save: () => appendFile(typed, "\n// saved\n") };
+  };
+  return Object.assign(run, { watched });
 }
 
 type Run = Awaited<ReturnType<Awaited<ReturnType<typeof typedUpTo>>>>;
 type Check = (
   run: Awaited<ReturnType<typeof typedUpTo>>,
   port: number,
-  t: Context,
+  t: Context & { skip: (note: string) => never },
 ) => Promise<Record<string, Run>>;
 const listening = (server: Run) => server.out.until(/^listening on port/);
 const events = (lines: string[]) => lines.filter((l) => /^(create|update|delete|read) /.test(l));
@@ -110,6 +132,15 @@ async function serverAndLogger(run: Parameters<Check>[0], port: number, t: Conte
   await server.out.until(/connected \(2 in the pool\)$/);
   return { server, logger };
 }
+
+// The delivery lesson's step 1 logger: the ids it numbered, in the order heard; and what it says of a
+// loss. Its steps speak records, as the app does.
+const idsHeard = (lines: string[]) =>
+  lines.flatMap((l) => /^#\d+ heard id (\d+)$/.exec(l)?.[1] ?? []).map(Number);
+const lost = (lines: string[]) => lines.filter((l) => /^(missed ids|id \d+ again)/.test(l));
+const record = (id: number) => ({ id, change: "created", at: new Date().toISOString() });
+const count = (pattern: RegExp, times: number) => (lines: string[]) =>
+  lines.filter((l) => pattern.test(l)).length >= times;
 
 const checks: Record<string, Check> = {
   "tcp 1": async (run, port, t) => {
@@ -284,10 +315,118 @@ const checks: Record<string, Check> = {
     );
     return { server, app, ...runs };
   },
+  "delivery 1": async (run, port, t) => {
+    // lesson 2's server under watch, on a copy to save, and its app, as the class left them
+    const folder = await scratchCopy(t, "socketio-demo", "classroom");
+    const file = join(folder, "socketio-demo/server.ts");
+    const server = runScript(t, file, { PORT: String(port) }, { watch: "socketio:server" });
+    await server.out.until(/listening on port/);
+    const logger = await run("logger.ts", [], port);
+    await logger.out.until(/^connected as /);
+    const app = runScript(t, "socketio-demo/app.ts", { PORT: String(port), ...FAST });
+    await logger.out.until(/^#3 heard id \d+$/); // the app drops what it says before it connects
+    await appendFile(file, "\n// saved\n");
+    await server.out.until(count(/listening on port/, 2));
+    const gap = /^missed ids (\d+) to (\d+)$/;
+    const missed = (await logger.out.until(gap, 20_000)).findIndex((l) => gap.test(l));
+    const [, from] = gap.exec(logger.out.lines[missed])!;
+    // dropped by the app while it had no server, or sent to one on its way out
+    await app.out.until(new RegExp(` (dropped )?speak \\{"id":${from},`));
+    await logger.out.until((lines) => /^#\d+ heard id \d+$/.test(lines[missed + 1] ?? "")); // on
+    return { logger, app };
+  },
+  "delivery 2": async (run, port, t) => {
+    const server = run.watched("server.ts", { PORT: String(port) });
+    await server.out.until(/^listening on port/);
+    const logger = await run("logger.ts", [], port);
+    await logger.out.until(/^connected as /);
+    // a dropped connection: a client of the test's own, cut off, that comes back by itself
+    const reader = io(`http://localhost:${port}`, {
+      forceNew: true,
+      reconnectionDelay: 50,
+      transports: ["websocket"],
+    });
+    t.onTestFinished(() => void reader.disconnect());
+    const heard = recorder("reader");
+    reader.on("message", ({ speech }) => heard.line(String(speech.id)));
+    await waitFor(reader as unknown as EventEmitter, "connect");
+    const speaker = await ioClient(t, port);
+    speaker.socket.emit("speak", record(1));
+    await heard.until(1);
+    const id = reader.id;
+    reader.io.engine.close();
+    await server.out.until(new RegExp(`^${id} disconnected: transport close$`));
+    speaker.socket.emit("speak", record(2));
+    await logger.out.until(/^#2 heard id 2$/);
+    await server.out.until(new RegExp(`^${id} recovered: sent what it missed$`));
+    await heard.until(2);
+    expect(heard.lines).toEqual(["1", "2"]);
+    // a save: the sessions were in the process that is gone, so the logger gets a new one
+    await server.save();
+    await server.out.until(count(/^listening on port/, 2), 20_000);
+    const connected = await logger.out.until(count(/^connected as /, 2), 20_000);
+    const sessions = connected.filter((l) => l.startsWith("connected as "));
+    expect(sessions[1]).not.toBe(sessions[0]);
+    return { server, logger };
+  },
+  "delivery 3": async (run, port, t) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const logger = await run("logger.ts", [], port);
+    await logger.out.until(/^connected as /);
+    const app = await run("app.ts", [], port);
+    await app.out.until(/^receipt for #2: heard by 2$/);
+    // Ctrl-Z on the server: a speak it does not answer within a second is sent again
+    const pid = server.child.pid ?? 0;
+    process.kill(pid, "SIGSTOP");
+    t.onTestFinished(() => void server.child.kill("SIGCONT")); // before it is stopped
+    const spoken = (lines: string[]) => lines.filter((l) => l.startsWith("speak ")).length;
+    const before = spoken(app.out.lines);
+    await app.out.until((lines) => spoken(lines) >= before + 3, 20_000); // 2.25 s: past a second
+    process.kill(pid, "SIGCONT"); // fg
+    const duplicate = /^receipt for #(\d+): a duplicate, not again$/;
+    const receipts = await app.out.until(duplicate, 20_000);
+    const id = Number(duplicate.exec(receipts.find((l) => duplicate.test(l))!)![1]);
+    await server.out.until(
+      new RegExp(`^speak #${id} from \\S+ again: a retry, not passed on twice$`),
+    );
+    await logger.out.until(new RegExp(`^#\\d+ heard id ${id + 2}$`), 20_000); // and the next two
+    const heard = idsHeard(logger.out.lines);
+    expect(heard.slice(0, heard.indexOf(id + 2) + 1)).toEqual(range(1, id + 2)); // once each
+    expect(lost(logger.out.lines)).toEqual([]);
+    return { server, logger, app };
+  },
+  "delivery 4": async (run, port, t) => {
+    const redis = await startRedis(t); // terminal 0
+    const server = run.watched("server.ts", { PORT: String(port), REDIS_URL: redis.url });
+    await server.out.until(/^listening on port/, 20_000);
+    const logger = await run("logger.ts", [], port);
+    await logger.out.until(/^connected as /);
+    const app = await run("app.ts", [], port);
+    await logger.out.until(/^#2 heard id 2$/);
+    await server.save();
+    await server.out.until(count(/^listening on port/, 2), 20_000);
+    await server.out.until(/ recovered: sent what it missed$/);
+    // back: what it missed comes first, then its connect
+    await logger.out.until(count(/^connected as /, 2), 20_000);
+    const after = idsHeard(logger.out.lines).length;
+    await logger.out.until((lines) => idsHeard(lines).length >= after + 3, 20_000);
+    const heard = idsHeard(logger.out.lines);
+    expect(heard).toEqual(range(1, heard.length)); // every id, none twice, across the restart
+    expect(lost(logger.out.lines)).toEqual([]);
+    const sessions = logger.out.lines.filter((l) => l.startsWith("connected as "));
+    expect(sessions).toEqual([sessions[0], sessions[0]]); // the same session, back
+    return { server, logger, app };
+  },
 };
 
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
 // Each step runs in a folder and on a port of its own: they can all run at once.
-for (const { readme, lesson, n } of steps) {
+for (const { readme, lesson, n } of stepNames.map((name) =>
+  steps.find((s) => named(s) === name)!,
+)) {
   test.concurrent(
     `README step ${lesson} ${n} runs as written and prints what the README shows`,
     async (t) => {
