@@ -31,10 +31,10 @@ export async function keepSessions({ redisUrl, sessions }: Where, awayMs: number
   }
   const redis = await connect(url, print);
   const [, version] = /redis_version:(\S+)/.exec(await redis.info("server")) ?? [];
-  const whose = own ? "a private Redis, which stops with this server, " : "Redis ";
+  const [a, stops] = own ? ["a private ", ", which stops with this server"] : ["", ""];
   print(
-    `sessions in ${whose}${version} at ${url}: ${back}, across a restart too when the server ` +
-      "stops gracefully (Ctrl-C, a save); a kill -9 loses the sessions of all its clients",
+    `sessions in ${a}Redis ${version} at ${url}${stops}: ${back}, across a restart too when the ` +
+      "server stops gracefully (Ctrl-C, a save); a kill -9 loses the sessions of all its clients",
   );
   return {
     redis,
@@ -80,4 +80,54 @@ async function connect(url: string, print: Print) {
     return Object.assign(client, { disconnect: () => client.close() });
   }) as typeof redis.duplicate;
   return redis;
+}
+
+interface StreamsAdapter {
+  restoreSession: (pid: string, offset: string) => Promise<unknown>;
+  publishAndReturnOffset: (message: unknown) => Promise<string>;
+}
+
+// The Redis Streams adapter restores a session from what the stream holds, then Socket.IO adds
+// the socket to its namespace; a broadcast of this server's that is written to the stream in
+// between reaches neither, or both. So restoring and broadcasting take turns here: a restore waits
+// until what is on its way to the stream has been delivered, and a broadcast waits until the
+// restored socket is in. (One from another server, read from the stream, can still fall between.)
+export function closeRestoreGap(adapter: unknown) {
+  const streams = adapter as StreamsAdapter;
+  const [restoring, publishing] = [turn(), turn()];
+  const restore = streams.restoreSession.bind(streams);
+  const publish = streams.publishAndReturnOffset.bind(streams);
+  // A restore counts from when it is asked for, so that a broadcast after it waits its turn; it
+  // reads the stream once what is on its way there has been delivered. Each check and its start
+  // are one step, which nothing else can come between.
+  streams.restoreSession = (pid, offset) =>
+    restoring.run(async () => {
+      while (publishing.busy()) await publishing.idle();
+      return restore(pid, offset);
+    });
+  streams.publishAndReturnOffset = async (message) => {
+    while (restoring.busy()) await restoring.idle();
+    return publishing.run(() => publish(message));
+  };
+}
+
+// Work of one kind under way: how much, and a promise for when there is none.
+function turn() {
+  let running = 0;
+  let idle = Promise.resolve();
+  let done = () => {};
+  return {
+    busy: () => running > 0,
+    idle: () => idle,
+    async run<T>(work: () => Promise<T>) {
+      if (running++ === 0) idle = new Promise((resolve) => (done = resolve));
+      try {
+        return await work();
+      } finally {
+        // by the next turn of the event loop, what follows the work has run: the socket is in
+        // its namespace, or the broadcast delivered to this server's own clients
+        setImmediate(() => --running === 0 && done());
+      }
+    },
+  };
 }

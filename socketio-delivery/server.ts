@@ -3,7 +3,7 @@ import { pathToFileURL } from "node:url";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server } from "socket.io";
 import { commentary } from "../classroom/commentary.ts";
-import { keepSessions } from "../classroom/sessions.ts";
+import { closeRestoreGap, keepSessions } from "../classroom/sessions.ts";
 import type { Options } from "../classroom/settings.ts";
 import { listen, replyTo, whoMayConnect } from "../classroom/socketio-server.ts";
 import { log, runServer } from "../classroom/terminal.ts";
@@ -25,6 +25,7 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
     adapter: sessions.redis && createAdapter(sessions.redis),
     ...whoMayConnect(settings),
   });
+  if (sessions.redis) closeRestoreGap(io.sockets.adapter); // classroom/sessions.ts says why
   const clients = () => io.sockets.sockets.size;
   const say = commentary(print, clients);
   const passedOn = new Set<string>(); // records, by id and time: a retry is not passed on twice

@@ -4,6 +4,7 @@ import { connect, createServer as createNetServer, type Socket as NetSocket } fr
 import { join } from "node:path";
 import { io, type Socket } from "socket.io-client";
 import { expect, test, vi } from "vitest";
+import { closeRestoreGap } from "../classroom/sessions.ts";
 import { readSettings, type Options } from "../classroom/settings.ts";
 import { startApp } from "../socketio-delivery/app.ts";
 import { AWAY_MS } from "../socketio-delivery/events.ts";
@@ -318,8 +319,10 @@ test("npm run delivery:server without redis-server: the watcher says so once, an
 test("a server closed leaves no Redis behind: its private redis-server stops with it", async (t) => {
   needRedisServer(t);
   const { log, close } = await server(t, {});
-  const url = /at (redis:\/\/\S+):/.exec(log.lines[0])?.[1] ?? "";
-  expect(log.lines[0]).toMatch(/^sessions in a private Redis, which stops with this server, /);
+  const url = /at (redis:\/\/[\d.:]+)/.exec(log.lines[0])?.[1] ?? "";
+  expect(log.lines[0]).toMatch(
+    /^sessions in a private Redis [\d.]+ at \S+, which stops with this /,
+  );
   const { hostname, port } = new URL(url);
   const reachable = () =>
     new Promise((done) => {
@@ -361,4 +364,47 @@ test("--sessions takes redis or memory, and a mistake is one line", () => {
   );
   const help = readSettings("delivery:server", ["--help"]).help ?? "";
   expect(help).toContain("  --sessions, SESSIONS: where delivery:server keeps a session");
+});
+
+test("restoring a session and broadcasting take turns: neither starts while the other is under way", async () => {
+  const order: string[] = [];
+  const later = () => {
+    let finish = () => {};
+    const promise = new Promise<void>((done) => (finish = done));
+    return { promise, finish };
+  };
+  const [restore, publish] = [later(), later()];
+  const adapter = {
+    restoreSession: async (pid: string, _offset?: string) => {
+      order.push(`restore ${pid} starts`);
+      await restore.promise;
+      order.push(`restore ${pid} ends`);
+      return {};
+    },
+    publishAndReturnOffset: async (message: unknown) => {
+      order.push(`publish ${message} starts`);
+      if (message === "first") await publish.promise;
+      order.push(`publish ${message} ends`);
+      return "1-0";
+    },
+  };
+  closeRestoreGap(adapter);
+  const first = adapter.publishAndReturnOffset("first"); // on its way to the stream
+  const restored = adapter.restoreSession("a", "0-0"); // waits for it to be delivered
+  const second = adapter.publishAndReturnOffset("second"); // waits for the restore
+  await new Promise((done) => setImmediate(done));
+  expect(order).toEqual(["publish first starts"]);
+  publish.finish();
+  await first;
+  await expect.poll(() => order.at(-1)).toBe("restore a starts");
+  restore.finish();
+  await Promise.all([restored, second]);
+  expect(order).toEqual([
+    "publish first starts",
+    "publish first ends",
+    "restore a starts",
+    "restore a ends",
+    "publish second starts", // once the restored socket is in, by the next turn of the loop
+    "publish second ends",
+  ]);
 });
