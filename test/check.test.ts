@@ -6,18 +6,22 @@ import { expect, test } from "vitest";
 import { startServer as startTcp } from "../tcp-demo/server.ts";
 import { startServer as startSocketIo } from "../socketio-demo/server.ts";
 import { startServer as startNamespaces } from "../socketio-namespaces/server.ts";
+import { startServer as startDelivery } from "../socketio-delivery/server.ts";
 import { checkTcp, tcpSettings } from "../check/tcp.ts";
 import { checkSocketIo, socketIoSettings } from "../check/socketio.ts";
 import { checkNamespaces, namespacesSettings } from "../check/namespaces.ts";
+import { checkDelivery, deliverySettings } from "../check/delivery.ts";
 import { Stop, type Print } from "../check/report.ts";
 import { ioClient, recorder, runScript, tcpClient, type Context } from "./helpers.ts";
 import { startBrokenTcp, type TcpFault } from "./broken/tcp-server.ts";
 import { startBrokenSocketIo, type SocketIoFault } from "./broken/socketio-server.ts";
+import { startBrokenDelivery, type DeliveryFault } from "./broken/delivery-server.ts";
 
 const checkers = {
   tcp: (args: string[], print: Print) => checkTcp(tcpSettings(args), print),
   socketio: (args: string[], print: Print) => checkSocketIo(socketIoSettings(args), print),
   namespaces: (args: string[], print: Print) => checkNamespaces(namespacesSettings(args), print),
+  delivery: (args: string[], print: Print) => checkDelivery(deliverySettings(args), print),
 };
 type Lesson = keyof typeof checkers;
 
@@ -36,7 +40,9 @@ async function broken(t: Context, server: string) {
   const started =
     file === "tcp-server"
       ? await startBrokenTcp(fault as TcpFault)
-      : await startBrokenSocketIo(fault as SocketIoFault);
+      : file === "delivery-server"
+        ? await startBrokenDelivery(fault as DeliveryFault)
+        : await startBrokenSocketIo(fault as SocketIoFault);
   t.onTestFinished(started.close);
   return started;
 }
@@ -44,18 +50,19 @@ async function broken(t: Context, server: string) {
 const quiet = { port: 0, print: () => {} };
 
 async function lessonServers(t: Context) {
-  const [tcp, socketio, namespaces] = await Promise.all([
+  const [tcp, socketio, namespaces, delivery] = await Promise.all([
     startTcp(quiet),
     startSocketIo(quiet),
     startNamespaces(quiet),
+    startDelivery(quiet), // with a private Redis where redis-server is installed, as npm run gives it
   ]);
-  for (const server of [tcp, socketio, namespaces]) t.onTestFinished(server.close);
-  return { tcp, socketio, namespaces };
+  for (const server of [tcp, socketio, namespaces, delivery]) t.onTestFinished(server.close);
+  return { tcp, socketio, namespaces, delivery };
 }
 
 test("the lessons' own servers pass every check", async (t) => {
   const servers = await lessonServers(t);
-  const lessons = ["tcp", "socketio", "namespaces"] as const;
+  const lessons = ["tcp", "socketio", "namespaces", "delivery"] as const;
   const runs = await Promise.all(lessons.map((lesson) => check(lesson, servers[lesson].port)));
   for (const [i, { code, lines }] of runs.entries()) {
     expect(lines.at(-1), lessons[i]).toMatch(/^\d+ passed, 0 failed$/);
@@ -72,10 +79,12 @@ test("each checker judges only what it sent, on a server that a class is using",
   const namespaces = await Promise.all(
     ["/", "/home", "/school"].map((nsp) => ioClient(t, servers.namespaces.port, nsp)),
   );
+  const deliveryApp = await ioClient(t, servers.delivery.port);
   let n = 0;
   const talk = setInterval(() => {
     nc.send(`create {"id":${++n}}\n`);
     app.socket.emit("speak", { id: n, change: "created" });
+    deliveryApp.socket.emit("speak", { id: n, change: "created", at: "2026-01-01T00:00:00Z" });
     for (const { socket } of namespaces)
       for (const words of ["in core", "at home", "at school"]) socket.emit("speak", words);
     namespaces[2].socket.emit("lesson", "for the room");
@@ -84,13 +93,14 @@ test("each checker judges only what it sent, on a server that a class is using",
   const bystander = await tcpClient(t, servers.tcp.port); // a logger: it hears all passed on
 
   // and a second student who checks the same servers at the same time
-  const lessons = ["tcp", "socketio", "namespaces", "tcp", "socketio", "namespaces"] as const;
-  const runs = await Promise.all(lessons.map((lesson) => check(lesson, servers[lesson].port)));
+  const lessons = ["tcp", "socketio", "namespaces", "delivery"] as const;
+  const twice = [...lessons, ...lessons];
+  const runs = await Promise.all(twice.map((lesson) => check(lesson, servers[lesson].port)));
   const heard = bystander.heard.lines.join("\n").length;
   expect(heard, "the flood for a client that stops reading, its own").toBeLessThan(256 * 1024);
   for (const [i, { code, lines }] of runs.entries()) {
-    expect(lines.at(-1), `${lessons[i]}:\n${lines.join("\n")}`).toMatch(/^\d+ passed, 0 failed$/);
-    expect(code, lessons[i]).toBe(0);
+    expect(lines.at(-1), `${twice[i]}:\n${lines.join("\n")}`).toMatch(/^\d+ passed, 0 failed$/);
+    expect(code, twice[i]).toBe(0);
   }
 });
 
@@ -106,14 +116,19 @@ test("each broken server fails the check that names its fault, and no other", as
       "a client that stops reading is dropped before 16 MiB wait for it",
     "socketio-server sender-only": "speak becomes message to every client, the sender included",
     "socketio-server ignores-rooms": "lesson reaches the codefellows room's members only",
+    "delivery-server forgets-sessions":
+      "a client back from a dropped connection gets what it missed, once, in order",
+    "delivery-server passes-duplicates": "a record that comes twice, a retry, is passed on once",
   };
   const runs = await Promise.all(
     Object.keys(faults).map(async (server) => {
       const lesson = server.startsWith("tcp")
         ? "tcp"
-        : server.endsWith("rooms")
-          ? "namespaces"
-          : "socketio";
+        : server.startsWith("delivery")
+          ? "delivery"
+          : server.endsWith("rooms")
+            ? "namespaces"
+            : "socketio";
       return check(lesson, (await broken(t, server)).port);
     }),
   );
@@ -186,6 +201,7 @@ test("a bad flag is one line that says what to do, and --help the usage", () => 
   }
   expect(() => namespacesSettings(["--help"])).toThrow(/^usage: npm run check:namespaces /);
   expect(() => namespacesSettings(["--help"])).toThrow(expect.objectContaining({ code: 0 }));
+  expect(() => deliverySettings(["--help"])).toThrow(/^usage: npm run check:delivery /);
   expect(socketIoSettings(["--host", "::1", "--port", "3001"]).url).toBe("http://[::1]:3001");
   expect(socketIoSettings(["--url", "http://localhost:3002/"]).url).toBe("http://localhost:3002");
 });
@@ -193,7 +209,7 @@ test("a bad flag is one line that says what to do, and --help the usage", () => 
 test("with nothing listening, each checker says so in one line", async () => {
   const nothing = await startTcp(quiet);
   await nothing.close(); // a free port
-  for (const lesson of ["tcp", "socketio", "namespaces"] as const) {
+  for (const lesson of ["tcp", "socketio", "namespaces", "delivery"] as const) {
     const checking = checkers[lesson](["--port", String(nothing.port)], () => {});
     await expect(checking, lesson).rejects.toThrow(/^nothing (listens on|answers Socket.IO at) /);
     await expect(checking, lesson).rejects.toBeInstanceOf(Stop);
@@ -208,10 +224,11 @@ test("from the command line: the checks then exit 0 or 1, or one line and exit 2
     const code = await script.exitCode();
     return { code, lines: script.out.lines.filter(Boolean) };
   };
-  const [tcp, socketio, namespaces] = await Promise.all([
+  const [tcp, socketio, namespaces, delivery] = await Promise.all([
     run("tcp", "--port", "forty"),
     run("socketio", "--port", String(server.port)),
     run("namespaces", "--url", `http://localhost:${server.port}`), // the first pass: no /home
+    run("delivery", "--port", String(server.port)), // at most once: nothing kept, nothing dropped
   ]);
   expect(tcp).toEqual({ code: 2, lines: ['--port takes a number from 1 to 65535, not "forty"'] });
   expect(socketio.lines.at(-1)).toBe("5 passed, 0 failed");
@@ -223,5 +240,13 @@ test("from the command line: the checks then exit 0 or 1, or one line and exit 2
     expect(line).toContain('Hint: create it, io.of("/home"), or pass --home');
   }
   expect(namespaces.lines.at(-1)).toBe("0 passed, 4 failed");
+  expect(
+    delivery.lines.filter((line) => line.startsWith("✗ ")).map((l) => l.split(":")[0]),
+  ).toEqual([
+    "✗ a client back from a dropped connection gets what it missed, once, in order",
+    "✗ a record that comes twice, a retry, is passed on once",
+  ]);
+  expect(delivery.lines.at(-1)).toBe("2 passed, 2 failed");
+  expect(delivery.code).toBe(1);
   expect(namespaces.code).toBe(1);
 });
