@@ -37,6 +37,16 @@ export const SCRIPTS: Record<string, Script> = {
     about: "The Socket.IO lesson's app: speaks a record every 750 ms.",
     port: 3000,
   },
+  "socketio:busy-app": {
+    about: "The busy store's app: an order, payment, shipment, refund or review every 200 ms.",
+    port: 3000,
+  },
+  "socketio:busy-listener": {
+    about:
+      "A listening app of the busy store: handles the one kind it cares about, drops the rest.",
+    port: 3000,
+    also: ["cares"],
+  },
   "namespaces:server": {
     about: "The namespaces lesson's server: /, /school with the codefellows room, and /home.",
     port: 3000,

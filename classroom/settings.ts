@@ -11,6 +11,7 @@ const MEANING = {
   "admin-ui": "off turns the Admin UI off",
   "admin-password": "a login for the Admin UI (user admin), which then allows changes",
   "redis-url": "share broadcasts with every server using this Redis (redis://host:port)",
+  cares: "the kind of event a listening app handles",
 };
 export type SettingName = keyof typeof MEANING;
 
@@ -21,7 +22,12 @@ export interface Settings {
   adminUi?: "on" | "off";
   adminPassword?: string;
   redisUrl?: string;
+  cares?: string;
 }
+
+// The values a script's setting takes, when the script names them (a listening app's kinds): such a
+// setting must be given, and be one of them.
+export type Choices = Partial<Record<SettingName, readonly string[]>>;
 
 // What a start function takes: settings, and where its lines go (tests pass their own print).
 export type Options = Partial<Settings> & { print?: Print };
@@ -31,7 +37,12 @@ const camel = (name: string) => name.replace(/-(\w)/g, (_, letter: string) => le
 
 // A script's settings, from its flags and then the environment, or a one-line reason they are
 // wrong; help is what --help prints, for the caller to show.
-export function readSettings(script: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+export function readSettings(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  choices: Choices = {},
+) {
   const { about, port: defaultPort, also = [] } = SCRIPTS[script];
   const names: SettingName[] = ["port", "host", ...also];
   const options = Object.fromEntries(names.map((name) => [name, { type: "string" as const }]));
@@ -42,7 +53,10 @@ export function readSettings(script: string, args: string[], env: NodeJS.Process
     throw new Error(`${(error as Error).message.split(/\.(\s|$)/)[0]}: see --help`);
   }
   if (flags.help) {
-    const lines = names.map((name) => `  --${name}, ${variable(name)}: ${MEANING[name]}`);
+    const lines = names.map((name) => {
+      const values = choices[name] ? `: ${choices[name].join(", ")}` : "";
+      return `  --${name}, ${variable(name)}: ${MEANING[name]}${values}`;
+    });
     const example = `  npm run ${script} -- --port ${defaultPort + 1}`;
     return {
       help: [
@@ -66,6 +80,15 @@ export function readSettings(script: string, args: string[], env: NodeJS.Process
   }
   if (found.adminUi && !["on", "off"].includes(found.adminUi)) {
     throw new Error(`${from("admin-ui")} is on or off, not "${found.adminUi}"`);
+  }
+  for (const [name, values] of Object.entries(choices) as [SettingName, string[]][]) {
+    const value = raw(name);
+    if (value === undefined) {
+      throw new Error(`--${name} is needed: ${MEANING[name]}, one of ${values.join(", ")}`);
+    }
+    if (!values.includes(value)) {
+      throw new Error(`${from(name)} is one of ${values.join(", ")}, not "${value}"`);
+    }
   }
   return { settings: { ...found, port } as Settings };
 }

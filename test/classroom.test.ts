@@ -12,6 +12,7 @@ import { listen } from "../classroom/socketio-server.ts";
 import { connectRedis } from "../socketio-namespaces/redis.ts";
 import { adminRefusal, isLoopback, thisMachine } from "../classroom/who-may-connect.ts";
 import { readSettings } from "../classroom/settings.ts";
+import { KINDS } from "../socketio-demo/events.ts";
 import {
   explainListenError,
   listeningLine,
@@ -93,6 +94,36 @@ test("a bad setting is one line that says which, and what it takes", () => {
   );
   expect(refused("socketio:server", [], { ADMIN_UI: "no" })).toThrow(
     'ADMIN_UI is on or off, not "no"',
+  );
+});
+
+test("a listening app of the busy store is told which kind it cares about, and only a kind will do", () => {
+  const choices = { cares: KINDS }; // what its main guard passes on
+  const settings =
+    (script: string, args: string[], env = {}) =>
+    () =>
+      readSettings(script, args, env, choices);
+  expect(settings("socketio:busy-listener", ["--cares", "refund"])().settings).toEqual({
+    port: 3000,
+    host: undefined,
+    cares: "refund",
+  });
+  expect(settings("socketio:busy-listener", [], { CARES: "review" })().settings).toMatchObject({
+    cares: "review",
+  });
+  const kinds = "order, payment, shipment, refund, review";
+  expect(settings("socketio:busy-listener", [])).toThrow(
+    `--cares is needed: the kind of event a listening app handles, one of ${kinds}`,
+  );
+  expect(settings("socketio:busy-listener", ["--cares", "orders"])).toThrow(
+    `--cares is one of ${kinds}, not "orders"`,
+  );
+  expect(settings("socketio:busy-listener", [], { CARES: "Order" })).toThrow(
+    `CARES is one of ${kinds}, not "Order"`,
+  );
+  expect(settings("socketio:busy-app", ["--cares", "order"])).toThrow(/^Unknown option '--cares'/);
+  expect(settings("socketio:busy-listener", ["--help"])().help?.split("\n")).toContain(
+    `  --cares, CARES: the kind of event a listening app handles: ${kinds}`,
   );
 });
 

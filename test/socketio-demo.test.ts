@@ -8,6 +8,8 @@ import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, test, vi } from "vitest";
 import { startApp } from "../socketio-demo/app.ts";
+import { startApp as startBusyApp } from "../socketio-demo/busy-app.ts";
+import { startListener } from "../socketio-demo/busy-listener.ts";
 import { startLogger } from "../socketio-demo/logger.ts";
 import { startServer } from "../socketio-demo/server.ts";
 import { explainListenError } from "../classroom/terminal.ts";
@@ -29,6 +31,7 @@ import {
   freePort,
   type Context,
 } from "./helpers.ts";
+import { expectEachHandlesItsKind, listeners, pump } from "./busy.ts";
 
 async function server(t: Context, port = 0, settings: Options = {}) {
   const log = recorder("server");
@@ -532,4 +535,46 @@ test("a class flooding the server gets one summary a second in its log, and ever
     LINES_PER_SECOND,
   );
   expect(listener.heard.lines.filter((line) => line.startsWith("message ")).length).toBe(100);
+});
+
+test("the busy store: each listening app handles exactly its kind, and every event reaches every app", async (t) => {
+  const { port } = await server(t);
+  const apps = await listeners(t, port, startListener, /^connected to /);
+  const sent = await pump(t, port, startBusyApp);
+  await expectEachHandlesItsKind(apps, sent, true); // received: all of them, cared about or not
+});
+
+test("a listening app counts once a second what reached it and what it handled", async (t) => {
+  vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] }); // the count's tick: ours to move
+  t.onTestFinished(() => void vi.useRealTimers());
+  const { port, log } = await server(t);
+  const heard = recorder("refund app");
+  const refunds = startListener({ port, cares: "refund", print: heard.line });
+  t.onTestFinished(refunds.close);
+  await heard.until(/^connected to /);
+  const store = await ioClient(t, port);
+  const counts = () => heard.lines.filter((line) => line.startsWith("received "));
+  for (const kind of ["order", "refund", "review", "refund", "speak"] as const)
+    store.socket.emit(kind, { id: 1, change: "created" });
+  store.socket.emit("refund", "sentinel");
+  await heard.until(/"sentinel"$/);
+  vi.advanceTimersByTime(999);
+  expect(counts()).toEqual([]);
+  vi.advanceTimersByTime(1);
+  expect(counts()).toEqual(["received 6, handled 3"]); // the speak went out as a message: counted
+  const error = 'payment takes text or a record like {"id":1,"change":"created"}, not {"id":2}';
+  expect(await ask(store.socket, "payment", { id: 2 })).toEqual({ ok: false, error });
+  expect(log.lines.filter((line) => line.includes(" refused: "))).toEqual([
+    `${store.socket.id} payment refused: ${error}`,
+  ]);
+  store.socket.emit("refund", "sentinel 2");
+  await heard.until(/"sentinel 2"$/);
+  vi.advanceTimersByTime(1000);
+  expect(counts()).toEqual(["received 6, handled 3", "received 7, handled 4"]); // refused: not sent
+  expect(heard.lines.filter((line) => line.startsWith("handled "))).toEqual([
+    `handled refund from ${store.socket.id}: {"id":1,"change":"created"}`,
+    `handled refund from ${store.socket.id}: {"id":1,"change":"created"}`,
+    `handled refund from ${store.socket.id}: "sentinel"`,
+    `handled refund from ${store.socket.id}: "sentinel 2"`,
+  ]);
 });
