@@ -12,10 +12,11 @@ const STOP_MS = 2000;
 // retitle the projected terminal, so control characters are shown as \x1b and the like; and a line
 // a client made long (up to 64 KiB) would fill the screen, so it is cut short.
 const LONGEST = 500;
-export function log(line: string) {
+export const log = (line: string) => console.log(stamped(line));
+export function stamped(line: string) {
   const cut =
     line.length > LONGEST ? `${line.slice(0, LONGEST)}… (${line.length} characters)` : line;
-  console.log(`${new Date().toTimeString().slice(0, 8)} ${printable(cut)}`);
+  return `${new Date().toTimeString().slice(0, 8)} ${printable(cut)}`;
 }
 
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g; // C0 but tab, DEL, C1

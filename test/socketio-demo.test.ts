@@ -13,6 +13,7 @@ import { startListener } from "../socketio-demo/busy-listener.ts";
 import { startLogger } from "../socketio-demo/logger.ts";
 import { startServer } from "../socketio-demo/server.ts";
 import { explainListenError } from "../classroom/terminal.ts";
+import { KINDS } from "../socketio-demo/events.ts";
 import { LINES_PER_SECOND } from "../classroom/commentary.ts";
 import type { Options } from "../classroom/settings.ts";
 import {
@@ -25,6 +26,7 @@ import {
   runScript,
   runScriptCommand,
   scratchCopy,
+  stillRunning,
   upTo,
   waitFor,
   withoutTime,
@@ -577,4 +579,37 @@ test("a listening app counts once a second what reached it and what it handled",
     `handled refund from ${store.socket.id}: "sentinel"`,
     `handled refund from ${store.socket.id}: "sentinel 2"`,
   ]);
+});
+
+test("one terminal: npm run socketio:busy labels the server, the busy app and ten listening apps; Ctrl-C stops them all", async (t) => {
+  const port = await freePort(); // --port reaches every script
+  const options = { ownGroup: true, env: FAST };
+  const lesson = runScriptCommand(t, "socketio:busy", ["--port", String(port)], options);
+  const of = (label: string) => (lines: string[]) =>
+    lines.flatMap((l) =>
+      l.startsWith(`[${label}] `) ? [withoutTime(l.slice(label.length + 3))] : [],
+    );
+  const counts = (line: string) =>
+    /^received (\d+), handled (\d+)$/.exec(line)?.slice(1).map(Number);
+  // a count after a handled event: received more than it handled, since every event reaches it
+  const dropsSome = (label: string) => (lines: string[]) =>
+    of(label)(lines).some((line) => {
+      const [received = 0, handled = 0] = counts(line) ?? [];
+      return handled > 0 && received > handled;
+    });
+  const labels = KINDS.flatMap((kind) => [`${kind}-1`, `${kind}-2`]);
+  await lesson.out.until((lines) => labels.every((label) => dropsSome(label)(lines)), 30_000);
+  for (const label of labels) {
+    const handled = of(label)(lesson.out.lines).filter((line) => line.startsWith("handled "));
+    const kind = label.replace(/-\d$/, "");
+    expect(
+      handled.filter((line) => !line.startsWith(`handled ${kind} from `)),
+      label,
+    ).toEqual([]);
+  }
+  expect(of("busy-app")(lesson.out.lines)).toContainEqual(expect.stringMatching(/^order \{"id":/));
+  expect(lesson.out.lines[0]).toMatch(/^\[server\] .* listening on port /); // the apps after it:
+  expect(lesson.out.lines.filter((line) => / no server /.test(line))).toEqual([]);
+  await lesson.stop(); // Ctrl-C: SIGINT to every process of the terminal's group
+  await expect.poll(() => stillRunning(lesson.child.pid)).toEqual([]);
 });

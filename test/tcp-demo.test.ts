@@ -1,4 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -16,6 +15,7 @@ import {
   runScript,
   runScriptCommand,
   scratchCopy,
+  stillRunning,
   tcpClient,
   upTo,
   waitFor,
@@ -359,21 +359,6 @@ test("npm run tcp:server with --help or a busy port ends, not waiting for a save
     `port ${port} is busy: is a tcp:server already running? Stop it (Ctrl-C), or pick another: npm run tcp:server -- --port ${port + 1}`,
   ]);
 });
-
-// The processes of a group still running (zombies waiting to be reaped do not count), read from /proc:
-// Linux only, where CI runs; elsewhere it finds none.
-function stillRunning(group = 0) {
-  const pids = existsSync("/proc") ? readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)) : [];
-  return pids.filter((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const [state, , processGroup] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return Number(processGroup) === group && state !== "Z";
-    } catch {
-      return false; // gone while we looked
-    }
-  });
-}
 
 test("one terminal: npm run tcp labels each script's lines as the README shows, and Ctrl-C stops them all", async (t) => {
   const port = await freePort(); // a free port: --port reaches all three scripts
