@@ -108,7 +108,7 @@ test("a listening app of the busy store is told which kind it cares about, and o
     host: undefined,
     cares: "refund",
   });
-  expect(settings("socketio:busy-listener", [], { CARES: "review" })().settings).toMatchObject({
+  expect(settings("namespaces:busy-listener", [], { CARES: "review" })().settings).toMatchObject({
     cares: "review",
   });
   const kinds = "order, payment, shipment, refund, review";
@@ -118,7 +118,7 @@ test("a listening app of the busy store is told which kind it cares about, and o
   expect(settings("socketio:busy-listener", ["--cares", "orders"])).toThrow(
     `--cares is one of ${kinds}, not "orders"`,
   );
-  expect(settings("socketio:busy-listener", [], { CARES: "Order" })).toThrow(
+  expect(settings("namespaces:busy-listener", [], { CARES: "Order" })).toThrow(
     `CARES is one of ${kinds}, not "Order"`,
   );
   expect(settings("socketio:busy-app", ["--cares", "order"])).toThrow(/^Unknown option '--cares'/);
@@ -186,7 +186,7 @@ test("a script given a bad flag prints the one line and exits with 2; the rest i
 test("--help says what the script does and every setting it reads", () => {
   const help = readSettings("namespaces:server", ["--help"]).help?.split("\n") ?? [];
   expect(help[0]).toBe(
-    "npm run namespaces:server: The namespaces lesson's server: /, /school with the codefellows room, and /home.",
+    "npm run namespaces:server: The namespaces lesson's server: /, /school with the codefellows room, /home, and /store.",
   );
   const flags = help.filter((line) => line.startsWith("  --")).map((l) => l.split(":")[0]);
   expect(flags).toEqual([
