@@ -54,7 +54,7 @@ export interface ClassroomServer {
   http: HttpServer;
   io: Server;
   say: Commentary;
-  page?: URL; // the lesson page's index.html, served at /, with its page.js and page.css beside it
+  page?: URL; // the lesson page's index.html, served at /, with the files of PAGE_TYPES beside it
   onClose?: () => Promise<unknown>;
 }
 
@@ -116,6 +116,8 @@ const PAGE_TYPES: Record<string, string> = {
   "/": "text/html",
   "/page.js": "text/javascript",
   "/page.css": "text/css",
+  "/busy.html": "text/html", // the busy store, a pane for each listening app
+  "/busy.js": "text/javascript",
 };
 
 async function sendPage(page: URL, path: string, response: ServerResponse) {

@@ -14,6 +14,8 @@ import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-
 import { startServer } from "../socketio-namespaces/server.ts";
 import { startServer as startDemoServer } from "../socketio-demo/server.ts";
 import { startLogger as startDemoLogger } from "../socketio-demo/logger.ts";
+import { startApp as startDemoBusyApp } from "../socketio-demo/busy-app.ts";
+import { startApp as startBusyApp } from "../socketio-namespaces/busy-app.ts";
 import { ioClient, joinedRoom, recorder, runScript, type Context } from "./helpers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -317,4 +319,35 @@ test("loading the Admin UI requests nothing from another host: its icons and fon
   const fonts = requests.filter((url) => /\.(woff2?|ttf)(\?|$)/.test(url));
   expect(fonts.some((url) => url.includes("materialdesignicons"))).toBe(true);
   expect(fonts.some((url) => url.includes("roboto"))).toBe(true);
+});
+
+test("the busy store's pages: a pane for each of the ten apps, all receiving all, then each only its own", async (t) => {
+  for (const [start, startApp, rooms] of [
+    [startDemoServer, startDemoBusyApp, false],
+    [startServer, startBusyApp, true],
+  ] as const) {
+    const server = await start({ port: 0, print: () => {} });
+    t.onTestFinished(server.close);
+    const tab = await page(t, 720); // what a projector shows
+    const requests = requestsOf(tab);
+    await tab.goto(`http://localhost:${server.port}/busy.html`);
+    const panes = tab.locator("section");
+    await expect.poll(() => panes.count()).toBe(10);
+    const app = startApp({ port: server.port, every: 20, print: () => {} });
+    t.onTestFinished(app.close);
+    // every pane has handled an event of its kind; then received: more than that, or as many
+    const counts = async () =>
+      (await panes.allInnerTexts()).map((text) => {
+        const [received = 0, handled = 0] = [/received (\d+)/, /handled (\d+)/].map((count) =>
+          Number(count.exec(text)?.[1]),
+        );
+        return handled > 0 && (rooms ? received === handled : received > handled);
+      });
+    await expect.poll(counts, { timeout: 10_000 }).toEqual(Array(10).fill(true));
+    const name = rooms ? "namespaces-busy-page.png" : "demo-busy-page.png";
+    await tab.screenshot({ path: new URL(name, SHOTS).pathname });
+    expect(requests.filter((url) => !url.startsWith(`http://localhost:${server.port}/`))).toEqual(
+      [],
+    );
+  }
 });

@@ -613,3 +613,19 @@ test("one terminal: npm run socketio:busy labels the server, the busy app and te
   await lesson.stop(); // Ctrl-C: SIGINT to every process of the terminal's group
   await expect.poll(() => stillRunning(lesson.child.pid)).toEqual([]);
 });
+
+test("the busy store's page is served at /busy.html, its script beside it", async (t) => {
+  const { port } = await server(t);
+  for (const [name, type] of [
+    ["busy.html", "text/html"],
+    ["busy.js", "text/javascript"],
+  ]) {
+    const response = await fetch(`http://localhost:${port}/${name}`);
+    const file = readFileSync(new URL(`../socketio-demo/page/${name}`, import.meta.url), "utf8");
+    expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([
+      200,
+      `${type}; charset=utf-8`,
+      file,
+    ]);
+  }
+});

@@ -613,3 +613,22 @@ test("/store joins a room of a kind and no other; it takes the kinds, /school do
   expect(log.lines).toContain(`/store ${store.socket.id} joined room review (1 in review)`);
   expect(log.lines.filter((line) => / refused: /.test(line))).toHaveLength(7);
 });
+
+test("the busy store's page is served at /busy.html, its script beside it", async (t) => {
+  const { port } = await server(t);
+  for (const [name, type] of [
+    ["busy.html", "text/html"],
+    ["busy.js", "text/javascript"],
+  ]) {
+    const response = await fetch(`http://localhost:${port}/${name}`);
+    const file = readFileSync(
+      new URL(`../socketio-namespaces/page/${name}`, import.meta.url),
+      "utf8",
+    );
+    expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([
+      200,
+      `${type}; charset=utf-8`,
+      file,
+    ]);
+  }
+});
