@@ -6,5 +6,6 @@ export default defineConfig({
     include: ["test/browser.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    globalSetup: ["./test/compiled.ts"], // the scripts that tests start, without tsx's loader
   },
 });

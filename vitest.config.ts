@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000, // a bound, not a pace: every wait inside a test has its own, shorter one
     hookTimeout: 30_000,
     reporters: ["default", "./test/slowest.ts"], // and where the time went
+    globalSetup: ["./test/compiled.ts"], // the scripts that tests start, without tsx's loader
     maxWorkers: 3, // the tests mostly wait on sockets and child processes: one file per lesson, all at once
   },
 });

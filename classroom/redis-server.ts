@@ -15,7 +15,12 @@ export async function freePort() {
 // Resolves with the process once Redis accepts connections; it keeps nothing on disk.
 export async function startRedisServer(port: number) {
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
-  const redis = spawn("redis-server", args, { stdio: "ignore" });
+  // In a process group of its own, Ctrl-C does not reach it: the servers using it close first,
+  // then their owner stops it. It never outlives that owner.
+  const redis = spawn("redis-server", args, { stdio: "ignore", detached: true });
+  const stop = () => redis.kill();
+  process.once("exit", stop);
+  redis.once("exit", () => process.off("exit", stop));
   let missing = false;
   redis.once("error", () => (missing = true));
   for (let tries = 0; tries < 100 && !missing && redis.exitCode === null; tries++) {

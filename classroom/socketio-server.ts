@@ -88,6 +88,8 @@ export async function listen(
       return text(403, "This lesson server answers to this machine's own names only.");
     }
     if (admin?.serve(path, request, response)) return;
+    // every browser asks for it unasked, and a 404 would be an error in its console
+    if (path === "/favicon.ico") return void response.writeHead(204).end();
     if (page && Object.hasOwn(PAGE_TYPES, path)) return void sendPage(page, path, response);
     const orAdmin = admin ? ", or open /admin/" : "";
     text(404, `This is a Socket.IO lesson server: connect a Socket.IO client${orAdmin}.`);

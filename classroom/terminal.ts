@@ -13,6 +13,7 @@ const STOP_MS = 2000;
 // a client made long (up to 64 KiB) would fill the screen, so it is cut short.
 const LONGEST = 500;
 export const log = (line: string) => console.log(stamped(line));
+
 export function stamped(line: string) {
   const cut =
     line.length > LONGEST ? `${line.slice(0, LONGEST)}… (${line.length} characters)` : line;

@@ -1,70 +1,104 @@
 // npm run <lesson>: the lesson in one terminal, each line labelled with the terminal it stands for;
-// Ctrl-C stops them all. Each script runs its own npm script's command, without npm around it.
+// Ctrl-C stops them all. A server runs as its npm script runs it, under watch, in a process of its
+// own; the clients run in this one, once every server says it listens, so that none begins with
+// "no server": as processes, five clients would be five Nodes of about 90 MB each.
 import { readFileSync } from "node:fs";
+import type { Writable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import { styleText } from "node:util";
 import concurrently from "concurrently";
-import { settings, stamped } from "./terminal.ts";
+import type { Settings } from "./settings.ts";
+import { settings, stamped, type Print } from "./terminal.ts";
 
-const COLORS = ["blue", "green", "magenta", "yellow", "cyan", "red"];
+const COLORS = ["blue", "green", "magenta", "yellow", "cyan", "red", "white"] as const;
 const EXEC = process.platform === "win32" ? "" : "exec "; // no shell left waiting for each script
-const { scripts } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
-const args = process.argv.slice(2);
-const isScript = (arg: string) => arg.split("=")[0] in scripts; // tcp:app, busy-listener=order
-const [server, ...clients] = args.filter(isScript);
-const here = clients.filter((name) => name.includes("=")); // in this process: see startHere
-const elsewhere = clients.filter((name) => !here.includes(name));
-// Read once here, a mistake is one line, not one per script; the settings reach every script as
-// variables, which no shell needs quoted (a flag beats a variable, so no flag is passed)
-const given = settings(
-  server,
-  args.filter((arg) => !isScript(arg)),
-);
-const env = Object.fromEntries(
-  Object.entries(given).flatMap(([name, value]) =>
-    value === undefined ? [] : [[name.replace(/[A-Z]/g, "_$&").toUpperCase(), String(value)]],
-  ),
-);
-
-// The busy store's listening apps, given as script=kind (socketio:busy-listener=order), run here,
-// in this process, each with its own connection and label ([order-1], [order-2]), as its own
-// terminal would show it: ten processes would each load tsx, 100 MB and half a CPU-second apiece.
-const seen = new Map<string, number>();
-async function startHere(name: string) {
-  const [script, cares] = name.split("=");
-  seen.set(cares, (seen.get(cares) ?? 0) + 1);
-  const label = `[${cares}-${seen.get(cares)}]`;
-  const file = scripts[script].split(" ").at(-1); // node --import tsx <file>
-  const { startListener } = await import(new URL(`../${file}`, import.meta.url).href);
-  const every = Number(process.env.TICK_MS) || undefined; // as runClient reads it
-  const print = (line: string) => console.log(`${label} ${stamped(line)}`);
-  return startListener({ ...given, cares, every, print }) as { close: () => void };
+export interface ServerTerminal {
+  name: string; // its label: [server]
+  command: string;
+  env?: Record<string, string>;
+}
+type Start = (options: Settings & { every?: number; print: Print }) => { close: () => unknown };
+export interface ClientTerminal {
+  name: string;
+  start: (print: Print) => { close: () => unknown };
 }
 
-// The server first; the clients once it says it listens, so that none begins with "no server"
-const run = (names: string[], from: number) =>
-  concurrently(
-    names.map((script, i) => ({
-      name: script.split(":")[1].replace(/-logger$/, ""), // tcp:app is [app], home-logger [home]
-      command: `${EXEC}${scripts[script]}`,
-      env,
-      prefixColor: COLORS[(from + i) % COLORS.length],
+// One ends, all end. Resolves with the exit code for the whole terminal.
+export async function together(
+  servers: ServerTerminal[],
+  clients: ClientTerminal[],
+  output: Writable = process.stdout,
+) {
+  const lesson = concurrently(
+    servers.map(({ command, ...server }, i) => ({
+      ...server,
+      command: `${EXEC}${command}`,
+      prefixColor: COLORS[i % COLORS.length],
     })),
-    { killOthersOn: ["failure", "success"] },
+    { killOthersOn: ["failure", "success"], outputStream: output },
   );
-const lesson = run([server], 0);
-let others: ReturnType<typeof run> | undefined;
-let apps: Promise<{ close: () => void }[]> | undefined;
-const closeHere = async () => (await apps)?.forEach((app) => app.close());
-// Ctrl-C closes them at once, before they could each say "lost the server"
-for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, closeHere);
-const listening = lesson.commands[0].stdout.subscribe((chunk) => {
-  if (others || !/listening on port/.test(chunk.toString())) return;
-  others = run(elsewhere, 1);
-  apps = Promise.all(here.map(startHere));
-  others.result.catch(() => {}).finally(() => lesson.commands[0].kill()); // one ends, all end
-});
-await lesson.result.catch(() => (process.exitCode = 1));
-listening.unsubscribe();
-for (const command of others?.commands ?? []) command.kill();
-await others?.result.catch(() => {});
-await closeHere();
+  const started: { close: () => unknown }[] = [];
+  const waiting = new Set(lesson.commands);
+  const listening = lesson.commands.map((server) =>
+    server.stdout.subscribe((chunk) => {
+      if (!waiting.has(server) || !/listening on port/.test(chunk.toString())) return;
+      waiting.delete(server);
+      if (waiting.size > 0) return;
+      for (const [i, { name, start }] of clients.entries()) {
+        const label = styleText(COLORS[(servers.length + i) % COLORS.length], `[${name}]`);
+        started.push(start((line) => output.write(`${label} ${stamped(line)}\n`)));
+      }
+    }),
+  );
+  // Ctrl-C reaches the servers too: the clients go first, so that none says it lost its server
+  const closeClients = () => Promise.all(started.splice(0).map((client) => client.close()));
+  for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, closeClients);
+  const code = await lesson.result.then(
+    () => 0,
+    () => 1,
+  );
+  for (const subscription of listening) subscription.unsubscribe();
+  for (const signal of ["SIGINT", "SIGTERM"]) process.off(signal, closeClients);
+  await closeClients();
+  return code;
+}
+
+// npm run tcp: together.ts tcp:server tcp:logger tcp:app, and the flags given to npm run
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const { scripts } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  const args = process.argv.slice(2);
+  const isScript = (arg: string) => arg.split("=")[0] in scripts; // tcp:app, busy-listener=order
+  const [server, ...clients] = args.filter(isScript);
+  // Read once here, a mistake is one line, not one per script; the settings reach the server as
+  // variables, which no shell needs quoted (a flag beats a variable, so no flag is passed)
+  const given = settings(
+    server,
+    args.filter((arg) => !isScript(arg)),
+  );
+  const env = Object.fromEntries(
+    Object.entries(given).flatMap(([name, value]) =>
+      value === undefined ? [] : [[name.replace(/[A-Z]/g, "_$&").toUpperCase(), String(value)]],
+    ),
+  );
+  const every = Number(process.env.TICK_MS) || undefined; // for the tests alone, as in runClient
+  // A listening app given as script=kind (socketio:busy-listener=order) cares about that kind, and
+  // is labelled with it: [order-1], [order-2]
+  const seen = new Map<string, number>();
+  const client = async (arg: string): Promise<ClientTerminal> => {
+    const [script, cares] = arg.split("=");
+    if (cares) seen.set(cares, (seen.get(cares) ?? 0) + 1);
+    const label = cares
+      ? `${cares}-${seen.get(cares)}`
+      : script.split(":")[1].replace(/-logger$/, ""); // tcp:app is [app], home-logger [home]
+    const file = new URL(`../${scripts[script].split(" ").at(-1)}`, import.meta.url);
+    const module: Record<string, Start> = await import(file.href);
+    const [, start] = Object.entries(module).find(([name]) => name.startsWith("start")) ?? [];
+    return {
+      name: label,
+      start: (print) => start?.({ ...given, cares, every, print }) ?? { close: () => {} },
+    };
+  };
+  const terminal = (script: string) => ({ name: "server", command: scripts[script], env });
+  process.exitCode = await together([terminal(server)], await Promise.all(clients.map(client)));
+}

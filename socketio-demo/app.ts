@@ -15,7 +15,7 @@ export function startApp({ port = 3000, host = "localhost", every = 750, print =
   let id = 0;
   const timer = setInterval(() => {
     id += 1;
-    const note = { id, change: CHANGES[id % CHANGES.length], at: new Date().toISOString() };
+    const note = { id, change: CHANGES[(id - 1) % CHANGES.length], at: new Date().toISOString() };
     // Socket.IO would buffer emits while disconnected, then send a stale burst: drop them instead.
     if (!socket.connected) return print(`dropped speak ${JSON.stringify(note)} (not connected)`);
     print(`speak ${JSON.stringify(note)}`);

@@ -19,7 +19,7 @@ export function startApp({ port = 3000, host = "localhost", every = 750, print =
   const timer = setInterval(() => {
     const name = (["/", "/school", "/home", "/school"] as const)[id++ % 4];
     const event = id % 4 === 0 ? "lesson" : "speak"; // every fourth turn, a lesson for the room
-    const note = { id, change: CHANGES[id % CHANGES.length], at: new Date().toISOString() };
+    const note = { id, change: CHANGES[(id - 1) % CHANGES.length], at: new Date().toISOString() };
     const speech = event === "lesson" ? `lesson ${id}: a room is a pool inside a namespace` : note;
     const said = `${name} ${event} ${JSON.stringify(speech)}`;
     // Socket.IO would buffer emits while disconnected, then send a stale burst: drop them instead.

@@ -1,8 +1,15 @@
 // npm run namespaces:cluster: the namespaces lesson on two servers acting as one through a private
 // Redis. The app speaks to server A; the loggers are spread over A and B, and each sees its slice.
-import concurrently from "concurrently";
 import { freePort, startRedisServer } from "../classroom/redis-server.ts";
-import { fail, settings } from "../classroom/terminal.ts";
+import { fail, settings, type Print } from "../classroom/terminal.ts";
+import { together } from "../classroom/together.ts";
+import { startApp } from "./app.ts";
+import { startLogger as startCodefellowsLogger } from "./codefellows-logger.ts";
+import { startLogger as startHomeLogger } from "./home-logger.ts";
+import { startLogger } from "./logger.ts";
+import { startLogger as startSchoolLogger } from "./school-logger.ts";
+
+type Start = (options: { port: number; print: Print }) => { close: () => unknown };
 
 const { port: a } = settings("namespaces:cluster"); // server A on PORT (3000), server B on the next
 const b = a + 1;
@@ -14,24 +21,24 @@ console.log(
     "Ctrl-C stops it all",
 );
 
-const run = (file: string, port: number, withRedis = false) => ({
-  command: `node --import tsx socketio-namespaces/${file}.ts`,
-  env: { PORT: String(port), ...(withRedis ? { REDIS_URL } : {}) },
+const server = (name: string, port: number) => ({
+  name,
+  command: "node --import tsx socketio-namespaces/server.ts",
+  env: { PORT: String(port), REDIS_URL },
 });
-const { result } = concurrently(
+const client = (name: string, start: Start, port: number) => ({
+  name,
+  start: (print: Print) => start({ port, print }),
+});
+// The clients once both servers listen, so that none begins with "no server"
+process.exitCode = await together(
+  [server("server A", a), server("server B", b)],
   [
-    { name: "server A", ...run("server", a, true) },
-    { name: "server B", ...run("server", b, true) },
-    { name: "app → A", ...run("app", a) },
-    { name: "logger ← A", ...run("logger", a) },
-    { name: "home ← B", ...run("home-logger", b) },
-    { name: "school ← A", ...run("school-logger", a) },
-    { name: "codefellows ← B", ...run("codefellows-logger", b) },
+    client("app → A", startApp, a),
+    client("logger ← A", startLogger, a),
+    client("home ← B", startHomeLogger, b),
+    client("school ← A", startSchoolLogger, a),
+    client("codefellows ← B", startCodefellowsLogger, b),
   ],
-  {
-    killOthersOn: ["failure", "success"],
-    prefixColors: ["blue", "cyan", "magenta", "green", "yellow", "white", "red"],
-  },
 );
-await result.catch(() => {});
 redis.kill("SIGTERM");

@@ -10,13 +10,15 @@ const THINGS = ["chair", "table", "lamp", "shelf"];
 function shuffled() {
   let bag: string[] = [];
   return () => {
-    if (bag.length === 0) bag = [...EVENTS].sort(() => Math.random() - 0.5);
-    return bag.pop() as string;
+    if (bag.length === 0) bag = [...EVENTS];
+    const i = Math.floor(Math.random() * bag.length); // a fair draw from what is left in the bag
+    return bag.splice(i, 1)[0];
   };
 }
 
-export function startApp(options: Options & { every?: number; pick?: () => string } = {}) {
-  const { port = 4000, host = "localhost", every = 1000, pick = shuffled(), print = log } = options;
+export function startApp(options: Options & { every?: number } = {}) {
+  const { port = 4000, host = "localhost", every = 1000, print = log } = options;
+  const pick = shuffled();
   const connection = new Connection(host, port, print);
   connection.on("line", (line) => print(`heard ${line}`));
   let id = 0;

@@ -7,7 +7,7 @@ import type { Options } from "../classroom/settings.ts";
 import { log, runServer } from "../classroom/terminal.ts";
 import { lineReader } from "./lines.ts";
 
-export const EVENTS = ["create", "update", "delete"]; // the only events this server passes on
+const EVENTS = ["create", "update", "delete"]; // the only events this server passes on
 const KNOWN = EVENTS.join(", ");
 const MAX_UNSENT = 1024 * 1024; // bytes: a client that stops reading is dropped, not kept
 

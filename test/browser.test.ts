@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser } from "playwright-core";
+import type { Server } from "socket.io";
 import { beforeAll, expect, test } from "vitest";
 import type { Options } from "../classroom/settings.ts";
 import { startApp } from "../socketio-namespaces/app.ts";
@@ -29,7 +30,7 @@ const FLAGS = [
   "--disable-sync",
 ];
 // Pictures land in screenshots/latest/, which git ignores, so a test run leaves the tree clean. UPDATE_SCREENSHOTS=1
-// writes them one folder up instead, where admin-ui.png is the picture the README shows.
+// writes them one folder up instead, where the three the lesson READMEs show live.
 const SHOTS = new URL(
   process.env.UPDATE_SCREENSHOTS ? "screenshots/" : "screenshots/latest/",
   import.meta.url,
@@ -89,7 +90,7 @@ test("the Admin UI loads from the lesson server and shows the namespaces, the ro
   await expect
     .poll(() => tab.locator("body").innerText(), { timeout: 10_000 })
     .toMatch(/Namespaces\s+Name\s+# of sockets\s+\/\s+2\s+\/home\s+2\s+\/school\s+3\s/);
-  await stillScreenshot(tab, "admin-ui.png"); // the one the README shows
+  await stillScreenshot(tab, "admin-ui.png"); // the one the namespaces README shows
 
   await tab.goto(`http://localhost:${server.port}/admin/#/rooms/`);
   await tab.getByLabel("Select namespace").click({ force: true });
@@ -227,10 +228,22 @@ function requestsOf(tab: Awaited<ReturnType<typeof page>>) {
   return urls;
 }
 
+// What the server answered to each request, "204 /favicon.ico": Playwright does not report the
+// icon a browser asks for by itself, and a 404 for it is an error in the browser's console.
+function answersOf(io: Server) {
+  const answers = recorder("the server's answers");
+  io.httpServer.on("request", (request, response) =>
+    response.on("finish", () => answers.line(`${response.statusCode} ${request.url}`)),
+  );
+  return answers;
+}
+const failed = (answer: string) => Number(answer.split(" ")[0]) >= 400;
+
 test("the demo page is one more client: it shows a message a Node client speaks, and its own Speak", async (t) => {
   const { server, heard } = await demoLesson(t);
   const tab = await page(t);
   const requests = requestsOf(tab);
+  const answers = answersOf(server.io);
   await tab.goto(`http://localhost:${server.port}/`);
   await tab.getByText(/^connected as /).waitFor();
   await tab.locator("li.mine", { hasText: /^welcome: I am \S+, 2 connected$/ }).waitFor(); // just for it
@@ -254,6 +267,8 @@ test("the demo page is one more client: it shows a message a Node client speaks,
   ]);
   await stillScreenshot(tab, "demo-page.png");
   expect(requests.filter((url) => !url.startsWith(`http://localhost:${server.port}/`))).toEqual([]);
+  await answers.until(/ \/favicon\.ico$/); // the browser asks for it by itself
+  expect(answers.lines.filter(failed)).toEqual([]);
 
   await server.close(); // a restart: the page says it lost the server, and that it is back
   await tab.getByText(/^lost the server \(transport close\): reconnecting…$/).waitFor();
@@ -266,6 +281,7 @@ test("the namespaces page shows the four loggers' slices, both ways, and recover
   const { server, app } = await namespacesLesson(t);
   const tab = await page(t, 720); // what a projector shows
   const requests = requestsOf(tab);
+  const answers = answersOf(server.io);
   await tab.goto(`http://localhost:${server.port}/`);
   const pane = (logger: string) => tab.locator(`[data-logger="${logger}"]`);
   const kinds = async (logger: string) =>
@@ -291,6 +307,8 @@ test("the namespaces page shows the four loggers' slices, both ways, and recover
   );
   await stillScreenshot(tab, "namespaces-page.png");
   expect(requests.filter((url) => !url.startsWith(`http://localhost:${server.port}/`))).toEqual([]);
+  await answers.until(/ \/favicon\.ico$/);
+  expect(answers.lines.filter(failed)).toEqual([]);
 
   await server.close();
   await pane("logger")
@@ -308,10 +326,11 @@ test("the namespaces page shows the four loggers' slices, both ways, and recover
     .toBe(2); // it joined its room again
 });
 
-test("loading the Admin UI requests nothing from another host: its icons and fonts are served here", async (t) => {
+test("loading the Admin UI requests nothing from another host, and nothing that fails: its icons and fonts are served here", async (t) => {
   const { server } = await namespacesLesson(t);
   const tab = await page(t);
   const requests = requestsOf(tab);
+  const answers = answersOf(server.io);
   await tab.goto(`http://localhost:${server.port}/admin/`);
   await tab.getByText("connected", { exact: true }).first().waitFor();
   await tab.waitForLoadState("networkidle");
@@ -319,6 +338,8 @@ test("loading the Admin UI requests nothing from another host: its icons and fon
   const fonts = requests.filter((url) => /\.(woff2?|ttf)(\?|$)/.test(url));
   expect(fonts.some((url) => url.includes("materialdesignicons"))).toBe(true);
   expect(fonts.some((url) => url.includes("roboto"))).toBe(true);
+  await answers.until(/ \/admin\/favicon\.png$/); // the icon it names: no /favicon.ico
+  expect(answers.lines.filter(failed)).toEqual([]);
 });
 
 test("the busy store's pages: a pane for each of the ten apps, all receiving all, then each only its own", async (t) => {

@@ -2,6 +2,8 @@ import { expect, test, vi } from "vitest";
 import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { connect } from "node:net";
+import { createInterface } from "node:readline";
+import { PassThrough } from "node:stream";
 import { hostname, networkInterfaces } from "node:os";
 import { Server } from "socket.io";
 import { io } from "socket.io-client";
@@ -12,6 +14,7 @@ import { listen } from "../classroom/socketio-server.ts";
 import { connectRedis } from "../socketio-namespaces/redis.ts";
 import { adminRefusal, isLoopback, thisMachine } from "../classroom/who-may-connect.ts";
 import { readSettings } from "../classroom/settings.ts";
+import { together } from "../classroom/together.ts";
 import { KINDS } from "../socketio-demo/events.ts";
 import {
   explainListenError,
@@ -460,4 +463,40 @@ test("Ctrl-C ends a script within two seconds whatever its close waits for; a fa
   await vi.waitFor(() => expect(exit).toHaveBeenCalled());
   expect(error.mock.calls).toEqual([["could not close cleanly: the socket is gone"]]);
   expect(exit.mock.calls[0]).toEqual([2]);
+});
+
+test("one terminal: a client's first line is a connect, not no server: clients start once every server listens", async () => {
+  const [early, late] = [await freePort(), await freePort()];
+  const node = (code: string) => `node -e '${code}'`;
+  const server = (port: number, ms: number) => ({
+    name: `server ${port}`,
+    command: node(
+      // it ends once a client came, and with it the whole terminal
+      `setTimeout(() => { const s = require("net").createServer((c) => (c.end(), s.close()));` +
+        `s.listen(${port}, "127.0.0.1", () => console.log("listening on port ${port}")) }, ${ms})`,
+    ),
+  });
+  const client = {
+    name: "client",
+    start: (print: (line: string) => void) => {
+      const sockets = [early, late].map((port) =>
+        connect(port, "127.0.0.1")
+          .on("connect", () => print(`connected to ${port}`))
+          .on("error", () => print(`no server on ${port}`)),
+      );
+      return { close: () => sockets.forEach((socket) => socket.destroy()) };
+    },
+  };
+  const output = new PassThrough();
+  const out = recorder("the one terminal", 20_000);
+  createInterface({ input: output }).on("line", (line) =>
+    out.line(line.replace(/\x1b\[[\d;]*m/g, "")),
+  );
+  const ended = together([server(early, 0), server(late, 1000)], [client], output);
+  await out.until((lines) => lines.filter((line) => line.startsWith("[client] ")).length >= 2);
+  await ended; // the servers end the whole terminal: they close as soon as they are connected to
+  const said = out.lines.flatMap(
+    (line) => /^\[client\] \d\d:\d\d:\d\d (.*)$/.exec(line)?.[1] ?? [],
+  );
+  expect(said.sort()).toEqual([early, late].map((port) => `connected to ${port}`).sort());
 });

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { connect, createServer as createNetServer } from "node:net";
 import { io, type Socket as ClientSocket } from "socket.io-client";
+import { COMPILED } from "./compiled.ts";
 import { freePort as freeLoopbackPort, startRedisServer } from "../classroom/redis-server.ts";
 import { expect, type TestContext } from "vitest";
 
@@ -127,11 +128,23 @@ export function runScript(
   env: Record<string, string> = {},
   { watch = "", args = [] as string[] } = {},
 ) {
-  const loader = file.endsWith(".mjs") ? [] : ["--import", "tsx"];
-  // under watch, as npm run <lesson>:server runs it: classroom/watch.ts beside the lesson's folder
-  const watcher = join(dirname(dirname(file)), "classroom", "watch.ts");
-  const run = watch ? [...loader, watcher, watch] : loader;
-  return runCommand(t, process.execPath, [...run, file, ...args], env, file);
+  if (watch) {
+    // as npm run <lesson>:server runs it: classroom/watch.ts beside the lesson's folder, under tsx
+    const watcher = join(dirname(dirname(file)), "classroom", "watch.ts");
+    return runCommand(
+      t,
+      process.execPath,
+      ["--import", "tsx", watcher, watch, file, ...args],
+      env,
+      file,
+    );
+  }
+  // the repository's own scripts as test/compiled.ts left them, types stripped; the rest as they are
+  const script = /^(classroom|check|tcp-demo|socketio-[\w-]+)\/.*\.ts$/.test(file)
+    ? join(COMPILED, file.replace(/\.ts$/, ".mjs"))
+    : file;
+  const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  return runCommand(t, process.execPath, [...loader, script, ...args], env, file);
 }
 
 // An npm script's own command, as npm runs it but without npm: node and tsx are this Node and the
@@ -297,11 +310,26 @@ export async function ioClient(t: Context, port: number, namespace = "/") {
   return { socket, heard };
 }
 
-// The README's "What you'll see" blocks must stay true: each of their lines has the shape of a line the scripts printed.
-export function expectReadmeOutput(lesson: string, printed: Record<string, string[]>) {
-  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-  const marker = readme.indexOf(`<!-- output: ${lesson} -->\n\`\`\`text\n`);
-  expect(marker, `README.md has no output block for ${lesson}`).toBeGreaterThan(-1);
+// Each lesson's plan, its steps and what the class sees, is the README in the lesson's folder.
+export const LESSON_FOLDERS = {
+  tcp: "tcp-demo",
+  socketio: "socketio-demo",
+  namespaces: "socketio-namespaces",
+} as const;
+export type Lesson = keyof typeof LESSON_FOLDERS;
+export const lessonReadme = (lesson: Lesson) =>
+  readFileSync(new URL(`../${LESSON_FOLDERS[lesson]}/README.md`, import.meta.url), "utf8");
+
+// A lesson README's output blocks must stay true: each of their lines has the shape of a line the
+// scripts printed. `block` is the lesson ("tcp": What you'll see) or one of its steps ("tcp step 2").
+export function expectReadmeOutput(block: string, printed: Record<string, string[]>) {
+  const lesson = block.split(" ")[0] as Lesson;
+  const readme = lessonReadme(lesson);
+  const marker = readme.indexOf(`<!-- output: ${block} -->\n\`\`\`text\n`);
+  expect(
+    marker,
+    `${LESSON_FOLDERS[lesson]}/README.md has no output block for ${block}`,
+  ).toBeGreaterThan(-1);
   const start = readme.indexOf("\n", readme.indexOf("```text", marker)) + 1;
   const shown = readme.slice(start, readme.indexOf("\n```", start)).split("\n");
   const real = new Set(
@@ -310,7 +338,7 @@ export function expectReadmeOutput(lesson: string, printed: Record<string, strin
     ),
   );
   for (const line of shown)
-    expect(real, `README line never printed by the ${lesson} scripts:\n${line}`).toContain(
+    expect(real, `README line never printed by the ${block} scripts:\n${line}`).toContain(
       shape(line),
     );
 }

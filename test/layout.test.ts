@@ -1,14 +1,21 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdir, rm, rmdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { check, getFileInfo } from "prettier";
 import { expect, test } from "vitest";
+import browserTests from "../vitest.browser.config.ts";
+import tests from "../vitest.config.ts";
 
 // What an instructor sees opening a lesson folder; npm run test:mutation leaves this file out, since
 // it reads the files Stryker has rewritten.
 test("each lesson folder reads as its lesson: server.ts the biggest, at most 80 lines, clients 40", () => {
   const lines = (file: string) => readFileSync(file, "utf8").trimEnd().split("\n");
   for (const lesson of ["tcp-demo", "socketio-demo", "socketio-namespaces"]) {
-    // the lesson page, a browser's client, lives in page/: the folder shows the scripts
+    // the lesson page, a browser's client, lives in page/: the folder shows the scripts, and the
+    // lesson plan, README.md, which is prose
     const files = readdirSync(lesson, { withFileTypes: true }).flatMap((f) =>
-      f.isFile() ? [f.name] : [],
+      f.isFile() && f.name !== "README.md" ? [f.name] : [],
     );
     const size = (name: string) => lines(`${lesson}/${name}`).length;
     expect(size("server.ts"), `${lesson}/server.ts`).toBeLessThanOrEqual(80);
@@ -22,9 +29,58 @@ test("each lesson folder reads as its lesson: server.ts the biggest, at most 80 
   }
   const folders = ["check", "classroom", "tcp-demo", "socketio-demo", "socketio-namespaces"];
   for (const folder of [...folders, "socketio-demo/page", "socketio-namespaces/page"]) {
-    for (const name of readdirSync(folder).filter((name) => name.includes("."))) {
+    const code = readdirSync(folder).filter((name) => name.includes(".") && !name.endsWith(".md"));
+    for (const name of code) {
       const long = lines(`${folder}/${name}`).filter((line) => line.length > 100);
       expect(long, `${folder}/${name}: lines over 100 columns`).toEqual([]);
     }
   }
+});
+
+// The top-level README is the way in, and the lesson plans and docs/ link to each other: a file
+// moved or renamed must not leave a link behind.
+test("the README stays the way in, and every relative link in the READMEs and docs/ finds its file", () => {
+  expect(readFileSync("README.md", "utf8").trimEnd().split("\n").length).toBeLessThanOrEqual(200);
+  const lessons = ["tcp-demo", "socketio-demo", "socketio-namespaces"].map((f) => `${f}/README.md`);
+  const docs = readdirSync("docs").flatMap((name) =>
+    name.endsWith(".md") ? [`docs/${name}`] : [],
+  );
+  const broken = ["README.md", ...lessons, ...docs].flatMap((file) => {
+    const prose = readFileSync(file, "utf8").replace(/```[\s\S]*?```/g, ""); // not in code blocks
+    return [...prose.matchAll(/\]\(([^)\s#]*)[^)\s]*\)/g)]
+      .map(([, target]) => target)
+      .filter((target) => target && !/^[a-z]+:/.test(target)) // a web address, or a bare #anchor
+      .filter((target) => !existsSync(join(dirname(file), target)))
+      .map((target) => `${file}: ${target}`);
+  });
+  expect(broken).toEqual([]);
+});
+
+// The class types the lesson's steps into live/, and a half-typed step must not stop npm test
+// (prettier --check . && tsc && vitest run) before any test runs.
+test("a badly formatted, ill-typed file in live/ is left out by prettier, tsc and vitest", async ({
+  onTestFinished,
+}) => {
+  const typed = 'const x:number="a"   ;;\n';
+  expect(await check(typed, { parser: "typescript" })).toBe(false); // prettier would refuse it
+  if (!existsSync("live")) {
+    await mkdir("live");
+    onTestFinished(() => rmdir("live")); // registered first, so it runs once the file is gone
+  }
+  const file = `live/layout-test-${process.pid}.ts`;
+  await writeFile(file, typed);
+  onTestFinished(() => rm(file, { force: true }));
+
+  expect(await getFileInfo(file, { ignorePath: ".prettierignore" })).toMatchObject({
+    ignored: true,
+  });
+  // The files tsc checks, as it reads tsconfig.json: TypeScript 7's API for that is marked unstable
+  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--showConfig"], {
+    encoding: "utf8",
+  });
+  const { files } = JSON.parse(tsc.stdout) as { files: string[] };
+  expect(files).toContain("./classroom/terminal.ts"); // the list is the program's
+  expect(files.filter((name) => name.includes("live/"))).toEqual([]);
+  for (const config of [tests, browserTests])
+    for (const pattern of config.test?.include ?? []) expect(pattern).toMatch(/^test\//);
 });

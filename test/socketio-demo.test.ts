@@ -214,6 +214,12 @@ test("the lesson page is served at /, its script beside it, the client library b
   expect([status, type]).toEqual([200, "application/javascript; charset=utf-8"]);
 });
 
+test("the icon a browser asks for by itself, /favicon.ico, is an empty answer, not a 404", async (t) => {
+  const { port } = await server(t);
+  const response = await fetch(`http://localhost:${port}/favicon.ico`);
+  expect([response.status, await response.text()]).toEqual([204, ""]);
+});
+
 test("after a server restart on the same port, the same logger and app hear messages again", async (t) => {
   const first = await server(t);
   const { heard, socket } = await logger(t, first.port);
@@ -330,10 +336,7 @@ test("three terminals: the logger prints each message the app speaks; escape cod
   const logger = runScript(t, "socketio-demo/logger.ts", { PORT: port });
   await logger.out.until(/connected to/);
   const app = runScript(t, "socketio-demo/app.ts", { PORT: port, ...FAST });
-  await app.out.until(
-    (lines) => lines.filter((l) => / receipt, just for me/.test(l)).length >= 3,
-    8000,
-  );
+  await app.out.until((lines) => lines.filter((l) => / receipt, just for me/.test(l)).length >= 3);
   const sent = app.out.lines.map(withoutTime).flatMap((l) => /^speak (\{.*)$/.exec(l)?.[1] ?? []); // not dropped
   await logger.out.until((lines) => lines.some((l) => l.endsWith(sent[2])));
   const printed = logger.out.lines.map(withoutTime).filter((l) => l.startsWith("message from "));
@@ -426,6 +429,17 @@ test("a logger reaches the server through another address of it, as a student's 
   expect(heard.lines.map((l) => l.replace(/(as|from) [\w-]+/, "$1 ID"))).toEqual([
     `connected to http://${address}:${port} as ID`,
     `message from ID: "over the network"`,
+  ]);
+});
+
+test("a logger given --host and --port where no server is names both: where it looked, and how to start one", async (t) => {
+  const port = await freePort(); // nothing there
+  const heard = recorder("logger");
+  const started = startLogger({ port, host: "127.0.0.2", print: heard.line });
+  t.onTestFinished(started.close);
+  await heard.until(1);
+  expect(heard.lines).toEqual([
+    `no server at http://127.0.0.2:${port}: start it with npm run socketio:server -- --port ${port} (retrying)`,
   ]);
 });
 

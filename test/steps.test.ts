@@ -1,6 +1,6 @@
-// The README's "Build it up" steps, each run as the instructor types it: every marked code block is
-// written where its imports resolve, run as a terminal would run it, and held to what the README says.
-import { readFileSync } from "node:fs";
+// The lesson plans' "Build it up" steps, each run as the instructor types it: every marked code block
+// in a lesson folder's README is written where its imports resolve, run as a terminal would run it,
+// and held to what that README says.
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { transform } from "esbuild";
@@ -11,22 +11,31 @@ import {
   ioClient,
   runScript,
   freePort,
+  LESSON_FOLDERS,
+  lessonReadme,
   tcpClient,
   upTo,
   type Context,
+  type Lesson,
 } from "./helpers.ts";
 
-const README = readFileSync("README.md", "utf8");
+const LESSONS = Object.keys(LESSON_FOLDERS) as Lesson[];
 const MARKED = /<!-- step: (\w+) (\d+) -->\n```ts\n([\s\S]*?)\n```/g;
-const steps = [...README.matchAll(MARKED)].map(([, lesson, n, code]) => ({
-  lesson,
-  n: Number(n),
-  code,
-  file: /^\/\/ (\S+\.ts)/.exec(code)?.[1] ?? "",
-}));
+// Every marked step of every lesson README, with the README it was found in
+const steps = LESSONS.flatMap((readme) =>
+  [...lessonReadme(readme).matchAll(MARKED)].map(([, lesson, n, code]) => ({
+    readme,
+    lesson,
+    n: Number(n),
+    code,
+    file: /^\/\/ (\S+\.ts)/.exec(code)?.[1] ?? "",
+  })),
+);
 
 test("each lesson has at least three steps, numbered from 1, each a whole file named in its first line", () => {
-  for (const lesson of ["tcp", "socketio", "namespaces"]) {
+  for (const step of steps)
+    expect(step.lesson, `a step in ${LESSON_FOLDERS[step.readme]}/README.md`).toBe(step.readme);
+  for (const lesson of LESSONS) {
     const numbers = steps.filter((step) => step.lesson === lesson).map((step) => step.n);
     expect(numbers.length, lesson).toBeGreaterThanOrEqual(3);
     expect(numbers, lesson).toEqual(numbers.map((_, i) => i + 1));
@@ -36,6 +45,28 @@ test("each lesson has at least three steps, numbered from 1, each a whole file n
   expect(steps.map((step) => `${step.lesson} ${step.n}`).sort()).toEqual(
     Object.keys(checks).sort(),
   );
+});
+
+// What a step says to do with its file: start it (a server under watch, whose screen a save must not
+// clear, since the lines the class should see would go with it), save it, or start it again.
+test("each step gives the command that runs it, and says what to save or start again", () => {
+  for (const lesson of LESSONS) {
+    const readme = lessonReadme(lesson);
+    expect(readme, lesson).not.toMatch(/npx tsx watch (?!--clear-screen=false )/);
+    const typed = new Set<string>();
+    for (const step of steps.filter((s) => s.lesson === lesson)) {
+      const start = readme.indexOf(`<!-- step: ${lesson} ${step.n} -->`);
+      const next = readme.slice(start + 1).search(/<!-- step: |\*\*What the real scripts add/);
+      const section = readme.slice(start, start + 1 + next);
+      const file = step.file; // live/server.ts, live/app.ts...
+      const watched = file === "live/server.ts";
+      const command = watched ? `npx tsx watch --clear-screen=false ${file}` : `npx tsx ${file}`;
+      const name = `${lesson} step ${step.n}`;
+      if (watched && typed.has(file)) expect(section, name).toMatch(/\bsave\b/i);
+      else expect(section, name).toContain(command);
+      typed.add(file);
+    }
+  }
 });
 
 // The live/ folder as the instructor has it after a step: every file at its latest version so far.
@@ -67,13 +98,16 @@ type Check = (
 const listening = (server: Run) => server.out.until(/^listening on port/);
 const events = (lines: string[]) => lines.filter((l) => /^(create|update|delete|read) /.test(l));
 
-// The TCP server typed so far, and the step 2 logger connected to it: where steps 2 to 4 start.
-async function serverAndLogger(run: Parameters<Check>[0], port: number) {
+// The TCP server typed so far, the nc of step 1 still connected, and the step 2 logger: where steps
+// 2 to 4 start.
+async function serverAndLogger(run: Parameters<Check>[0], port: number, t: Context) {
   const server = await run("server.ts", [], port);
   await listening(server);
+  await tcpClient(t, port); // nc localhost 4000, left connected
+  await server.out.until(/connected \(1 in the pool\)$/);
   const logger = await run("logger.ts", [], port);
   await logger.out.until(/^connected to localhost:\d+$/);
-  await server.out.until(/connected \(1 in the pool\)$/);
+  await server.out.until(/connected \(2 in the pool\)$/);
   return { server, logger };
 }
 
@@ -87,9 +121,9 @@ const checks: Record<string, Check> = {
     await server.out.until(/^\w{6} disconnected \(0 in the pool\)$/);
     return { server };
   },
-  "tcp 2": (run, port) => serverAndLogger(run, port),
+  "tcp 2": (run, port, t) => serverAndLogger(run, port, t),
   "tcp 3": async (run, port, t) => {
-    const { server, logger } = await serverAndLogger(run, port);
+    const { server, logger } = await serverAndLogger(run, port, t);
     const [other, sender] = [await tcpClient(t, port), await tcpClient(t, port)];
     sender.send('create {"id":1}\nread 1\nupdate {"id":2}\ndelete sentinel\n');
     const passedOn = ['create {"id":1}', 'update {"id":2}', "delete sentinel"];
@@ -101,7 +135,7 @@ const checks: Record<string, Check> = {
     return { server, logger };
   },
   "tcp 4": async (run, port, t) => {
-    const { server, logger } = await serverAndLogger(run, port);
+    const { server, logger } = await serverAndLogger(run, port, t);
     const app = await run("app.ts", [], port);
     const sent = () => app.out.lines.flatMap((l) => /^sent (.*)$/.exec(l)?.[1] ?? []);
     const recognised = () => sent().filter((line) => !line.startsWith("read "));
@@ -110,6 +144,11 @@ const checks: Record<string, Check> = {
     await logger.out.until((lines) => lines.includes(expected.at(-1) ?? ""));
     expect(events(logger.out.lines).slice(0, expected.length)).toEqual(expected);
     await app.out.until((lines) => lines.includes(`heard ${expected.at(-1)}`));
+    // a save of the server: both clients say they lost it; the app ends, rather than bark at no one
+    await server.stop();
+    await logger.out.until(/^lost the server at localhost:\d+$/);
+    expect(await app.exitCode()).toBe(0);
+    expect(app.out.lines.at(-1)).toBe("lost the server: start the app again"); // and nothing after
     return { server, logger, app };
   },
   "socketio 1": async (run, port, t) => {
@@ -150,7 +189,10 @@ const checks: Record<string, Check> = {
     await listening(server);
     const app = await run("app.ts", [], port);
     await app.out.until(/^receipt, just for me: #2 heard by 1$/);
-    expect(app.out.lines[0]).toMatch(/^welcome, just for me: I am \S+, 1 connected$/);
+    // its welcome comes before any receipt, though a busy machine may print a speak before both
+    const welcome = app.out.lines.findIndex((l) => l.startsWith("welcome, just for me: "));
+    expect(app.out.lines[welcome]).toMatch(/^welcome, just for me: I am \S+, 1 connected$/);
+    expect(welcome).toBeLessThan(app.out.lines.findIndex((l) => l.startsWith("receipt, ")));
     return { server, app };
   },
   "socketio 5": async (run, port, t) => {
@@ -245,7 +287,7 @@ const checks: Record<string, Check> = {
 };
 
 // Each step runs in a folder and on a port of its own: they can all run at once.
-for (const { lesson, n } of steps) {
+for (const { readme, lesson, n } of steps) {
   test.concurrent(
     `README step ${lesson} ${n} runs as written and prints what the README shows`,
     async (t) => {
@@ -254,7 +296,7 @@ for (const { lesson, n } of steps) {
       const lines = Object.fromEntries(
         Object.entries(printed).map(([name, { out }]) => [name, out.lines]),
       );
-      if (README.includes(`<!-- output: ${lesson} step ${n} -->`))
+      if (lessonReadme(readme).includes(`<!-- output: ${lesson} step ${n} -->`))
         expectReadmeOutput(`${lesson} step ${n}`, lines);
       for (const script of Object.values(printed)) await script.stop();
     },
