@@ -27,7 +27,7 @@ export function refuseOthers(socket: Socket, takes: string[], say: Commentary) {
   socket.onAny((event: string, ...args: unknown[]) => {
     if (takes.includes(event)) return;
     const error = `${socket.nsp.name} has no "${event}" event; it takes ${takes.join(", ")}`;
-    say.dropped(`${socket.nsp.name} ${socket.id} ${event} refused: ${error}`);
+    say.refused(`${socket.nsp.name} ${socket.id} ${event} refused: ${error}`);
     replyTo(socket, args)({ ok: false, error });
   });
 }
@@ -41,7 +41,7 @@ export function passOn(socket: Socket, event: string, say: Commentary, send: Sen
     const problem = checkSpeech(event, speech);
     const where = `${socket.nsp.name} `;
     if (problem) {
-      say.dropped(`${where}${socket.id} ${event} refused: ${problem}`);
+      say.refused(`${where}${socket.id} ${event} refused: ${problem}`);
       return reply({ ok: false, error: problem });
     }
     say.event(`${where}${event} from ${socket.id}`, speech);
@@ -108,7 +108,7 @@ function dropWhoStopsReading(io: Server, say: Commentary) {
       unsent += typeof data === "string" ? data.length : (data?.byteLength ?? 0);
       if (unsent <= MAX_UNSENT) return;
       const who = `a client at ${connection.remoteAddress}`;
-      say.dropClient(`${who} dropped: it stopped reading (over 1 MiB unsent)`);
+      say.droppedClient(`${who} dropped: it stopped reading (over 1 MiB unsent)`);
       connection.close(true); // its buffer goes with it
     });
   });

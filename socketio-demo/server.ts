@@ -19,14 +19,14 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
 
   io.on("connection", (socket) => {
     const pool = () => `(${clients()} in the pool)`;
-    say.note(`${socket.id} connected ${pool()}`);
+    say.line(`${socket.id} connected ${pool()}`);
     socket.emit("welcome", { id: socket.id, clients: clients() }); // directed: this client only
-    socket.on("disconnect", (why) => say.note(`${socket.id} disconnected: ${why} ${pool()}`));
+    socket.on("disconnect", (why) => say.line(`${socket.id} disconnected: ${why} ${pool()}`));
     socket.on("speak", (speech, ack) => {
       const reply = replyTo<Receipt>(socket, [speech, ack]); // the callback, or a receipt event
       const problem = checkSpeech("speak", speech); // events.ts: the rule both sides share
       if (problem) {
-        say.dropped(`${socket.id} speak refused: ${problem}`); // one line in the log
+        say.refused(`${socket.id} speak refused: ${problem}`); // one line in the log
         return reply({ ok: false, error: problem }); // and one to the sender
       }
       say.event(`speak from ${socket.id}`, speech);
@@ -39,7 +39,7 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
         const reply = replyTo<Receipt>(socket, [speech, ack]);
         const problem = checkSpeech(kind, speech);
         if (problem) {
-          say.dropped(`${socket.id} ${kind} refused: ${problem}`);
+          say.refused(`${socket.id} ${kind} refused: ${problem}`);
           return reply({ ok: false, error: problem });
         }
         say.event(`${kind} from ${socket.id}`, speech);

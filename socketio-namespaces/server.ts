@@ -29,9 +29,9 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
     nsp.on("connection", (socket) => {
       const who = `${nsp.name} ${socket.id}`;
       const pool = () => `(${nsp.sockets.size} in ${nsp.name})`;
-      say.note(`${who} connected ${pool()}`);
+      say.line(`${who} connected ${pool()}`);
       socket.emit("welcome", { id: socket.id, clients: nsp.sockets.size });
-      socket.on("disconnect", (why) => say.note(`${who} disconnected: ${why} ${pool()}`));
+      socket.on("disconnect", (why) => say.line(`${who} disconnected: ${why} ${pool()}`));
       const toNamespace = (message: Message) => {
         nsp.emit("message", message); // every socket of this namespace, and no other
         return nsp.sockets.size;
@@ -49,12 +49,12 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
         if (typeof room !== "string" || !rooms.includes(room)) {
           const name = JSON.stringify(room)?.slice(0, 40) ?? "nothing";
           const error = `join takes a room of this lesson (${rooms.join(", ")}), not ${name}`;
-          say.dropped(`${nsp.name} ${socket.id} join refused: ${error}`);
+          say.refused(`${nsp.name} ${socket.id} join refused: ${error}`);
           return reply({ ok: false, error });
         }
         void socket.join(room);
         const members = nsp.adapter.rooms.get(room)?.size;
-        say.note(`${nsp.name} ${socket.id} joined room ${room} (${members} in ${room})`);
+        say.line(`${nsp.name} ${socket.id} joined room ${room} (${members} in ${room})`);
         reply({ ok: true, joined: room });
       });
     });

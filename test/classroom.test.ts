@@ -225,10 +225,10 @@ test("the flood summary counts a whole second, and says when the flood is over",
   // a client thrown out counts as a line: 2 + 28 lines, then the 31st turns to summaries
   const first = aSecond(() => {
     say.event("speak from abc123", "hello");
-    say.dropClient("def456 dropped: it stopped reading");
+    say.droppedClient("def456 dropped: it stopped reading");
     times(39, (id) => say.event("create from abc123", { id }));
-    say.dropped("abc123 sent unknown event");
-    say.dropClient("ghi789 dropped: it stopped reading");
+    say.refused("abc123 sent unknown event");
+    say.droppedClient("ghi789 dropped: it stopped reading");
   });
   expect(first).toEqual([
     "speak from abc123: hello",
@@ -241,9 +241,9 @@ test("the flood summary counts a whole second, and says when the flood is over",
   const event = () => say.event("create from abc123", { id: 0 });
   expect(aSecond(() => times(31, event))).toEqual([summary(31, 0)]); // still a flood
   expect(aSecond(() => times(30, event))).toEqual([summary(30, 0), calm]); // 30 is not
-  expect(aSecond(() => say.note("one line an event"))).toEqual(["one line an event"]);
+  expect(aSecond(() => say.line("one line an event"))).toEqual(["one line an event"]);
 
-  const notes = () => times(31, (i) => say.note(`note ${i}`));
+  const notes = () => times(31, (i) => say.line(`note ${i}`));
   expect(aSecond(notes)).toEqual([
     ...Array.from({ length: 30 }, (_, i) => `note ${i + 1}`),
     over,
