@@ -2,6 +2,8 @@
 // and /store, the first pass's busy store, with a room for each kind.
 import type { ClientToServerEvents, Message, Receipt } from "../socketio-demo/events.ts";
 import type { ServerToClientEvents, StoreClientToServerEvents } from "../socketio-demo/events.ts";
+import type { StoreServerToClientEvents } from "../socketio-demo/events.ts";
+import type { Namespace } from "socket.io"; // a type alone: a client loads no server
 
 export * from "../socketio-demo/events.ts";
 export type Joined = Receipt | { ok: true; joined: string };
@@ -18,3 +20,7 @@ export const ROOM = "codefellows";
 
 // In /store each listening app joins the room of its kind; it hears StoreServerToClientEvents.
 export type StoreRoomsClientToServerEvents = StoreClientToServerEvents & { join: Join };
+
+// What the server's /school and /store take and send, for the server's own type checks.
+export type SchoolNamespace = Namespace<SchoolClientToServerEvents, SchoolServerToClientEvents>;
+export type StoreNamespace = Namespace<StoreRoomsClientToServerEvents, StoreServerToClientEvents>;

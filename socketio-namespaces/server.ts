@@ -7,6 +7,8 @@ import { listen, passOn, refuseOthers, replyTo } from "../classroom/socketio-ser
 import { whoMayConnect } from "../classroom/socketio-server.ts";
 import { log, runServer } from "../classroom/terminal.ts";
 import { KINDS, ROOM, type Joined, type Message } from "./events.ts";
+import type { ClientToServerEvents as Hears, ServerToClientEvents as Says } from "./events.ts";
+import type { SchoolClientToServerEvents, SchoolNamespace, StoreNamespace } from "./events.ts";
 import { connectRedis } from "./redis.ts";
 import { sendEachKindToItsRoom } from "./store.ts";
 
@@ -21,11 +23,12 @@ const EVENTS: Record<string, string[]> = {
 export async function startServer({ port = 3000, print = log, ...settings }: Options = {}) {
   const redis = await connectRedis(settings.redisUrl, print); // with REDIS_URL, servers act as one
   const http = createServer();
-  const io = new Server(http, { adapter: redis.adapter, ...whoMayConnect(settings) });
+  const io = new Server<Hears, Says>(http, { adapter: redis.adapter, ...whoMayConnect(settings) });
   const say = commentary(print, () => io.engine.clientsCount);
 
-  const [core, home, school, store] = ["/", "/home", "/school", "/store"].map((n) => io.of(n));
-  for (const nsp of [core, home, school, store] as Namespace[]) {
+  const [core, home] = [io.of("/"), io.of("/home")]; // each namespace with the events it takes
+  const [school, store]: [SchoolNamespace, StoreNamespace] = [io.of("/school"), io.of("/store")];
+  for (const nsp of [core, home, school, store] as Namespace<Hears, Says>[]) {
     nsp.on("connection", (socket) => {
       const who = `${nsp.name} ${socket.id}`;
       const pool = () => `(${nsp.sockets.size} in ${nsp.name})`;
@@ -41,10 +44,10 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
     });
   }
 
-  for (const nsp of [school, store]) {
+  for (const nsp of [school, store] as Namespace<{ join: SchoolClientToServerEvents["join"] }>[]) {
     nsp.on("connection", (socket) => {
-      socket.on("join", (room: unknown, ...rest: unknown[]) => {
-        const reply = replyTo<Joined>(socket, [room, ...rest]);
+      socket.on("join", (room, ack) => {
+        const reply = replyTo<Joined>(socket, [room, ack]); // a client may send anything at all
         const rooms = ROOMS[nsp.name];
         if (typeof room !== "string" || !rooms.includes(room)) {
           const name = JSON.stringify(room)?.slice(0, 40) ?? "nothing";
