@@ -236,22 +236,26 @@ test(
   },
 );
 
-test("a client that sends unknown events and never reads the errors is dropped past 1 MiB; others keep receiving", async (t) => {
-  const { port, log, pool } = await server(t);
-  const listener = await tcpClient(t, port);
-  const flooder = await tcpClient(t, port);
-  flooder.socket.pause(); // it never reads the server's answers
-  await log.until(/\(2 in the pool\)/);
-  const [, flooding] = [...pool.values()];
-  // 200,000 unknown events: over 13 MiB of answers, were they all kept for it
-  for (let i = 0; i < 20; i++) flooder.send("x\n".repeat(10_000));
-  await log.until(/^\w{6} dropped: it stopped reading \(over 1 MiB unsent\)$/, 20_000);
-  expect(flooding.destroyed).toBe(true);
-  expect([...pool.values()]).toEqual([pool.values().next().value]);
-  listener.send("update sentinel\n");
-  await listener.heard.until(/^update sentinel$/);
-  expect(listener.heard.lines).toEqual(["update sentinel"]);
-});
+// Every answer the server writes is bounded, whatever the client sent to earn it
+const UNREAD_ANSWERS = { "unknown events": "x\n", "bad lines": "create \x01\n" };
+for (const [what, line] of Object.entries(UNREAD_ANSWERS)) {
+  test(`a client that sends ${what} and never reads the errors is dropped past 1 MiB; others keep receiving`, async (t) => {
+    const { port, log, pool } = await server(t);
+    const listener = await tcpClient(t, port);
+    const flooder = await tcpClient(t, port);
+    flooder.socket.pause(); // it never reads the server's answers
+    await log.until(/\(2 in the pool\)/);
+    const [, flooding] = [...pool.values()];
+    // 200,000 lines: over 13 MiB of answers, were they all kept for it
+    for (let i = 0; i < 20; i++) flooder.send(line.repeat(10_000));
+    await log.until(/^\w{6} dropped: it stopped reading \(over 1 MiB unsent\)$/, 20_000);
+    expect(flooding.destroyed).toBe(true);
+    expect([...pool.values()]).toEqual([pool.values().next().value]);
+    listener.send("update sentinel\n");
+    await listener.heard.until(/^update sentinel$/);
+    expect(listener.heard.lines).toEqual(["update sentinel"]);
+  });
+}
 
 test("a client the server drops leaves the pool at once, and is gone within a second though it never reads", async (t) => {
   const { port, log, pool } = await server(t);
