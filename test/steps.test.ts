@@ -377,6 +377,108 @@ const checks: Record<string, Check> = {
     );
     return { server, app, ...runs };
   },
+  "namespaces 5": async (run, port, t) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const [orders, refunds, shop] = [
+      await ioClient(t, port, "/store"),
+      await ioClient(t, port, "/store"),
+      await ioClient(t, port, "/store"),
+    ];
+    expect(await ask(orders.socket, "join", "order")).toEqual({ ok: true, joined: "order" });
+    expect(await ask(refunds.socket, "join", "refund")).toEqual({ ok: true, joined: "refund" });
+    expect(await ask(shop.socket, "join", "orders")).toEqual({
+      ok: false,
+      error: "no room orders in /store",
+    });
+    for (const [kind, speech] of [
+      ["order", "o"],
+      ["payment", "a room no one is in"],
+      ["refund", "sentinel"],
+      ["order", "sentinel"],
+      ["speak", "sentinel"], // to all of /store
+    ])
+      shop.socket.emit(kind, speech);
+    const from = shop.socket.id;
+    const heard = (event: string, speech: string) =>
+      `${event} [{"from":"${from}","speech":"${speech}"}]`;
+    for (const client of [orders, refunds, shop]) await client.heard.until(/^message /);
+    expect(orders.heard.lines).toEqual([
+      heard("order", "o"),
+      heard("order", "sentinel"),
+      heard("message", "sentinel"),
+    ]);
+    expect(refunds.heard.lines).toEqual([
+      heard("refund", "sentinel"),
+      heard("message", "sentinel"),
+    ]);
+    expect(shop.heard.lines).toEqual([heard("message", "sentinel")]); // in no room: no kind back
+    // and /school's lesson stays as it was
+    const member = await ioClient(t, port, "/school");
+    await ask(member.socket, "join", "codefellows");
+    member.socket.emit("lesson", "rooms");
+    await member.heard.until(/^lesson /);
+    return { server };
+  },
+  "namespaces 6": async (run, port, t) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const others = [await ioClient(t, port, "/"), await ioClient(t, port, "/school")];
+    const [orders, shop] = [await ioClient(t, port, "/store"), await ioClient(t, port, "/store")];
+    await ask(orders.socket, "join", "order");
+    const app = await run("busy-app.ts", [], port);
+    await server.out.until(aFewAndAnOrder);
+    const logged = passedOn(server.out.lines);
+    await app.out.until(logged.length);
+    expect(logged.map(({ kind, json }) => `${kind} ${json}`)).toEqual(
+      app.out.lines.slice(0, logged.length), // into /store, as the app printed them
+    );
+    // one sentinel a namespace: / and /school hear no kind, /store's kinds go to their rooms alone
+    for (const [i, client] of [...others, shop].entries())
+      client.socket.emit("speak", `sentinel ${i}`);
+    for (const [i, client] of others.entries()) {
+      await client.heard.until(/sentinel/);
+      expect(client.heard.lines).toEqual([expect.stringMatching(`^message .*"sentinel ${i}"`)]);
+    }
+    for (const client of [orders, shop]) await client.heard.until(/sentinel 2/);
+    expect(shop.heard.lines).toEqual([expect.stringMatching(/^message .*"sentinel 2"/)]); // no room
+    const orderLines = orders.heard.lines.slice(0, -1); // before the sentinel
+    const loggedOrders = logged.filter(({ kind }) => kind === "order");
+    expect(orderLines.filter((line) => !line.startsWith("order "))).toEqual([]); // its room's only
+    expect(orderLines.slice(0, loggedOrders.length)).toEqual(
+      loggedOrders.map(({ from, json }) => `order [{"from":"${from}","speech":${json}}]`),
+    );
+    return { server, "busy-app": app };
+  },
+  "namespaces 7": async (run, port, t) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const order = await run("busy-listener.ts", ["order"], port);
+    const refund = await run("busy-listener.ts", ["refund"], port);
+    await order.out.until(/^joined room order$/);
+    await refund.out.until(/^joined room refund$/);
+    const app = await run("busy-app.ts", [], port);
+    await server.out.until(aFewAndAnOrder);
+    const sentinel = await ioClient(t, port, "/store");
+    for (const kind of ["order", "refund"]) sentinel.socket.emit(kind, "sentinel");
+    for (const [cares, listener] of [
+      ["order", order],
+      ["refund", refund],
+    ] as const) {
+      const last = `handled ${cares} from ${sentinel.socket.id}: "sentinel"`;
+      const logged = new RegExp(`^/store ${cares} from ${sentinel.socket.id}: "sentinel"$`);
+      await listener.out.until((lines) => lines.includes(last));
+      await server.out.until(logged);
+      const mine = passedOn(upTo(server.out.lines, logged)).filter(({ kind }) => kind === cares);
+      const handled = listener.out.lines.slice(0, listener.out.lines.indexOf(last) + 1);
+      expect(handled.filter((line) => line.startsWith("handled "))).toEqual(mine.map(handledLine));
+      // a count after the sentinel; and every count says what reached it is what it handled
+      await listener.out.until((lines) => lines.slice(lines.indexOf(last)).some(isCount));
+      for (const line of listener.out.lines.filter(isCount))
+        expect(line, cares).toMatch(/^received (\d+), handled \1$/);
+    }
+    return { server, "busy-app": app, order, refund };
+  },
 };
 
 // Each step runs in a folder and on a port of its own: they can all run at once.
