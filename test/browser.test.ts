@@ -47,9 +47,10 @@ beforeAll(async () => {
   return () => browser.close();
 });
 
-async function page(t: Context & { skip: (note: string) => never }, height = 800) {
+async function page(t: Context & { skip: (note: string) => never }, height = 800, width = 1280) {
   if (!browser) t.skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-  const tab = await browser.newPage({ viewport: { width: 1280, height } });
+  // in UTC, so a record's time reads the same on every machine: #7 created 14:48:32
+  const tab = await browser.newPage({ viewport: { width, height }, timezoneId: "UTC" });
   tab.setDefaultTimeout(10_000);
   t.onTestFinished(() => tab.close());
   return tab;
@@ -246,25 +247,25 @@ test("the demo page is one more client: it shows a message a Node client speaks,
   const answers = answersOf(server.io);
   await tab.goto(`http://localhost:${server.port}/`);
   await tab.getByText(/^connected as /).waitFor();
-  await tab.locator("li.mine", { hasText: /^welcome: I am \S+, 2 connected$/ }).waitFor(); // just for it
+  const line = (words: string | RegExp) => tab.locator("li summary", { hasText: words });
+  await tab.locator("li.mine summary", { hasText: /^welcome: I am \S+, 2 connected$/ }).waitFor();
 
   const speaker = await ioClient(t, server.port);
-  speaker.socket.emit("speak", { id: 7, change: "created" });
-  await tab.getByText(`message from ${speaker.socket.id}: {"id":7,"change":"created"}`).waitFor();
+  speaker.socket.emit("speak", { id: 7, change: "created", at: "2026-11-22T14:48:32.925Z" });
+  await line(`message #7 created 14:48:32 from ${speaker.socket.id}`).waitFor();
 
   await tab.getByLabel("Speak").fill('{"id":8,"change":"updated"}'); // a record: sent as one
   await tab.getByRole("button", { name: "Speak" }).click();
-  await tab
-    .locator("li.mine", { hasText: 'speak {"id":8,"change":"updated"} → heard by 3' })
-    .waitFor();
+  await tab.locator("li.mine summary", { hasText: "speak #8 updated → heard by 3" }).waitFor();
   await tab.getByLabel("Speak").fill("hello from a page"); // not a record: sent as text
   await tab.getByRole("button", { name: "Speak" }).click();
   await heard.until(/"hello from a page"$/);
   expect(heard.lines.slice(1).map((l) => l.replace(/from \S+:/, "from ID:"))).toEqual([
-    'message from ID: {"id":7,"change":"created"}',
+    'message from ID: {"id":7,"change":"created","at":"2026-11-22T14:48:32.925Z"}',
     'message from ID: {"id":8,"change":"updated"}',
     'message from ID: "hello from a page"',
   ]);
+  await line(/^message "hello from a page" from /).waitFor();
   await stillScreenshot(tab, "demo-page.png");
   expect(requests.filter((url) => !url.startsWith(`http://localhost:${server.port}/`))).toEqual([]);
   await answers.until(/ \/favicon\.ico$/); // the browser asks for it by itself
