@@ -326,6 +326,88 @@ test("the namespaces page shows the four loggers' slices, both ways, and recover
     .toBe(2); // it joined its room again
 });
 
+// Both lesson pages are read on a projector, and hold the same rules. The floor for their text at
+// 1920×1080 is 28px, 1/38 of the screen's height. A training room's principal viewer sits about 4
+// screen heights away, its furthest 6 (Musgrave, "Legibility of Projected Information"). From 4, a
+// capital of a 28px font (0.73 em, 20px of 1080) subtends 16 minutes of arc, the least ISO 9241-3
+// allows for reading; from 6 it subtends 11, twice what 20/20 vision makes out.
+const FLOOR_PX = 28;
+const overflowing = (tab: Awaited<ReturnType<typeof page>>) =>
+  tab.evaluate(() =>
+    [document.documentElement, ...document.body.querySelectorAll("*")]
+      .filter((box) => box.scrollWidth > box.clientWidth && box.clientWidth > 0)
+      .map((box) => `${box.tagName} ${box.className}: ${box.scrollWidth} > ${box.clientWidth}`),
+  );
+const smallestText = (tab: Awaited<ReturnType<typeof page>>) =>
+  tab.evaluate(() => {
+    const texts = [...document.body.querySelectorAll("*")].filter(
+      (box) =>
+        box.checkVisibility() &&
+        (box.matches("input") ||
+          [...box.childNodes].some((node) => node.nodeType === 3 && node.textContent?.trim())),
+    );
+    return Math.min(...texts.map((box) => parseFloat(getComputedStyle(box).fontSize)));
+  });
+
+test("both lesson pages: newest line on top and in view, records in words with the payload a click away, one rule for text and records, no overflow at 1024×768, large text at 1920×1080", async (t) => {
+  for (const [lesson, start] of [
+    ["demo", startDemoServer],
+    ["namespaces", startServer],
+  ] as const) {
+    const server = await start({ port: 0, print: () => {} });
+    t.onTestFinished(server.close);
+    const tab = await page(t, 768, 1024);
+    await tab.goto(`http://localhost:${server.port}/`);
+    const list = tab.locator("ul, ol").first(); // the demo's one list, the namespaces page's / pane
+    await list.locator("summary", { hasText: /^welcome: / }).waitFor();
+    const speaker = await ioClient(t, server.port); // in / on both lessons' servers
+    const at = "2026-11-22T14:48:32.925Z";
+    for (let id = 101; id <= 140; id++) speaker.socket.emit("speak", { id, change: "updated", at });
+    const record = list.locator("li", { hasText: `message #140 updated 14:48:32 from ` });
+    await record.waitFor();
+
+    // typed into the page: text unless it parses as a record, with an id and a change
+    const box = tab.getByLabel("Speak").first();
+    for (const typed of ['{"hello":"world"}', '{"id":8,"change":"updated"}']) {
+      await box.fill(typed);
+      await box.press("Enter");
+    }
+    const mine = list.locator("li.mine summary");
+    await mine.filter({ hasText: /^speak #8 updated → heard by 2$/ }).waitFor();
+    await mine.filter({ hasText: /^speak "\{"hello":"world"\}" → heard by 2$/ }).waitFor();
+    await speaker.heard.until(/"id":8/);
+    const spoken = speaker.heard.lines.filter((line) => line.startsWith("message "));
+    expect(spoken.slice(-2).map((line) => JSON.parse(line.slice(8))[0].speech)).toEqual([
+      '{"hello":"world"}',
+      { id: 8, change: "updated" },
+    ]);
+
+    // the newest on top, and the page's own Speak in view, with 42 lines below it
+    const lines = list.locator("li summary");
+    expect(await lines.first().textContent(), lesson).toMatch(/^message #8 updated from \S+$/);
+    expect(await lines.count()).toBeGreaterThan(40);
+    const { y, height } = (await mine.first().boundingBox()) ?? { y: -1, height: 0 };
+    expect(y, `${lesson}: the page's own Speak line`).toBeGreaterThanOrEqual(0);
+    expect(y + height, `${lesson}: the page's own Speak line`).toBeLessThanOrEqual(768);
+
+    // the record in words; what came over the wire, one click away
+    expect(await record.locator("code").isVisible()).toBe(false);
+    await record.locator("summary").click();
+    expect(await record.locator("code").textContent()).toBe(
+      JSON.stringify({ from: speaker.socket.id, speech: { id: 140, change: "updated", at } }),
+    );
+    expect(await record.locator("code").isVisible()).toBe(true);
+
+    await tab.evaluate(() => scrollTo(0, 0));
+    expect(await overflowing(tab), `${lesson} at 1024×768`).toEqual([]);
+    await tab.screenshot({ path: new URL(`${lesson}-page-1024x768.png`, SHOTS).pathname });
+    await tab.setViewportSize({ width: 1920, height: 1080 });
+    expect(await overflowing(tab), `${lesson} at 1920×1080`).toEqual([]);
+    expect(await smallestText(tab), `${lesson} at 1920×1080`).toBeGreaterThanOrEqual(FLOOR_PX);
+    await tab.screenshot({ path: new URL(`${lesson}-page-1920x1080.png`, SHOTS).pathname });
+  }
+});
+
 test("loading the Admin UI requests nothing from another host, and nothing that fails: its icons and fonts are served here", async (t) => {
   const { server } = await namespacesLesson(t);
   const tab = await page(t);
