@@ -120,10 +120,12 @@ const PAGE_TYPES: Record<string, string> = {
   "/page.css": "text/css",
   "/busy.html": "text/html", // the busy store, a pane for each listening app
   "/busy.js": "text/javascript",
+  "/page-lines.js": "text/javascript", // what both lesson pages share, from classroom/
 };
 
 async function sendPage(page: URL, path: string, response: ServerResponse) {
-  const file = new URL(path.slice(1), page); // "/" is the page itself, the others are beside it
+  // "/" is the page itself, the others are beside it, but the one both pages share
+  const file = new URL(path.slice(1), path === "/page-lines.js" ? import.meta.url : page);
   const type = PAGE_TYPES[path];
   const found = await readFile(file).catch(() => undefined);
   if (!found) return void response.writeHead(404).end();

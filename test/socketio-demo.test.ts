@@ -199,11 +199,14 @@ test("the lesson page is served at /, its script beside it, the client library b
     const response = await fetch(`${here}${path}`);
     return [response.status, response.headers.get("content-type"), await response.text()];
   };
-  const [page, script] = ["page/index.html", "page/page.js"].map((name) =>
-    readFileSync(new URL(`../socketio-demo/${name}`, import.meta.url), "utf8"),
-  );
+  const [page, script, lines] = [
+    "socketio-demo/page/index.html",
+    "socketio-demo/page/page.js",
+    "classroom/page-lines.js", // what both lessons' pages share
+  ].map((name) => readFileSync(new URL(`../${name}`, import.meta.url), "utf8"));
   expect(await served("/")).toEqual([200, "text/html; charset=utf-8", page]);
   expect(await served("/page.js")).toEqual([200, "text/javascript; charset=utf-8", script]);
+  expect(await served("/page-lines.js")).toEqual([200, "text/javascript; charset=utf-8", lines]);
   expect((await served("/page.css"))[0]).toBe(404); // this lesson's page has no style of its own
   expect(await served("/nowhere")).toEqual([
     404,
