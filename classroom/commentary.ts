@@ -36,17 +36,18 @@ export function commentary(print: Print, clients: () => number) {
       if (summarising) lines += 1;
       else say(`${label}: ${typeof data === "string" ? data : JSON.stringify(data)}`);
     },
-    dropped: (line: string) => {
+    // an event refused: one line, counted as dropped in a summary
+    refused: (line: string) => {
       dropped += 1;
       say(line);
     },
     // a client thrown out is always worth a line
-    dropClient: (line: string) => {
+    droppedClient: (line: string) => {
       dropped += 1;
       lines += 1;
       print(line);
     },
-    note: say,
+    line: say, // who comes, joins and goes
     stop: () => clearInterval(tick),
   };
 }

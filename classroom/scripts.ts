@@ -39,8 +39,19 @@ export const SCRIPTS: Record<string, Script> = {
     about: "The Socket.IO lesson's app: speaks a record every 750 ms.",
     port: 3000,
   },
+  "socketio:busy-app": {
+    about: "The busy store's app: an order, payment, shipment, refund or review every 200 ms.",
+    port: 3000,
+  },
+  "socketio:busy-listener": {
+    about:
+      "A listening app of the busy store: handles the one kind it cares about, drops the rest.",
+    port: 3000,
+    also: ["cares"],
+  },
   "namespaces:server": {
-    about: "The namespaces lesson's server: /, /school with the codefellows room, and /home.",
+    about:
+      "The namespaces lesson's server: /, /school with the codefellows room, /home, and /store.",
     port: 3000,
     also: [...SOCKETIO_SERVER, "redis-url"],
     logger: "namespaces:logger",
@@ -56,6 +67,16 @@ export const SCRIPTS: Record<string, Script> = {
   "namespaces:codefellows-logger": {
     about: "Joins the codefellows room of /school and prints what it is sent.",
     port: 3000,
+  },
+  "namespaces:busy-app": {
+    about: "The busy store's app, into /store: a random kind of event every 200 ms.",
+    port: 3000,
+  },
+  "namespaces:busy-listener": {
+    about:
+      "A listening app of the busy store: joins the room of the kind it cares about in /store.",
+    port: 3000,
+    also: ["cares"],
   },
   "namespaces:cluster": {
     about: "The namespaces lesson on two servers (PORT and the next) through a private Redis.",

@@ -16,6 +16,7 @@ const MEANING = {
   sessions:
     "where delivery:server keeps a session while its client is away: redis (REDIS_URL, or a " +
     "private redis-server) or memory (which a restart loses)",
+  cares: "the kind of event a listening app handles",
 };
 export type SettingName = keyof typeof MEANING;
 
@@ -27,7 +28,12 @@ export interface Settings {
   adminPassword?: string;
   redisUrl?: string;
   sessions?: "redis" | "memory";
+  cares?: string;
 }
+
+// The values a script's setting takes, when the script names them (a listening app's kinds): such a
+// setting must be given, and be one of them.
+export type Choices = Partial<Record<SettingName, readonly string[]>>;
 
 // What a start function takes: settings, and where its lines go (tests pass their own print).
 export type Options = Partial<Settings> & { print?: Print };
@@ -37,7 +43,12 @@ const camel = (name: string) => name.replace(/-(\w)/g, (_, letter: string) => le
 
 // A script's settings, from its flags and then the environment, or a one-line reason they are
 // wrong; help is what --help prints, for the caller to show.
-export function readSettings(script: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+export function readSettings(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  choices: Choices = {},
+) {
   const { about, port: defaultPort, also = [] } = SCRIPTS[script];
   const names: SettingName[] = ["port", "host", ...also];
   const options = Object.fromEntries(names.map((name) => [name, { type: "string" as const }]));
@@ -48,7 +59,10 @@ export function readSettings(script: string, args: string[], env: NodeJS.Process
     throw new Error(`${(error as Error).message.split(/\.(\s|$)/)[0]}: see --help`);
   }
   if (flags.help) {
-    const lines = names.map((name) => `  --${name}, ${variable(name)}: ${MEANING[name]}`);
+    const lines = names.map((name) => {
+      const values = choices[name] ? `: ${choices[name].join(", ")}` : "";
+      return `  --${name}, ${variable(name)}: ${MEANING[name]}${values}`;
+    });
     const example = `  npm run ${script} -- --port ${defaultPort + 1}`;
     return {
       help: [
@@ -75,6 +89,15 @@ export function readSettings(script: string, args: string[], env: NodeJS.Process
   }
   if (found.sessions && !["redis", "memory"].includes(found.sessions)) {
     throw new Error(`${from("sessions")} is redis or memory, not "${found.sessions}"`);
+  }
+  for (const [name, values] of Object.entries(choices) as [SettingName, string[]][]) {
+    const value = raw(name);
+    if (value === undefined) {
+      throw new Error(`--${name} is needed: ${MEANING[name]}, one of ${values.join(", ")}`);
+    }
+    if (!values.includes(value)) {
+      throw new Error(`${from(name)} is one of ${values.join(", ")}, not "${value}"`);
+    }
   }
   return { settings: { ...found, port } as Settings };
 }

@@ -27,7 +27,7 @@ export function refuseOthers(socket: Socket, takes: string[], say: Commentary) {
   socket.onAny((event: string, ...args: unknown[]) => {
     if (takes.includes(event)) return;
     const error = `${socket.nsp.name} has no "${event}" event; it takes ${takes.join(", ")}`;
-    say.dropped(`${socket.nsp.name} ${socket.id} ${event} refused: ${error}`);
+    say.refused(`${socket.nsp.name} ${socket.id} ${event} refused: ${error}`);
     replyTo(socket, args)({ ok: false, error });
   });
 }
@@ -41,7 +41,7 @@ export function passOn(socket: Socket, event: string, say: Commentary, send: Sen
     const problem = checkSpeech(event, speech);
     const where = `${socket.nsp.name} `;
     if (problem) {
-      say.dropped(`${where}${socket.id} ${event} refused: ${problem}`);
+      say.refused(`${where}${socket.id} ${event} refused: ${problem}`);
       return reply({ ok: false, error: problem });
     }
     say.event(`${where}${event} from ${socket.id}`, speech);
@@ -54,7 +54,7 @@ export interface ClassroomServer {
   http: HttpServer;
   io: Server;
   say: Commentary;
-  page?: URL; // the lesson page's index.html, served at /, with its page.js and page.css beside it
+  page?: URL; // the lesson page's index.html, served at /, with the files of PAGE_TYPES beside it
   onClose?: () => Promise<unknown>;
 }
 
@@ -108,7 +108,7 @@ function dropWhoStopsReading(io: Server, say: Commentary) {
       unsent += typeof data === "string" ? data.length : (data?.byteLength ?? 0);
       if (unsent <= MAX_UNSENT) return;
       const who = `a client at ${connection.remoteAddress}`;
-      say.dropClient(`${who} dropped: it stopped reading (over 1 MiB unsent)`);
+      say.droppedClient(`${who} dropped: it stopped reading (over 1 MiB unsent)`);
       connection.close(true); // its buffer goes with it
     });
   });
@@ -118,10 +118,14 @@ const PAGE_TYPES: Record<string, string> = {
   "/": "text/html",
   "/page.js": "text/javascript",
   "/page.css": "text/css",
+  "/busy.html": "text/html", // the busy store, a pane for each listening app
+  "/busy.js": "text/javascript",
+  "/page-lines.js": "text/javascript", // what both lesson pages share, from classroom/
 };
 
 async function sendPage(page: URL, path: string, response: ServerResponse) {
-  const file = new URL(path.slice(1), page); // "/" is the page itself, the others are beside it
+  // "/" is the page itself, the others are beside it, but the one both pages share
+  const file = new URL(path.slice(1), path === "/page-lines.js" ? import.meta.url : page);
   const type = PAGE_TYPES[path];
   const found = await readFile(file).catch(() => undefined);
   if (!found) return void response.writeHead(404).end();

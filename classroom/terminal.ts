@@ -2,7 +2,7 @@
 // Ctrl-C, and the first line of a server, which says how to reach it.
 import { networkInterfaces } from "node:os";
 import { npmRun, SCRIPTS } from "./scripts.ts";
-import { readSettings, type Settings } from "./settings.ts";
+import { readSettings, type Choices, type Settings } from "./settings.ts";
 
 export type Print = (line: string) => void;
 
@@ -51,9 +51,9 @@ function networkAddresses() {
 }
 
 // A script's settings, as a terminal gives them: --help prints and exits, a mistake is one line.
-export function settings(script: string, args = process.argv.slice(2)) {
+export function settings(script: string, args = process.argv.slice(2), choices: Choices = {}) {
   try {
-    const read = readSettings(script, args);
+    const read = readSettings(script, args, process.env, choices);
     if (read.settings) return read.settings;
     console.log(read.help);
     return process.exit(0);
@@ -64,12 +64,14 @@ export function settings(script: string, args = process.argv.slice(2)) {
 
 // A client's main: read its settings, start it, stop it on Ctrl-C. TICK_MS is for the tests alone:
 // an app then speaks at that pace instead of the lesson's, so that a test need not wait on it.
+// Choices name the values a setting takes, when the client names them: a listening app's kinds.
 export function runClient(
   start: (options: Settings & { every?: number }) => { close: () => unknown },
   script: string,
+  choices: Choices = {},
 ) {
   const every = Number(process.env.TICK_MS) || undefined;
-  stopOnSignal(start({ ...settings(script), every }).close);
+  stopOnSignal(start({ ...settings(script, process.argv.slice(2), choices), every }).close);
 }
 
 interface Started {

@@ -68,12 +68,13 @@ export async function together(
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { scripts } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   const args = process.argv.slice(2);
-  const [server, ...clients] = args.filter((arg) => arg in scripts);
+  const isScript = (arg: string) => arg.split("=")[0] in scripts; // tcp:app, busy-listener=order
+  const [server, ...clients] = args.filter(isScript);
   // Read once here, a mistake is one line, not one per script; the settings reach the server as
   // variables, which no shell needs quoted (a flag beats a variable, so no flag is passed)
   const given = settings(
     server,
-    args.filter((arg) => !(arg in scripts)),
+    args.filter((arg) => !isScript(arg)),
   );
   const env = Object.fromEntries(
     Object.entries(given).flatMap(([name, value]) =>
@@ -81,13 +82,21 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     ),
   );
   const every = Number(process.env.TICK_MS) || undefined; // for the tests alone, as in runClient
-  const client = async (script: string): Promise<ClientTerminal> => {
+  // A listening app given as script=kind (socketio:busy-listener=order) cares about that kind, and
+  // is labelled with it: [order-1], [order-2]
+  const seen = new Map<string, number>();
+  const client = async (arg: string): Promise<ClientTerminal> => {
+    const [script, cares] = arg.split("=");
+    if (cares) seen.set(cares, (seen.get(cares) ?? 0) + 1);
+    const label = cares
+      ? `${cares}-${seen.get(cares)}`
+      : script.split(":")[1].replace(/-logger$/, ""); // tcp:app is [app], home-logger [home]
     const file = new URL(`../${scripts[script].split(" ").at(-1)}`, import.meta.url);
     const module: Record<string, Start> = await import(file.href);
     const [, start] = Object.entries(module).find(([name]) => name.startsWith("start")) ?? [];
     return {
-      name: script.split(":")[1].replace(/-logger$/, ""), // tcp:app is [app], home-logger [home]
-      start: (print) => start?.({ ...given, every, print }) ?? { close: () => {} },
+      name: label,
+      start: (print) => start?.({ ...given, cares, every, print }) ?? { close: () => {} },
     };
   };
   const terminal = (script: string) => ({ name: "server", command: scripts[script], env });

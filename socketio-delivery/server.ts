@@ -34,20 +34,20 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
     const pool = () => `(${clients()} in the pool)`;
     // a client that had a session sends its id: if it is not recovered, that session is gone
     const missed = !socket.recovered && socket.handshake.auth.pid ? MISSED : undefined;
-    if (socket.recovered) say.note(`${socket.id} recovered: sent what it missed ${pool()}`);
-    else say.note(`${socket.id} connected ${pool()}${missed ? ": its session is gone" : ""}`);
+    if (socket.recovered) say.line(`${socket.id} recovered: sent what it missed ${pool()}`);
+    else say.line(`${socket.id} connected ${pool()}${missed ? ": its session is gone" : ""}`);
     socket.emit("welcome", { id: socket.id, clients: clients(), missed }); // directed: not kept
-    socket.on("disconnect", (why) => say.note(`${socket.id} disconnected: ${why} ${pool()}`));
+    socket.on("disconnect", (why) => say.line(`${socket.id} disconnected: ${why} ${pool()}`));
     socket.on("speak", (speech, ack) => {
       const reply = replyTo<Receipt>(socket, [speech, ack]); // the callback, or a receipt event
       const problem = checkSpeech("speak", speech); // events.ts: the rule both sides share
       if (problem) {
-        say.dropped(`${socket.id} speak refused: ${problem}`);
+        say.refused(`${socket.id} speak refused: ${problem}`);
         return reply({ ok: false, error: problem });
       }
       const record = recordKey(speech);
       if (record && passedOn.has(record)) {
-        say.note(`${socket.id} speak ${JSON.stringify(speech)} again: a retry, not passed on`);
+        say.line(`${socket.id} speak ${JSON.stringify(speech)} again: a retry, not passed on`);
         return reply({ ok: true, duplicate: true });
       }
       if (record) passedOn.add(record);

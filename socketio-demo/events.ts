@@ -13,6 +13,14 @@ export type ServerToClientEvents = {
   receipt: (receipt: Receipt) => void; // to the speaker, when it gave no acknowledgement callback
 };
 
+// The busy store: its app pumps these kinds of event at random, and each listening app cares about
+// one kind. Each carries what a speak carries, and is passed on as itself.
+export const KINDS = ["order", "payment", "shipment", "refund", "review"] as const;
+export type Kind = (typeof KINDS)[number];
+export type StoreClientToServerEvents = ClientToServerEvents &
+  Record<Kind, ClientToServerEvents["speak"]>;
+export type StoreServerToClientEvents = ServerToClientEvents & Record<Kind, (m: Message) => void>;
+
 const MAX_SPEECH_BYTES = 10_000; // far below Socket.IO's 1 MB, which drops a client
 
 // What is wrong with what an event carries, in one line, or undefined when it is a speech.

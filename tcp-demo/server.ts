@@ -18,12 +18,12 @@ export async function startServer({ port = 4000, host, print = log }: Options = 
   const server = createServer({ noDelay: true }, (socket) => {
     const id = randomBytes(3).toString("hex");
     pool.set(id, socket);
-    say.note(`${id} connected (${pool.size} in the pool)`);
+    say.line(`${id} connected (${pool.size} in the pool)`);
     socket.on("close", () => {
       pool.delete(id);
-      say.note(`${id} disconnected (${pool.size} in the pool)`);
+      say.line(`${id} disconnected (${pool.size} in the pool)`);
     });
-    socket.on("error", ({ code }: NodeJS.ErrnoException) => say.note(`${id} ${code}`));
+    socket.on("error", ({ code }: NodeJS.ErrnoException) => say.line(`${id} ${code}`));
     const read = lineReader();
     socket.on("data", (chunk: Buffer) => {
       const heard: string[] = [];
@@ -37,12 +37,12 @@ export async function startServer({ port = 4000, host, print = log }: Options = 
         passOn(); // what came before the bad line goes first: order per connection holds
         if ("text" in line) {
           send(id, socket, `error unknown event "${line.event}": this server passes on ${KNOWN}\n`);
-          say.dropped(`${id} sent unknown event "${line.event}": not passed on`);
+          say.refused(`${id} sent unknown event "${line.event}": not passed on`);
         } else if (line.fatal) {
           return drop(id, socket.removeAllListeners("data"), line.error);
         } else {
           send(id, socket, `error ${line.error}: not passed on\n`);
-          say.dropped(`${id} sent a bad line: ${line.error}`);
+          say.refused(`${id} sent a bad line: ${line.error}`);
         }
       }
       passOn();
@@ -61,7 +61,7 @@ export async function startServer({ port = 4000, host, print = log }: Options = 
   }
   function drop(id: string, socket: Socket, why: string) {
     pool.delete(id);
-    say.dropClient(`${id} dropped: ${why}`);
+    say.droppedClient(`${id} dropped: ${why}`);
     setTimeout(() => socket.destroy(), 1000).unref();
     return socket.end(`error ${why}: disconnecting\n`);
   }

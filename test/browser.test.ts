@@ -15,6 +15,8 @@ import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-
 import { startServer } from "../socketio-namespaces/server.ts";
 import { startServer as startDemoServer } from "../socketio-demo/server.ts";
 import { startLogger as startDemoLogger } from "../socketio-demo/logger.ts";
+import { startApp as startDemoBusyApp } from "../socketio-demo/busy-app.ts";
+import { startApp as startBusyApp } from "../socketio-namespaces/busy-app.ts";
 import { ioClient, joinedRoom, recorder, runScript, type Context } from "./helpers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -45,9 +47,10 @@ beforeAll(async () => {
   return () => browser.close();
 });
 
-async function page(t: Context & { skip: (note: string) => never }, height = 800) {
+async function page(t: Context & { skip: (note: string) => never }, height = 800, width = 1280) {
   if (!browser) t.skip(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-  const tab = await browser.newPage({ viewport: { width: 1280, height } });
+  // in UTC, so a record's time reads the same on every machine: #7 created 14:48:32
+  const tab = await browser.newPage({ viewport: { width, height }, timezoneId: "UTC" });
   tab.setDefaultTimeout(10_000);
   t.onTestFinished(() => tab.close());
   return tab;
@@ -244,25 +247,25 @@ test("the demo page is one more client: it shows a message a Node client speaks,
   const answers = answersOf(server.io);
   await tab.goto(`http://localhost:${server.port}/`);
   await tab.getByText(/^connected as /).waitFor();
-  await tab.locator("li.mine", { hasText: /^welcome: I am \S+, 2 connected$/ }).waitFor(); // just for it
+  const line = (words: string | RegExp) => tab.locator("li summary", { hasText: words });
+  await tab.locator("li.mine summary", { hasText: /^welcome: I am \S+, 2 connected$/ }).waitFor();
 
   const speaker = await ioClient(t, server.port);
-  speaker.socket.emit("speak", { id: 7, change: "created" });
-  await tab.getByText(`message from ${speaker.socket.id}: {"id":7,"change":"created"}`).waitFor();
+  speaker.socket.emit("speak", { id: 7, change: "created", at: "2026-11-22T14:48:32.925Z" });
+  await line(`message #7 created 14:48:32 from ${speaker.socket.id}`).waitFor();
 
   await tab.getByLabel("Speak").fill('{"id":8,"change":"updated"}'); // a record: sent as one
   await tab.getByRole("button", { name: "Speak" }).click();
-  await tab
-    .locator("li.mine", { hasText: 'speak {"id":8,"change":"updated"} → heard by 3' })
-    .waitFor();
+  await tab.locator("li.mine summary", { hasText: "speak #8 updated → heard by 3" }).waitFor();
   await tab.getByLabel("Speak").fill("hello from a page"); // not a record: sent as text
   await tab.getByRole("button", { name: "Speak" }).click();
   await heard.until(/"hello from a page"$/);
   expect(heard.lines.slice(1).map((l) => l.replace(/from \S+:/, "from ID:"))).toEqual([
-    'message from ID: {"id":7,"change":"created"}',
+    'message from ID: {"id":7,"change":"created","at":"2026-11-22T14:48:32.925Z"}',
     'message from ID: {"id":8,"change":"updated"}',
     'message from ID: "hello from a page"',
   ]);
+  await line(/^message "hello from a page" from /).waitFor();
   await stillScreenshot(tab, "demo-page.png");
   expect(requests.filter((url) => !url.startsWith(`http://localhost:${server.port}/`))).toEqual([]);
   await answers.until(/ \/favicon\.ico$/); // the browser asks for it by itself
@@ -284,9 +287,9 @@ test("the namespaces page shows the four loggers' slices, both ways, and recover
   const pane = (logger: string) => tab.locator(`[data-logger="${logger}"]`);
   const kinds = async (logger: string) =>
     new Set(
-      (await pane(logger).locator("li").allTextContents()).map((l) => l.split(" ", 2).join(" ")),
+      (await pane(logger).locator("li summary").allTextContents()).map((l) => l.split(" ")[0]),
     );
-  await pane("codefellows-logger").getByText("/school joined room codefellows").waitFor();
+  await pane("codefellows-logger").getByText("joined room codefellows").waitFor();
   await pane("codefellows-logger").locator("li.lesson").first().waitFor();
   for (const logger of ["logger", "home-logger"])
     await pane(logger).locator("li.message").first().waitFor();
@@ -294,14 +297,13 @@ test("the namespaces page shows the four loggers' slices, both ways, and recover
   app.sockets["/school"].emit("speak", "sentinel");
   for (const logger of ["school-logger", "codefellows-logger"]) {
     await pane(logger)
-      .getByText(/"sentinel"$/)
+      .getByText(/^message "sentinel" from /)
       .waitFor();
   }
-  expect(await kinds("logger")).toEqual(new Set(["/ welcome", "/ message"]));
-  expect(await kinds("home-logger")).toEqual(new Set(["/home welcome", "/home message"]));
-  expect(await kinds("school-logger")).toEqual(new Set(["/school welcome", "/school message"]));
+  for (const logger of ["logger", "home-logger", "school-logger"])
+    expect(await kinds(logger), logger).toEqual(new Set(["welcome:", "message"]));
   expect(await kinds("codefellows-logger")).toEqual(
-    new Set(["/school welcome", "/school joined", "/school message", "/school lesson"]),
+    new Set(["welcome:", "joined", "message", "lesson"]),
   );
   await stillScreenshot(tab, "namespaces-page.png");
   expect(requests.filter((url) => !url.startsWith(`http://localhost:${server.port}/`))).toEqual([]);
@@ -320,8 +322,90 @@ test("the namespaces page shows the four loggers' slices, both ways, and recover
       .waitFor();
   }
   await expect
-    .poll(() => pane("codefellows-logger").getByText("/school joined room codefellows").count())
+    .poll(() => pane("codefellows-logger").getByText("joined room codefellows").count())
     .toBe(2); // it joined its room again
+});
+
+// Both lesson pages are read on a projector, and hold the same rules. The floor for their text at
+// 1920×1080 is 28px, 1/38 of the screen's height. A training room's principal viewer sits about 4
+// screen heights away, its furthest 6 (Musgrave, "Legibility of Projected Information"). From 4, a
+// capital of a 28px font (0.73 em, 20px of 1080) subtends 16 minutes of arc, the least ISO 9241-3
+// allows for reading; from 6 it subtends 11, twice what 20/20 vision makes out.
+const FLOOR_PX = 28;
+const overflowing = (tab: Awaited<ReturnType<typeof page>>) =>
+  tab.evaluate(() =>
+    [document.documentElement, ...document.body.querySelectorAll("*")]
+      .filter((box) => box.scrollWidth > box.clientWidth && box.clientWidth > 0)
+      .map((box) => `${box.tagName} ${box.className}: ${box.scrollWidth} > ${box.clientWidth}`),
+  );
+const smallestText = (tab: Awaited<ReturnType<typeof page>>) =>
+  tab.evaluate(() => {
+    const texts = [...document.body.querySelectorAll("*")].filter(
+      (box) =>
+        box.checkVisibility() &&
+        (box.matches("input") ||
+          [...box.childNodes].some((node) => node.nodeType === 3 && node.textContent?.trim())),
+    );
+    return Math.min(...texts.map((box) => parseFloat(getComputedStyle(box).fontSize)));
+  });
+
+test("both lesson pages: newest line on top and in view, records in words with the payload a click away, one rule for text and records, no overflow at 1024×768, large text at 1920×1080", async (t) => {
+  for (const [lesson, start] of [
+    ["demo", startDemoServer],
+    ["namespaces", startServer],
+  ] as const) {
+    const server = await start({ port: 0, print: () => {} });
+    t.onTestFinished(server.close);
+    const tab = await page(t, 768, 1024);
+    await tab.goto(`http://localhost:${server.port}/`);
+    const list = tab.locator("ul, ol").first(); // the demo's one list, the namespaces page's / pane
+    await list.locator("summary", { hasText: /^welcome: / }).waitFor();
+    const speaker = await ioClient(t, server.port); // in / on both lessons' servers
+    const at = "2026-11-22T14:48:32.925Z";
+    for (let id = 101; id <= 140; id++) speaker.socket.emit("speak", { id, change: "updated", at });
+    const record = list.locator("li", { hasText: `message #140 updated 14:48:32 from ` });
+    await record.waitFor();
+
+    // typed into the page: text unless it parses as a record, with an id and a change
+    const box = tab.getByLabel("Speak").first();
+    for (const typed of ['{"hello":"world"}', '{"id":8,"change":"updated"}']) {
+      await box.fill(typed);
+      await box.press("Enter");
+    }
+    const mine = list.locator("li.mine summary");
+    await mine.filter({ hasText: /^speak #8 updated → heard by 2$/ }).waitFor();
+    await mine.filter({ hasText: /^speak "\{"hello":"world"\}" → heard by 2$/ }).waitFor();
+    await speaker.heard.until(/"id":8/);
+    const spoken = speaker.heard.lines.filter((line) => line.startsWith("message "));
+    expect(spoken.slice(-2).map((line) => JSON.parse(line.slice(8))[0].speech)).toEqual([
+      '{"hello":"world"}',
+      { id: 8, change: "updated" },
+    ]);
+
+    // the newest on top, and the page's own Speak in view, with 42 lines below it
+    const lines = list.locator("li summary");
+    expect(await lines.first().textContent(), lesson).toMatch(/^message #8 updated from \S+$/);
+    expect(await lines.count()).toBeGreaterThan(40);
+    const { y, height } = (await mine.first().boundingBox()) ?? { y: -1, height: 0 };
+    expect(y, `${lesson}: the page's own Speak line`).toBeGreaterThanOrEqual(0);
+    expect(y + height, `${lesson}: the page's own Speak line`).toBeLessThanOrEqual(768);
+
+    // the record in words; what came over the wire, one click away
+    expect(await record.locator("code").isVisible()).toBe(false);
+    await record.locator("summary").click();
+    expect(await record.locator("code").textContent()).toBe(
+      JSON.stringify({ from: speaker.socket.id, speech: { id: 140, change: "updated", at } }),
+    );
+    expect(await record.locator("code").isVisible()).toBe(true);
+
+    await tab.evaluate(() => scrollTo(0, 0));
+    expect(await overflowing(tab), `${lesson} at 1024×768`).toEqual([]);
+    await tab.screenshot({ path: new URL(`${lesson}-page-1024x768.png`, SHOTS).pathname });
+    await tab.setViewportSize({ width: 1920, height: 1080 });
+    expect(await overflowing(tab), `${lesson} at 1920×1080`).toEqual([]);
+    expect(await smallestText(tab), `${lesson} at 1920×1080`).toBeGreaterThanOrEqual(FLOOR_PX);
+    await tab.screenshot({ path: new URL(`${lesson}-page-1920x1080.png`, SHOTS).pathname });
+  }
 });
 
 test("loading the Admin UI requests nothing from another host, and nothing that fails: its icons and fonts are served here", async (t) => {
@@ -338,4 +422,35 @@ test("loading the Admin UI requests nothing from another host, and nothing that 
   expect(fonts.some((url) => url.includes("roboto"))).toBe(true);
   await answers.until(/ \/admin\/favicon\.png$/); // the icon it names: no /favicon.ico
   expect(answers.lines.filter(failed)).toEqual([]);
+});
+
+test("the busy store's pages: a pane for each of the ten apps, all receiving all, then each only its own", async (t) => {
+  for (const [start, startApp, rooms] of [
+    [startDemoServer, startDemoBusyApp, false],
+    [startServer, startBusyApp, true],
+  ] as const) {
+    const server = await start({ port: 0, print: () => {} });
+    t.onTestFinished(server.close);
+    const tab = await page(t, 720); // what a projector shows
+    const requests = requestsOf(tab);
+    await tab.goto(`http://localhost:${server.port}/busy.html`);
+    const panes = tab.locator("section");
+    await expect.poll(() => panes.count()).toBe(10);
+    const app = startApp({ port: server.port, every: 20, print: () => {} });
+    t.onTestFinished(app.close);
+    // every pane has handled an event of its kind; then received: more than that, or as many
+    const counts = async () =>
+      (await panes.allInnerTexts()).map((text) => {
+        const [received = 0, handled = 0] = [/received (\d+)/, /handled (\d+)/].map((count) =>
+          Number(count.exec(text)?.[1]),
+        );
+        return handled > 0 && (rooms ? received === handled : received > handled);
+      });
+    await expect.poll(counts, { timeout: 10_000 }).toEqual(Array(10).fill(true));
+    const name = rooms ? "namespaces-busy-page.png" : "demo-busy-page.png";
+    await tab.screenshot({ path: new URL(name, SHOTS).pathname });
+    expect(requests.filter((url) => !url.startsWith(`http://localhost:${server.port}/`))).toEqual(
+      [],
+    );
+  }
 });

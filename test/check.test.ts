@@ -2,7 +2,7 @@
 // class uses them, and each small server in test/broken/ fails the one check that names its fault,
 // and no other. The checkers run in this process; one run of each from the command line checks
 // what a student sees of it and its exit code.
-import { expect, test } from "vitest";
+import { expect, test, vi } from "vitest";
 import { startServer as startTcp } from "../tcp-demo/server.ts";
 import { startServer as startSocketIo } from "../socketio-demo/server.ts";
 import { startServer as startNamespaces } from "../socketio-namespaces/server.ts";
@@ -11,7 +11,7 @@ import { checkTcp, tcpSettings } from "../check/tcp.ts";
 import { checkSocketIo, socketIoSettings } from "../check/socketio.ts";
 import { checkNamespaces, namespacesSettings } from "../check/namespaces.ts";
 import { checkDelivery, deliverySettings } from "../check/delivery.ts";
-import { Stop, type Print } from "../check/report.ts";
+import { printed, Stop, type Print } from "../check/report.ts";
 import { ioClient, recorder, runScript, tcpClient, type Context } from "./helpers.ts";
 import { startBrokenTcp, type TcpFault } from "./broken/tcp-server.ts";
 import { startBrokenSocketIo, type SocketIoFault } from "./broken/socketio-server.ts";
@@ -204,6 +204,14 @@ test("a bad flag is one line that says what to do, and --help the usage", () => 
   expect(() => deliverySettings(["--help"])).toThrow(/^usage: npm run check:delivery /);
   expect(socketIoSettings(["--host", "::1", "--port", "3001"]).url).toBe("http://[::1]:3001");
   expect(socketIoSettings(["--url", "http://localhost:3002/"]).url).toBe("http://localhost:3002");
+});
+
+test("a server's words in a checker's output show escape codes as text, a line each", (t) => {
+  const shown: unknown[] = [];
+  const logged = vi.spyOn(console, "log").mockImplementation((line) => void shown.push(line));
+  t.onTestFinished(() => logged.mockRestore());
+  printed("error \x1b[2J\x1b]0;pwned\x07\x9b\nnext");
+  expect(shown).toEqual([String.raw`error \x1b[2J\x1b]0;pwned\x07\x9b`, "next"]);
 });
 
 test("with nothing listening, each checker says so in one line", async () => {

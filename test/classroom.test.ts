@@ -15,6 +15,7 @@ import { connectRedis } from "../socketio-namespaces/redis.ts";
 import { adminRefusal, isLoopback, thisMachine } from "../classroom/who-may-connect.ts";
 import { readSettings } from "../classroom/settings.ts";
 import { together } from "../classroom/together.ts";
+import { KINDS } from "../socketio-demo/events.ts";
 import {
   explainListenError,
   listeningLine,
@@ -99,6 +100,36 @@ test("a bad setting is one line that says which, and what it takes", () => {
   );
 });
 
+test("a listening app of the busy store is told which kind it cares about, and only a kind will do", () => {
+  const choices = { cares: KINDS }; // what its main guard passes on
+  const settings =
+    (script: string, args: string[], env = {}) =>
+    () =>
+      readSettings(script, args, env, choices);
+  expect(settings("socketio:busy-listener", ["--cares", "refund"])().settings).toEqual({
+    port: 3000,
+    host: undefined,
+    cares: "refund",
+  });
+  expect(settings("namespaces:busy-listener", [], { CARES: "review" })().settings).toMatchObject({
+    cares: "review",
+  });
+  const kinds = "order, payment, shipment, refund, review";
+  expect(settings("socketio:busy-listener", [])).toThrow(
+    `--cares is needed: the kind of event a listening app handles, one of ${kinds}`,
+  );
+  expect(settings("socketio:busy-listener", ["--cares", "orders"])).toThrow(
+    `--cares is one of ${kinds}, not "orders"`,
+  );
+  expect(settings("namespaces:busy-listener", [], { CARES: "Order" })).toThrow(
+    `CARES is one of ${kinds}, not "Order"`,
+  );
+  expect(settings("socketio:busy-app", ["--cares", "order"])).toThrow(/^Unknown option '--cares'/);
+  expect(settings("socketio:busy-listener", ["--help"])().help?.split("\n")).toContain(
+    `  --cares, CARES: the kind of event a listening app handles: ${kinds}`,
+  );
+});
+
 test("--help says what the script does, each setting it reads, and how to give one", () => {
   expect(readSettings("tcp:logger", ["--help"]).help?.split("\n")).toEqual([
     "npm run tcp:logger: The TCP lesson's logger: prints every line the server sends.",
@@ -158,7 +189,7 @@ test("a script given a bad flag prints the one line and exits with 2; the rest i
 test("--help says what the script does and every setting it reads", () => {
   const help = readSettings("namespaces:server", ["--help"]).help?.split("\n") ?? [];
   expect(help[0]).toBe(
-    "npm run namespaces:server: The namespaces lesson's server: /, /school with the codefellows room, and /home.",
+    "npm run namespaces:server: The namespaces lesson's server: /, /school with the codefellows room, /home, and /store.",
   );
   const flags = help.filter((line) => line.startsWith("  --")).map((l) => l.split(":")[0]);
   expect(flags).toEqual([
@@ -194,10 +225,10 @@ test("the flood summary counts a whole second, and says when the flood is over",
   // a client thrown out counts as a line: 2 + 28 lines, then the 31st turns to summaries
   const first = aSecond(() => {
     say.event("speak from abc123", "hello");
-    say.dropClient("def456 dropped: it stopped reading");
+    say.droppedClient("def456 dropped: it stopped reading");
     times(39, (id) => say.event("create from abc123", { id }));
-    say.dropped("abc123 sent unknown event");
-    say.dropClient("ghi789 dropped: it stopped reading");
+    say.refused("abc123 sent unknown event");
+    say.droppedClient("ghi789 dropped: it stopped reading");
   });
   expect(first).toEqual([
     "speak from abc123: hello",
@@ -210,9 +241,9 @@ test("the flood summary counts a whole second, and says when the flood is over",
   const event = () => say.event("create from abc123", { id: 0 });
   expect(aSecond(() => times(31, event))).toEqual([summary(31, 0)]); // still a flood
   expect(aSecond(() => times(30, event))).toEqual([summary(30, 0), calm]); // 30 is not
-  expect(aSecond(() => say.note("one line an event"))).toEqual(["one line an event"]);
+  expect(aSecond(() => say.line("one line an event"))).toEqual(["one line an event"]);
 
-  const notes = () => times(31, (i) => say.note(`note ${i}`));
+  const notes = () => times(31, (i) => say.line(`note ${i}`));
   expect(aSecond(notes)).toEqual([
     ...Array.from({ length: 30 }, (_, i) => `note ${i + 1}`),
     over,

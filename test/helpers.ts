@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { on, once, type EventEmitter } from "node:events";
@@ -225,6 +225,21 @@ function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void)
     const lines = (unfinished + chunk).split("\n");
     unfinished = lines.pop() ?? "";
     for (const line of lines) onLine(line);
+  });
+}
+
+// The processes of a group still running (zombies waiting to be reaped do not count), read from /proc:
+// Linux only, where CI runs; elsewhere it finds none.
+export function stillRunning(group = 0) {
+  const pids = existsSync("/proc") ? readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)) : [];
+  return pids.filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const [state, , processGroup] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return Number(processGroup) === group && state !== "Z";
+    } catch {
+      return false; // gone while we looked
+    }
   });
 }
 

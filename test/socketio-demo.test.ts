@@ -8,9 +8,12 @@ import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, test, vi } from "vitest";
 import { startApp } from "../socketio-demo/app.ts";
+import { startApp as startBusyApp } from "../socketio-demo/busy-app.ts";
+import { startListener } from "../socketio-demo/busy-listener.ts";
 import { startLogger } from "../socketio-demo/logger.ts";
 import { startServer } from "../socketio-demo/server.ts";
 import { explainListenError } from "../classroom/terminal.ts";
+import { KINDS } from "../socketio-demo/events.ts";
 import { LINES_PER_SECOND } from "../classroom/commentary.ts";
 import type { Options } from "../classroom/settings.ts";
 import {
@@ -23,12 +26,14 @@ import {
   runScript,
   runScriptCommand,
   scratchCopy,
+  stillRunning,
   upTo,
   waitFor,
   withoutTime,
   freePort,
   type Context,
 } from "./helpers.ts";
+import { expectEachHandlesItsKind, listeners, pump } from "./busy.ts";
 
 async function server(t: Context, port = 0, settings: Options = {}) {
   const log = recorder("server");
@@ -194,11 +199,14 @@ test("the lesson page is served at /, its script beside it, the client library b
     const response = await fetch(`${here}${path}`);
     return [response.status, response.headers.get("content-type"), await response.text()];
   };
-  const [page, script] = ["page/index.html", "page/page.js"].map((name) =>
-    readFileSync(new URL(`../socketio-demo/${name}`, import.meta.url), "utf8"),
-  );
+  const [page, script, lines] = [
+    "socketio-demo/page/index.html",
+    "socketio-demo/page/page.js",
+    "classroom/page-lines.js", // what both lessons' pages share
+  ].map((name) => readFileSync(new URL(`../${name}`, import.meta.url), "utf8"));
   expect(await served("/")).toEqual([200, "text/html; charset=utf-8", page]);
   expect(await served("/page.js")).toEqual([200, "text/javascript; charset=utf-8", script]);
+  expect(await served("/page-lines.js")).toEqual([200, "text/javascript; charset=utf-8", lines]);
   expect((await served("/page.css"))[0]).toBe(404); // this lesson's page has no style of its own
   expect(await served("/nowhere")).toEqual([
     404,
@@ -248,7 +256,15 @@ test("no burst: what the app could not send while the server was down never arri
   const { said, socket } = app(t, first.port, 20);
   await said.until(/^receipt/);
   await first.close();
-  await said.until((lines) => lines.filter((l) => l.startsWith("dropped")).length >= 20);
+  const droppedWhileDown = (lines: string[]) =>
+    lines
+      .slice(lines.findIndex((l) => l.startsWith("lost the server")))
+      .filter((l) => l.startsWith("dropped"));
+  // 20 dropped since it lost the server: any it dropped before it first connected do not count
+  await said.until(
+    (lines) =>
+      lines.some((l) => l.startsWith("lost the server")) && droppedWhileDown(lines).length >= 20,
+  );
   const second = await server(t, first.port);
   await said.until(/^back: reconnected/, 5000);
   await heard.until(/^back: reconnected/, 5000);
@@ -546,4 +562,95 @@ test("a class flooding the server gets one summary a second in its log, and ever
     LINES_PER_SECOND,
   );
   expect(listener.heard.lines.filter((line) => line.startsWith("message ")).length).toBe(100);
+});
+
+test("the busy store: each listening app handles exactly its kind, and every event reaches every app", async (t) => {
+  const { port } = await server(t);
+  const apps = await listeners(t, port, startListener, /^connected to /);
+  const sent = await pump(t, port, startBusyApp);
+  await expectEachHandlesItsKind(apps, sent, true); // received: all of them, cared about or not
+});
+
+test("a listening app counts once a second what reached it and what it handled", async (t) => {
+  vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] }); // the count's tick: ours to move
+  t.onTestFinished(() => void vi.useRealTimers());
+  const { port, log } = await server(t);
+  const heard = recorder("refund app");
+  const refunds = startListener({ port, cares: "refund", print: heard.line });
+  t.onTestFinished(refunds.close);
+  await heard.until(/^connected to /);
+  const store = await ioClient(t, port);
+  const counts = () => heard.lines.filter((line) => line.startsWith("received "));
+  for (const kind of ["order", "refund", "review", "refund", "speak"] as const)
+    store.socket.emit(kind, { id: 1, change: "created" });
+  store.socket.emit("refund", "sentinel");
+  await heard.until(/"sentinel"$/);
+  vi.advanceTimersByTime(999);
+  expect(counts()).toEqual([]);
+  vi.advanceTimersByTime(1);
+  expect(counts()).toEqual(["received 6, handled 3"]); // the speak went out as a message: counted
+  const error = 'payment takes text or a record like {"id":1,"change":"created"}, not {"id":2}';
+  expect(await ask(store.socket, "payment", { id: 2 })).toEqual({ ok: false, error });
+  expect(log.lines.filter((line) => line.includes(" refused: "))).toEqual([
+    `${store.socket.id} payment refused: ${error}`,
+  ]);
+  store.socket.emit("refund", "sentinel 2");
+  await heard.until(/"sentinel 2"$/);
+  vi.advanceTimersByTime(1000);
+  expect(counts()).toEqual(["received 6, handled 3", "received 7, handled 4"]); // refused: not sent
+  expect(heard.lines.filter((line) => line.startsWith("handled "))).toEqual([
+    `handled refund from ${store.socket.id}: {"id":1,"change":"created"}`,
+    `handled refund from ${store.socket.id}: {"id":1,"change":"created"}`,
+    `handled refund from ${store.socket.id}: "sentinel"`,
+    `handled refund from ${store.socket.id}: "sentinel 2"`,
+  ]);
+});
+
+test("one terminal: npm run socketio:busy labels the server, the busy app and ten listening apps; Ctrl-C stops them all", async (t) => {
+  const port = await freePort(); // --port reaches every script
+  const options = { ownGroup: true, env: FAST };
+  const lesson = runScriptCommand(t, "socketio:busy", ["--port", String(port)], options);
+  const of = (label: string) => (lines: string[]) =>
+    lines.flatMap((l) =>
+      l.startsWith(`[${label}] `) ? [withoutTime(l.slice(label.length + 3))] : [],
+    );
+  const counts = (line: string) =>
+    /^received (\d+), handled (\d+)$/.exec(line)?.slice(1).map(Number);
+  // a count after a handled event: received more than it handled, since every event reaches it
+  const dropsSome = (label: string) => (lines: string[]) =>
+    of(label)(lines).some((line) => {
+      const [received = 0, handled = 0] = counts(line) ?? [];
+      return handled > 0 && received > handled;
+    });
+  const labels = KINDS.flatMap((kind) => [`${kind}-1`, `${kind}-2`]);
+  await lesson.out.until((lines) => labels.every((label) => dropsSome(label)(lines)), 30_000);
+  for (const label of labels) {
+    const handled = of(label)(lesson.out.lines).filter((line) => line.startsWith("handled "));
+    const kind = label.replace(/-\d$/, "");
+    expect(
+      handled.filter((line) => !line.startsWith(`handled ${kind} from `)),
+      label,
+    ).toEqual([]);
+  }
+  expect(of("busy-app")(lesson.out.lines)).toContainEqual(expect.stringMatching(/^order \{"id":/));
+  expect(lesson.out.lines[0]).toMatch(/^\[server\] .* listening on port /); // the apps after it:
+  expect(lesson.out.lines.filter((line) => / no server /.test(line))).toEqual([]);
+  await lesson.stop(); // Ctrl-C: SIGINT to every process of the terminal's group
+  await expect.poll(() => stillRunning(lesson.child.pid)).toEqual([]);
+});
+
+test("the busy store's page is served at /busy.html, its script beside it", async (t) => {
+  const { port } = await server(t);
+  for (const [name, type] of [
+    ["busy.html", "text/html"],
+    ["busy.js", "text/javascript"],
+  ]) {
+    const response = await fetch(`http://localhost:${port}/${name}`);
+    const file = readFileSync(new URL(`../socketio-demo/page/${name}`, import.meta.url), "utf8");
+    expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([
+      200,
+      `${type}; charset=utf-8`,
+      file,
+    ]);
+  }
 });

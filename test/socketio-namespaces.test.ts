@@ -15,6 +15,8 @@ import { startLogger as startHomeLogger } from "../socketio-namespaces/home-logg
 import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-logger.ts";
 import { startServer as startOtherLessonServer } from "../socketio-demo/server.ts";
 import { startServer } from "../socketio-namespaces/server.ts";
+import { startApp as startBusyApp } from "../socketio-namespaces/busy-app.ts";
+import { startListener } from "../socketio-namespaces/busy-listener.ts";
 import {
   ask,
   expectReadmeOutput,
@@ -31,6 +33,7 @@ import {
   type Context,
 } from "./helpers.ts";
 import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
+import { expectEachHandlesItsKind, listeners, pump } from "./busy.ts";
 
 async function server(t: Context, port = 0, settings: Options = {}) {
   const log = recorder("server");
@@ -562,4 +565,70 @@ test("the Admin UI is served from the lesson server itself, and nothing outside 
     ).end(),
   );
   expect(traversal).toBe(404);
+});
+
+test("the busy store with a room for each kind: each listening app receives its own kind, and only that", async (t) => {
+  const { port, io } = await server(t);
+  const apps = await listeners(t, port, startListener, /^joined room /);
+  const refunds = apps.filter((app) => app.cares === "refund").map((app) => app.socket.id);
+  expect(io.of("/store").adapter.rooms.get("refund")).toEqual(new Set(refunds)); // in any order
+  const sent = await pump(t, port, startBusyApp);
+  await expectEachHandlesItsKind(apps, sent, false); // received: its own kind, all it handles
+});
+
+test("/store joins a room of a kind and no other; it takes the kinds, /school does not", async (t) => {
+  const { port, log } = await server(t);
+  const store = await ioClient(t, port, "/store");
+  const student = await ioClient(t, port, "/school");
+  const kinds = "order, payment, shipment, refund, review";
+  for (const room of ["codefellows", "orders", store.socket.id]) {
+    expect(await ask(store.socket, "join", room)).toEqual({
+      ok: false,
+      error: `join takes a room of this lesson (${kinds}), not ${JSON.stringify(room)}`,
+    });
+  }
+  expect(await ask(student.socket, "join", "order")).toEqual({
+    ok: false,
+    error: 'join takes a room of this lesson (codefellows), not "order"',
+  });
+  expect(await ask(student.socket, "order", { id: 1, change: "created" })).toEqual({
+    ok: false,
+    error: '/school has no "order" event; it takes speak, join, lesson',
+  });
+  expect(await ask(store.socket, "lesson", "not here")).toEqual({
+    ok: false,
+    error: `/store has no "lesson" event; it takes speak, join, ${kinds}`,
+  });
+  expect(await ask(store.socket, "review", null)).toEqual({
+    ok: false,
+    error: 'review takes text or a record like {"id":1,"change":"created"}, not null',
+  });
+  expect(await ask(store.socket, "review", "no one cares yet")).toEqual({ ok: true, heardBy: 0 });
+  expect(await ask(store.socket, "join", "review")).toEqual({ ok: true, joined: "review" });
+  expect(await ask(store.socket, "review", "now one does")).toEqual({ ok: true, heardBy: 1 });
+  await store.heard.until(/now one does/);
+  expect(store.heard.lines.filter((line) => line.startsWith("review "))).toEqual([
+    `review [{"from":"${store.socket.id}","speech":"now one does"}]`,
+  ]);
+  expect(log.lines).toContain(`/store ${store.socket.id} joined room review (1 in review)`);
+  expect(log.lines.filter((line) => / refused: /.test(line))).toHaveLength(7);
+});
+
+test("the busy store's page is served at /busy.html, its script beside it", async (t) => {
+  const { port } = await server(t);
+  for (const [name, type] of [
+    ["busy.html", "text/html"],
+    ["busy.js", "text/javascript"],
+  ]) {
+    const response = await fetch(`http://localhost:${port}/${name}`);
+    const file = readFileSync(
+      new URL(`../socketio-namespaces/page/${name}`, import.meta.url),
+      "utf8",
+    );
+    expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([
+      200,
+      `${type}; charset=utf-8`,
+      file,
+    ]);
+  }
 });

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { transform } from "esbuild";
 import { io } from "socket.io-client";
 import { expect, test } from "vitest";
+import { KINDS } from "../socketio-demo/events.ts";
 import {
   ask,
   expectReadmeOutput,
@@ -142,6 +143,22 @@ const record = (id: number) => ({ id, change: "created", at: new Date().toISOStr
 const count = (pattern: RegExp, times: number) => (lines: string[]) =>
   lines.filter((l) => pattern.test(l)).length >= times;
 
+// The busy store's events as a step server logs them, in the order it passed them on:
+// "order from <id>: {...}", or in the second pass "/store order from <id>: {...}".
+const isKind = (line: string) => (KINDS as readonly string[]).includes(line.split(" ")[0]);
+function passedOn(lines: string[]) {
+  return lines.flatMap((line) => {
+    const [, kind = "", from, json] = /^(?:\/store )?(\w+) from (\S+): (.*)$/.exec(line) ?? [];
+    return isKind(kind) ? [{ kind, from, json }] : [];
+  });
+}
+const handledLine = ({ kind, from, json }: ReturnType<typeof passedOn>[number]) =>
+  `handled ${kind} from ${from}: ${json}`;
+const isCount = (line: string) => /^received \d+, handled \d+$/.test(line);
+// The server has passed on a few of the busy app's events, an order among them: a second or so
+const aFewAndAnOrder = (lines: string[]) =>
+  passedOn(lines).length >= 3 && passedOn(lines).some(({ kind }) => kind === "order");
+
 const checks: Record<string, Check> = {
   "tcp 1": async (run, port, t) => {
     const server = await run("server.ts", [], port);
@@ -243,6 +260,82 @@ const checks: Record<string, Check> = {
     }
     return { server, app, logger: loggers[0] };
   },
+  "socketio 6": async (run, port, t) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const [speaker, other] = [await ioClient(t, port), await ioClient(t, port)];
+    expect(await ask(speaker.socket, "speak", "hi")).toEqual({ ok: true, heardBy: 2 }); // as before
+    speaker.socket.emit("refunded", "no such kind");
+    for (const kind of KINDS) speaker.socket.emit(kind, kind); // the review last: the sentinel
+    const from = speaker.socket.id;
+    for (const client of [speaker, other]) {
+      await client.heard.until(/^review /);
+      expect(client.heard.lines[0]).toMatch(/^welcome /);
+      expect(client.heard.lines.slice(1)).toEqual([
+        `message [{"from":"${from}","speech":"hi"}]`,
+        ...KINDS.map((kind) => `${kind} [{"from":"${from}","speech":"${kind}"}]`), // as itself
+      ]);
+    }
+    return { server };
+  },
+  "socketio 7": async (run, port, t) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const logger = await run("logger.ts", [], port); // step 5's, still running
+    await logger.out.until(/^connected to/);
+    const other = await ioClient(t, port);
+    const app = await run("busy-app.ts", [], port);
+    await server.out.until(aFewAndAnOrder);
+    const logged = passedOn(server.out.lines);
+    await app.out.until(logged.length);
+    // each event as the app printed it, in order, and of one of the five kinds
+    const printed = app.out.lines.slice(0, logged.length);
+    expect(logged.map(({ kind, json }) => `${kind} ${json}`)).toEqual(printed);
+    expect(printed.filter((line) => !isKind(line))).toEqual([]);
+    other.socket.emit("speak", "sentinel");
+    await other.heard.until(/"sentinel"/);
+    const heard = upTo(other.heard.lines, /"sentinel"/).slice(1, -1); // after its welcome
+    expect(heard.slice(0, logged.length)).toEqual(
+      logged.map(({ kind, from, json }) => `${kind} [{"from":"${from}","speech":${json}}]`),
+    );
+    expect(heard.filter((line) => !isKind(line))).toEqual([]);
+    // the logger listens for message alone: none of the kinds reach its terminal
+    await logger.out.until(/^message from \S+: "sentinel"$/);
+    expect(logger.out.lines.slice(1)).toEqual([`message from ${other.socket.id}: "sentinel"`]);
+    return { server, "busy-app": app, logger };
+  },
+  "socketio 8": async (run, port, t) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const order = await run("busy-listener.ts", ["order"], port);
+    const refund = await run("busy-listener.ts", ["refund"], port);
+    await server.out.until(/connected \(2 in the pool\)$/);
+    const app = await run("busy-app.ts", [], port);
+    await server.out.until(aFewAndAnOrder);
+    // once the server says the app left, it has passed on everything the app sent
+    await app.stop();
+    await server.out.until(new RegExp(`^${passedOn(server.out.lines)[0].from} disconnected: `));
+    const sent = passedOn(server.out.lines);
+    const sentinel = await ioClient(t, port);
+    for (const kind of ["order", "refund"]) sentinel.socket.emit(kind, "sentinel");
+    for (const [cares, listener] of [
+      ["order", order],
+      ["refund", refund],
+    ] as const) {
+      const last = `handled ${cares} from ${sentinel.socket.id}: "sentinel"`;
+      await listener.out.until((lines) => lines.includes(last));
+      const handled = listener.out.lines.slice(0, listener.out.lines.indexOf(last) + 1);
+      const mine = sent.filter(({ kind }) => kind === cares);
+      expect(handled.filter((line) => line.startsWith("handled "))).toEqual([
+        ...mine.map(handledLine),
+        last,
+      ]);
+      // every event reached it, whatever it cares about: the app's and both sentinels
+      const count = `received ${sent.length + 2}, handled ${mine.length + 1}`;
+      await listener.out.until((lines) => lines.includes(count));
+    }
+    return { server, "busy-app": app, order, refund };
+  },
   "namespaces 1": async (run, port, t) => {
     const server = await run("server.ts", [], port);
     await listening(server);
@@ -314,6 +407,108 @@ const checks: Record<string, Check> = {
       new Set(["/school joined room codefellows", "/school message", "/school lesson"]),
     );
     return { server, app, ...runs };
+  },
+  "namespaces 5": async (run, port, t) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const [orders, refunds, shop] = [
+      await ioClient(t, port, "/store"),
+      await ioClient(t, port, "/store"),
+      await ioClient(t, port, "/store"),
+    ];
+    expect(await ask(orders.socket, "join", "order")).toEqual({ ok: true, joined: "order" });
+    expect(await ask(refunds.socket, "join", "refund")).toEqual({ ok: true, joined: "refund" });
+    expect(await ask(shop.socket, "join", "orders")).toEqual({
+      ok: false,
+      error: "no room orders in /store",
+    });
+    for (const [kind, speech] of [
+      ["order", "o"],
+      ["payment", "a room no one is in"],
+      ["refund", "sentinel"],
+      ["order", "sentinel"],
+      ["speak", "sentinel"], // to all of /store
+    ])
+      shop.socket.emit(kind, speech);
+    const from = shop.socket.id;
+    const heard = (event: string, speech: string) =>
+      `${event} [{"from":"${from}","speech":"${speech}"}]`;
+    for (const client of [orders, refunds, shop]) await client.heard.until(/^message /);
+    expect(orders.heard.lines).toEqual([
+      heard("order", "o"),
+      heard("order", "sentinel"),
+      heard("message", "sentinel"),
+    ]);
+    expect(refunds.heard.lines).toEqual([
+      heard("refund", "sentinel"),
+      heard("message", "sentinel"),
+    ]);
+    expect(shop.heard.lines).toEqual([heard("message", "sentinel")]); // in no room: no kind back
+    // and /school's lesson stays as it was
+    const member = await ioClient(t, port, "/school");
+    await ask(member.socket, "join", "codefellows");
+    member.socket.emit("lesson", "rooms");
+    await member.heard.until(/^lesson /);
+    return { server };
+  },
+  "namespaces 6": async (run, port, t) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const others = [await ioClient(t, port, "/"), await ioClient(t, port, "/school")];
+    const [orders, shop] = [await ioClient(t, port, "/store"), await ioClient(t, port, "/store")];
+    await ask(orders.socket, "join", "order");
+    const app = await run("busy-app.ts", [], port);
+    await server.out.until(aFewAndAnOrder);
+    const logged = passedOn(server.out.lines);
+    await app.out.until(logged.length);
+    expect(logged.map(({ kind, json }) => `${kind} ${json}`)).toEqual(
+      app.out.lines.slice(0, logged.length), // into /store, as the app printed them
+    );
+    // one sentinel a namespace: / and /school hear no kind, /store's kinds go to their rooms alone
+    for (const [i, client] of [...others, shop].entries())
+      client.socket.emit("speak", `sentinel ${i}`);
+    for (const [i, client] of others.entries()) {
+      await client.heard.until(/sentinel/);
+      expect(client.heard.lines).toEqual([expect.stringMatching(`^message .*"sentinel ${i}"`)]);
+    }
+    for (const client of [orders, shop]) await client.heard.until(/sentinel 2/);
+    expect(shop.heard.lines).toEqual([expect.stringMatching(/^message .*"sentinel 2"/)]); // no room
+    const orderLines = orders.heard.lines.slice(0, -1); // before the sentinel
+    const loggedOrders = logged.filter(({ kind }) => kind === "order");
+    expect(orderLines.filter((line) => !line.startsWith("order "))).toEqual([]); // its room's only
+    expect(orderLines.slice(0, loggedOrders.length)).toEqual(
+      loggedOrders.map(({ from, json }) => `order [{"from":"${from}","speech":${json}}]`),
+    );
+    return { server, "busy-app": app };
+  },
+  "namespaces 7": async (run, port, t) => {
+    const server = await run("server.ts", [], port);
+    await listening(server);
+    const order = await run("busy-listener.ts", ["order"], port);
+    const refund = await run("busy-listener.ts", ["refund"], port);
+    await order.out.until(/^joined room order$/);
+    await refund.out.until(/^joined room refund$/);
+    const app = await run("busy-app.ts", [], port);
+    await server.out.until(aFewAndAnOrder);
+    const sentinel = await ioClient(t, port, "/store");
+    for (const kind of ["order", "refund"]) sentinel.socket.emit(kind, "sentinel");
+    for (const [cares, listener] of [
+      ["order", order],
+      ["refund", refund],
+    ] as const) {
+      const last = `handled ${cares} from ${sentinel.socket.id}: "sentinel"`;
+      const logged = new RegExp(`^/store ${cares} from ${sentinel.socket.id}: "sentinel"$`);
+      await listener.out.until((lines) => lines.includes(last));
+      await server.out.until(logged);
+      const mine = passedOn(upTo(server.out.lines, logged)).filter(({ kind }) => kind === cares);
+      const handled = listener.out.lines.slice(0, listener.out.lines.indexOf(last) + 1);
+      expect(handled.filter((line) => line.startsWith("handled "))).toEqual(mine.map(handledLine));
+      // a count after the sentinel; and every count says what reached it is what it handled
+      await listener.out.until((lines) => lines.slice(lines.indexOf(last)).some(isCount));
+      for (const line of listener.out.lines.filter(isCount))
+        expect(line, cares).toMatch(/^received (\d+), handled \1$/);
+    }
+    return { server, "busy-app": app, order, refund };
   },
   "delivery 1": async (run, port, t) => {
     // lesson 2's server under watch, on a copy to save, and its app, as the class left them

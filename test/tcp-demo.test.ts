@@ -1,4 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -16,6 +15,7 @@ import {
   runScript,
   runScriptCommand,
   scratchCopy,
+  stillRunning,
   tcpClient,
   upTo,
   waitFor,
@@ -236,22 +236,26 @@ test(
   },
 );
 
-test("a client that sends unknown events and never reads the errors is dropped past 1 MiB; others keep receiving", async (t) => {
-  const { port, log, pool } = await server(t);
-  const listener = await tcpClient(t, port);
-  const flooder = await tcpClient(t, port);
-  flooder.socket.pause(); // it never reads the server's answers
-  await log.until(/\(2 in the pool\)/);
-  const [, flooding] = [...pool.values()];
-  // 200,000 unknown events: over 13 MiB of answers, were they all kept for it
-  for (let i = 0; i < 20; i++) flooder.send("x\n".repeat(10_000));
-  await log.until(/^\w{6} dropped: it stopped reading \(over 1 MiB unsent\)$/, 20_000);
-  expect(flooding.destroyed).toBe(true);
-  expect([...pool.values()]).toEqual([pool.values().next().value]);
-  listener.send("update sentinel\n");
-  await listener.heard.until(/^update sentinel$/);
-  expect(listener.heard.lines).toEqual(["update sentinel"]);
-});
+// Every answer the server writes is bounded, whatever the client sent to earn it
+const UNREAD_ANSWERS = { "unknown events": "x\n", "bad lines": "create \x01\n" };
+for (const [what, line] of Object.entries(UNREAD_ANSWERS)) {
+  test(`a client that sends ${what} and never reads the errors is dropped past 1 MiB; others keep receiving`, async (t) => {
+    const { port, log, pool } = await server(t);
+    const listener = await tcpClient(t, port);
+    const flooder = await tcpClient(t, port);
+    flooder.socket.pause(); // it never reads the server's answers
+    await log.until(/\(2 in the pool\)/);
+    const [, flooding] = [...pool.values()];
+    // 200,000 lines: over 13 MiB of answers, were they all kept for it
+    for (let i = 0; i < 20; i++) flooder.send(line.repeat(10_000));
+    await log.until(/^\w{6} dropped: it stopped reading \(over 1 MiB unsent\)$/, 20_000);
+    expect(flooding.destroyed).toBe(true);
+    expect([...pool.values()]).toEqual([pool.values().next().value]);
+    listener.send("update sentinel\n");
+    await listener.heard.until(/^update sentinel$/);
+    expect(listener.heard.lines).toEqual(["update sentinel"]);
+  });
+}
 
 test("a client the server drops leaves the pool at once, and is gone within a second though it never reads", async (t) => {
   const { port, log, pool } = await server(t);
@@ -353,21 +357,6 @@ test("npm run tcp:server with --help or a busy port ends, not waiting for a save
     `port ${port} is busy: is a tcp:server already running? Stop it (Ctrl-C), or pick another: npm run tcp:server -- --port ${port + 1}`,
   ]);
 });
-
-// The processes of a group still running (zombies waiting to be reaped do not count), read from /proc:
-// Linux only, where CI runs; elsewhere it finds none.
-function stillRunning(group = 0) {
-  const pids = existsSync("/proc") ? readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)) : [];
-  return pids.filter((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const [state, , processGroup] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return Number(processGroup) === group && state !== "Z";
-    } catch {
-      return false; // gone while we looked
-    }
-  });
-}
 
 test("one terminal: npm run tcp labels each script's lines as the README shows, and Ctrl-C stops them all", async (t) => {
   const port = await freePort(); // a free port: --port reaches all three scripts

@@ -1,7 +1,8 @@
 // @ts-check
-// The lesson page: what one more terminal would show, in a browser. The Socket.IO client comes from
-// the server itself, so the page needs nothing from another host.
+// The lesson page: what one more terminal would show, in a browser, the newest line on top. The
+// Socket.IO client comes from the server itself, so the page needs nothing from another host.
 import { io } from "/socket.io/socket.io.esm.min.js";
+import { show, speakBox } from "/page-lines.js"; // classroom/page-lines.js: the lines, the box
 
 /** @typedef {import("../events.ts").ClientToServerEvents} Sends */
 /** @typedef {import("../events.ts").ServerToClientEvents} Hears */
@@ -9,15 +10,7 @@ import { io } from "/socket.io/socket.io.esm.min.js";
 const socket = io(); // the server that served this page; it reconnects by itself
 const state = /** @type {HTMLElement} */ (document.getElementById("state"));
 const list = /** @type {HTMLElement} */ (document.getElementById("events"));
-const speech = /** @type {HTMLInputElement} */ (document.getElementById("speech"));
-
-/** @param {string} text @param {string} [kind] */
-function show(text, kind = "") {
-  const item = list.appendChild(document.createElement("li"));
-  item.textContent = text;
-  item.className = kind;
-  return item;
-}
+const form = /** @type {HTMLFormElement} */ (document.getElementById("speak"));
 
 let connectedBefore = false;
 socket.on("connect", () => {
@@ -29,33 +22,6 @@ socket.on("disconnect", (why) => {
   state.textContent = `lost the server (${why}): reconnecting…`;
   state.className = "lost";
 });
-socket.on("welcome", ({ id, clients }) =>
-  show(`welcome: I am ${id}, ${clients} connected`, "mine"),
-);
-socket.on("message", ({ from, speech }) => show(`message from ${from}: ${JSON.stringify(speech)}`));
-
-/** @type {HTMLFormElement} */ (document.getElementById("speak")).addEventListener(
-  "submit",
-  (event) => {
-    event.preventDefault();
-    const said = recordOrText(speech.value);
-    const item = show(`speak ${JSON.stringify(said)}`, "mine");
-    socket.emit("speak", said, (receipt) => {
-      item.textContent += receipt.ok
-        ? ` → heard by ${receipt.heardBy}`
-        : ` → refused: ${receipt.error}`;
-    });
-    speech.value = "";
-  },
-);
-
-// What was typed is sent as a record when it parses as one, and as text otherwise.
-/** @param {string} typed @returns {import("../events.ts").Speech} */
-function recordOrText(typed) {
-  try {
-    const parsed = JSON.parse(typed);
-    return parsed && typeof parsed === "object" ? parsed : typed;
-  } catch {
-    return typed;
-  }
-}
+socket.on("welcome", (welcome) => show(list, "welcome", welcome, "mine")); // this page alone
+socket.on("message", (message) => show(list, "message", message)); // everyone
+speakBox(form, list, "speak", (speech, ack) => socket.emit("speak", speech, ack));

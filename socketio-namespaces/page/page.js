@@ -1,7 +1,8 @@
 // @ts-check
-// The who-sees-what table, live: four panes, each its own namespace socket, each showing exactly
-// what its logger would print. The Socket.IO client comes from the server itself.
+// The who-sees-what table, live: four panes, each its own namespace socket, each showing what
+// its logger would print, the newest on top. The Socket.IO client comes from the server itself.
 import { io } from "/socket.io/socket.io.esm.min.js";
+import { show, speakBox } from "/page-lines.js"; // classroom/page-lines.js: the lines, the box
 
 /** @typedef {import("../events.ts").SchoolClientToServerEvents} Sends */
 /** @typedef {import("../events.ts").SchoolServerToClientEvents} Hears */
@@ -28,39 +29,22 @@ for (const { logger, namespace, title, colour } of LOGGERS) {
   const list = /** @type {HTMLElement} */ (pane.querySelector("ol"));
   /** @type {import("socket.io-client").Socket<Hears, Sends>} */
   const socket = io(namespace, { forceNew: true }); // its own connection, as a logger in a terminal
-  const show = (/** @type {string} */ line, kind = "") => {
-    const item = list.insertBefore(document.createElement("li"), list.firstChild); // newest on top
-    item.textContent = line;
-    item.className = kind;
-  };
   let connectedBefore = false;
   socket.on("connect", () => {
     state.textContent = `${connectedBefore ? "back: reconnected" : "connected"} as ${socket.id}`;
     connectedBefore = true;
     // Rooms live on the server, which forgets them when it restarts: join on every connect
     if (logger === "codefellows-logger") {
-      socket.emit("join", "codefellows", () => show(`${namespace} joined room codefellows`));
+      socket.emit("join", "codefellows", (joined) => show(list, "join", joined));
     }
   });
   socket.on("disconnect", (why) => {
     state.textContent = `lost the server (${why}): reconnecting…`;
   });
-  socket.onAny((event, payload) => {
-    const said = payload?.from
-      ? `from ${payload.from}: ${JSON.stringify(payload.speech)}`
-      : JSON.stringify(payload);
-    show(`${namespace} ${event} ${said}`, event);
-  });
+  socket.onAny((event, payload) => show(list, event, payload, event)); // all it is sent
   for (const event of /** @type {const} */ (["speak", "lesson"])) {
     const form = /** @type {HTMLFormElement} */ (pane.querySelector(`.${event}`));
     form.hidden = event === "lesson" && namespace !== "/school";
-    const input = /** @type {HTMLInputElement} */ (form.querySelector("input"));
-    form.addEventListener("submit", (submitted) => {
-      submitted.preventDefault();
-      socket.emit(event, input.value, (receipt) =>
-        show(`${namespace} receipt ${JSON.stringify(receipt)}`),
-      );
-      input.value = "";
-    });
+    speakBox(form, list, event, (speech, ack) => socket.emit(event, speech, ack));
   }
 }

@@ -1,0 +1,71 @@
+// The busy store's apps as the tests drive them, in either pass: ten listening apps, two for each
+// kind, and the busy app pumping until every kind has gone out twice, then a sentinel of each kind.
+import { expect, vi } from "vitest";
+import type { Options } from "../classroom/settings.ts";
+import { KINDS, type Kind } from "../socketio-demo/events.ts";
+import { recorder, type Context } from "./helpers.ts";
+
+type Started = {
+  socket: { id?: string; emit(kind: Kind, speech: string): unknown };
+  close(): void;
+};
+type Start = (options: Options & { every?: number }) => Started;
+
+// Resolves once every listening app is ready: connected, and in the second pass in its room.
+export async function listeners(t: Context, port: number, start: Start, ready: RegExp) {
+  const started = KINDS.flatMap((cares) =>
+    [1, 2].map((n) => {
+      const name = `${cares}-${n}`;
+      const heard = recorder(name);
+      const listener = start({ port, cares, every: 20, print: heard.line }); // a count each 20 ms
+      t.onTestFinished(listener.close);
+      return { ...listener, cares, name, heard };
+    }),
+  );
+  await Promise.all(started.map(({ heard }) => heard.until(ready)));
+  return started;
+}
+
+// What the busy app sent, as [kind, JSON] in order: its events, then a sentinel of each kind, last
+// on its connection, so that whatever it sent has reached every listening app before its sentinel.
+// The test drives its pace, tick by tick: after the sentinels it sends nothing more, and stays
+// connected, since Socket.IO drops what a client sent just before it disconnects.
+export async function pump(t: Context, port: number, start: Start) {
+  vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] }); // the busy app's, alone
+  t.onTestFinished(() => void vi.useRealTimers()); // before the listening apps close theirs
+  const said = recorder("busy app");
+  const app = start({ port, every: 10, print: said.line });
+  t.onTestFinished(app.close);
+  await said.until(/^connected to /);
+  const sent = () =>
+    said.lines.flatMap((line) => {
+      const [, kind, json] = /^(\w+) (\{.*\})$/.exec(line) ?? [];
+      return kind ? [[kind, json]] : [];
+    });
+  while (!KINDS.every((kind) => sent().filter(([k]) => k === kind).length >= 2))
+    vi.advanceTimersByTime(10); // one event, at random
+  for (const kind of KINDS) app.socket.emit(kind, `sentinel ${kind}`);
+  const sentinels = KINDS.map((kind) => [kind, `"sentinel ${kind}"`]);
+  return { from: app.socket.id, sent: [...sent(), ...sentinels] };
+}
+
+// Each listening app handled its own kind, all of it, in order, and nothing else; and its count
+// line says so, with received: every event (no rooms), or its own only (a room for each kind).
+export async function expectEachHandlesItsKind(
+  apps: Awaited<ReturnType<typeof listeners>>,
+  { from, sent }: Awaited<ReturnType<typeof pump>>,
+  receivesAll: boolean,
+) {
+  for (const { cares, name, heard } of apps) {
+    const sentinel = `handled ${cares} from ${from}: "sentinel ${cares}"`;
+    await heard.until((lines) => lines.includes(sentinel));
+    const mine = sent.filter(([kind]) => kind === cares);
+    const handled = heard.lines.slice(0, heard.lines.indexOf(sentinel) + 1);
+    expect(
+      handled.filter((line) => line.startsWith("handled ")),
+      name,
+    ).toEqual(mine.map(([kind, json]) => `handled ${kind} from ${from}: ${json}`));
+    const received = receivesAll ? sent.length : mine.length;
+    await heard.until((lines) => lines.includes(`received ${received}, handled ${mine.length}`));
+  }
+}
