@@ -47,7 +47,7 @@ export async function startServer({ port = 3000, print = log, ...settings }: Opt
       }
       const record = recordKey(speech);
       if (record && passedOn.has(record)) {
-        say.line(`${socket.id} speak ${JSON.stringify(speech)} again: a retry, not passed on`);
+        say.refused(`${socket.id} speak ${JSON.stringify(speech)} again: a retry, not passed on`);
         return reply({ ok: true, duplicate: true });
       }
       if (record) passedOn.add(record);
