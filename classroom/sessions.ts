@@ -29,7 +29,7 @@ export async function keepSessions({ redisUrl, sessions }: Where, awayMs: number
     if (!own) return none;
     url = `redis://127.0.0.1:${port}`;
   }
-  const redis = await connect(url, print);
+  const { redis, closing } = await connect(url, print);
   const [, version] = /redis_version:(\S+)/.exec(await redis.info("server")) ?? [];
   const [a, stops] = own ? ["a private ", ", which stops with this server"] : ["", ""];
   print(
@@ -40,6 +40,7 @@ export async function keepSessions({ redisUrl, sessions }: Where, awayMs: number
     redis,
     close: async () => {
       await redis.close().catch(() => redis.destroy()); // after what is under way, saves included
+      await Promise.all(closing); // the adapter's own clients too, before their Redis goes
       own?.kill();
     },
   };
@@ -73,13 +74,16 @@ async function connect(url: string, print: Print) {
   }
   ready = true;
   // The adapter ends the clients it makes with disconnect(), which rejects what they still wait
-  // for, unhandled, when a server closes as it starts: close() waits for it instead
+  // for, unhandled, when a server closes as it starts: close() waits for it instead, and a close
+  // that fails (Redis gone meanwhile) destroys the client rather than reject with no one to hear
+  const closing: Promise<unknown>[] = [];
   const duplicate = redis.duplicate.bind(redis);
   redis.duplicate = ((...args: Parameters<typeof duplicate>) => {
     const client = duplicate(...args);
-    return Object.assign(client, { disconnect: () => client.close() });
+    const close = () => client.close().catch(() => client.destroy());
+    return Object.assign(client, { disconnect: () => closing.push(close()) });
   }) as typeof redis.duplicate;
-  return redis;
+  return { redis, closing };
 }
 
 interface StreamsAdapter {
