@@ -72,7 +72,7 @@ test("the lessons' own servers pass every check", async (t) => {
 
 test("each checker judges only what it sent, on a server that a class is using", async (t) => {
   const servers = await lessonServers(t);
-  // The class: terminals that speak every 10 ms on each server, and in each namespace in the very
+  // The class: terminals that speak every 50 ms on each server, and in each namespace in the very
   // words that a checker uses.
   const nc = await tcpClient(t, servers.tcp.port);
   const app = await ioClient(t, servers.socketio.port);
@@ -88,7 +88,7 @@ test("each checker judges only what it sent, on a server that a class is using",
     for (const { socket } of namespaces)
       for (const words of ["in core", "at home", "at school"]) socket.emit("speak", words);
     namespaces[2].socket.emit("lesson", "for the room");
-  }, 10);
+  }, 50);
   t.onTestFinished(() => clearInterval(talk));
   const bystander = await tcpClient(t, servers.tcp.port); // a logger: it hears all passed on
 
