@@ -96,9 +96,14 @@ export async function scratchCopy(t: Context, ...folders: string[]) {
 
 // A port that nothing listens on, for a server a test starts later. It is taken below the range the
 // system lends to outgoing connections: a port from that range, free when checked, can be taken by
-// some connection before the server listens.
+// some connection before the server listens. Each Vitest worker draws from 4,000 ports of its own,
+// and never hands one out twice: two tests that drew the same port at once would both find it free.
+const handedOut = new Set<number>();
 export async function freePort(): Promise<number> {
-  const port = 20_000 + Math.floor(Math.random() * 12_000);
+  const worker = (Number(process.env.VITEST_POOL_ID) || 1) % 3;
+  const port = 20_000 + worker * 4000 + Math.floor(Math.random() * 4000);
+  if (handedOut.has(port)) return freePort();
+  handedOut.add(port);
   const probe = createNetServer().listen(port, "0.0.0.0");
   const free = await once(probe, "listening").then(
     () => true,
