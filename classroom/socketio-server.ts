@@ -121,11 +121,14 @@ const PAGE_TYPES: Record<string, string> = {
   "/busy.html": "text/html", // the busy store, a pane for each listening app
   "/busy.js": "text/javascript",
   "/page-lines.js": "text/javascript", // what both lesson pages share, from classroom/
+  "/busy-panes.js": "text/javascript", // and both busy pages
+  "/busy-panes.css": "text/css",
 };
+const FROM_CLASSROOM = ["/page-lines.js", "/busy-panes.js", "/busy-panes.css"];
 
 async function sendPage(page: URL, path: string, response: ServerResponse) {
-  // "/" is the page itself, the others are beside it, but the one both pages share
-  const file = new URL(path.slice(1), path === "/page-lines.js" ? import.meta.url : page);
+  // "/" is the page itself, the others are beside it, but for what both lessons' pages share
+  const file = new URL(path.slice(1), FROM_CLASSROOM.includes(path) ? import.meta.url : page);
   const type = PAGE_TYPES[path];
   const found = await readFile(file).catch(() => undefined);
   if (!found) return void response.writeHead(404).end();

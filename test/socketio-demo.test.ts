@@ -207,6 +207,11 @@ test("the lesson page is served at /, its script beside it, the client library b
   expect(await served("/")).toEqual([200, "text/html; charset=utf-8", page]);
   expect(await served("/page.js")).toEqual([200, "text/javascript; charset=utf-8", script]);
   expect(await served("/page-lines.js")).toEqual([200, "text/javascript; charset=utf-8", lines]);
+  const [panes, style] = ["busy-panes.js", "busy-panes.css"].map((name) =>
+    readFileSync(new URL(`../classroom/${name}`, import.meta.url), "utf8"),
+  ); // and what both busy pages share
+  expect(await served("/busy-panes.js")).toEqual([200, "text/javascript; charset=utf-8", panes]);
+  expect(await served("/busy-panes.css")).toEqual([200, "text/css; charset=utf-8", style]);
   expect((await served("/page.css"))[0]).toBe(404); // this lesson's page has no style of its own
   expect(await served("/nowhere")).toEqual([
     404,
