@@ -1,150 +1,64 @@
-// npm run bench: what Socket.IO costs, in figures. A script, not a test: it starts each server in a process of its
-// own, drives it from this one over 127.0.0.1, and prints one table: the median of RUNS runs, min and max beside it.
+// npm run bench: what Socket.IO costs, in figures, measured on the server. A script, not a test: it
+// starts each server in a process of its own, drives them all from this one over 127.0.0.1, and
+// reads each server's own CPU time from /proc, so that a figure says which side set the pace.
+// --quick: one short run, to prove that it works (CI runs it).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
-import { connect, type Socket } from "node:net";
 import { setImmediate as yieldToIo, setTimeout as sleep } from "node:timers/promises";
-import { io } from "socket.io-client";
 import { freePort, startRedisServer } from "../classroom/redis-server.ts";
+import { PAD, redis, socketIo, stamped, tcp, type Protocol } from "./bench-clients.ts";
+import type { Subscriber } from "./bench-clients.ts";
 
-const RUNS = Number(process.env.RUNS ?? 5);
-const FANOUTS = [1, 10, 100]; // subscribers
-const SECONDS = 1; // each throughput measurement
+const QUICK = process.argv.includes("--quick");
+const RUNS = Number(process.env.RUNS ?? (QUICK ? 1 : 3));
+const FANOUTS = QUICK ? [1, 10] : [1, 10, 100]; // subscribers
+const SECONDS = QUICK ? 0.3 : 1; // each throughput measurement, after a warm-up of its own
+const LATENCY = QUICK ? { seconds: 1, warmUp: 0.5 } : { seconds: 3, warmUp: 1 };
+const IDLE_CLIENTS = QUICK ? 200 : 1000;
 const BATCH = 50; // messages the publisher writes at a time
-const WINDOW = 1000; // messages the publisher may be ahead of its slowest subscriber, so no queue grows without bound
-const PAD = "x".repeat(80); // with the event name and a number or two, a message is about 100 bytes
+const WINDOW = 1000; // messages the publisher may be ahead of its slowest subscriber
+const BUSY = 0.85; // a process using this share of a core or more is what set the pace
+const TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
 
 interface Server {
   name: string;
+  protocol: Protocol;
   port: number;
+  pid: number;
+  full: boolean; // memory and latency too, not throughput alone
   memory(): Promise<number>;
   stop(): Promise<unknown>;
 }
-interface Subscriber {
-  count(): number;
-  close(): void;
-}
-interface Publisher {
-  send(texts: string[]): void;
-  close(): void;
-}
-interface Protocol {
-  subscribe(port: number, onSent?: (ms: number) => void): Promise<Subscriber>;
-  publish(port: number): Promise<Publisher>;
-}
 
-// Every message has the same length, so the k-th one starts at byte k × size of a subscriber's stream: count
-// messages by bytes, and for latency read each one's send time at a known place, without parsing the rest.
-function frames(size: number, at: number, onSent?: (ms: number) => void) {
-  let bytes = 0;
-  let partial = Buffer.alloc(0);
-  return {
-    read(chunk: Buffer) {
-      bytes += chunk.length;
-      if (!onSent) return;
-      const data = partial.length ? Buffer.concat([partial, chunk]) : chunk;
-      let start = 0;
-      for (; start + size <= data.length; start += size)
-        onSent(Number(data.toString("latin1", start + at, start + at + 14)));
-      partial = Buffer.from(data.subarray(start));
-    },
-    count: () => Math.floor(bytes / size),
-  };
+// A process's CPU time so far in seconds, user and system, all its threads: from /proc, for Redis
+// as for Node, so that every server is measured alike.
+function cpuSeconds(pid: number) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS; // utime and stime
 }
-
-// Raw TCP lines, as the TCP lesson speaks them.
-const tcpLine = (text: string) => `create ${text}\n`;
-const tcp: Protocol = {
-  async subscribe(port, onSent) {
-    const stream = frames(tcpLine(PAD).length, "create ".length, onSent);
-    const socket = await tcpConnect(port, stream.read);
-    return { count: stream.count, close: () => socket.destroy() };
-  },
-  async publish(port) {
-    const socket = await tcpConnect(port, () => {}); // the lesson server echoes to the sender too
-    return {
-      send: (texts) => void socket.write(texts.map(tcpLine).join("")),
-      close: () => socket.destroy(),
-    };
-  },
+const driverSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 };
 
-// Redis pub/sub over its own protocol, RESP, written by hand: PUBLISH and SUBSCRIBE are all we need.
-const redisFrame = (text: string) =>
-  `*3\r\n$7\r\nmessage\r\n$6\r\nevents\r\n$${text.length}\r\n${text}\r\n`;
-const redis: Protocol = {
-  async subscribe(port, onSent) {
-    const frame = redisFrame(PAD);
-    const stream = frames(frame.length, frame.length - 2 - PAD.length, onSent);
-    let reply = "*3\r\n$9\r\nsubscribe\r\n$6\r\nevents\r\n:1\r\n".length; // bytes of the SUBSCRIBE reply still to come
-    const socket = await tcpConnect(port, (chunk) => {
-      const skip = Math.min(reply, chunk.length);
-      reply -= skip;
-      if (skip < chunk.length) stream.read(chunk.subarray(skip));
-    });
-    socket.write("*2\r\n$9\r\nSUBSCRIBE\r\n$6\r\nevents\r\n");
-    while (reply > 0) await yieldToIo();
-    return { count: stream.count, close: () => socket.destroy() };
-  },
-  async publish(port) {
-    const socket = await tcpConnect(port, () => {}); // one reply per PUBLISH: how many subscribers got it
-    const command = (text: string) =>
-      `*3\r\n$7\r\nPUBLISH\r\n$6\r\nevents\r\n$${text.length}\r\n${text}\r\n`;
-    return {
-      send: (texts) => void socket.write(texts.map(command).join("")),
-      close: () => socket.destroy(),
-    };
-  },
-};
-
-// Socket.IO, as the lesson's clients speak it: speak in, message out (the lesson wraps it as { from, speech }).
-const socketIo: Protocol = {
-  async subscribe(port, onSent) {
-    const socket = io(`http://127.0.0.1:${port}`, {
-      forceNew: true,
-      reconnection: false,
-      transports: ["websocket"],
-    });
-    let count = 0;
-    socket.on("message", (message: string | { speech: string }) => {
-      count += 1;
-      if (onSent)
-        onSent(Number((typeof message === "string" ? message : message.speech).slice(0, 14)));
-    });
-    await once(socket as never, "connect");
-    return { count: () => count, close: () => void socket.disconnect() };
-  },
-  async publish(port) {
-    const socket = io(`http://127.0.0.1:${port}`, {
-      forceNew: true,
-      reconnection: false,
-      transports: ["websocket"],
-    });
-    await once(socket as never, "connect");
-    return {
-      send: (texts) => texts.forEach((text) => socket.emit("speak", text)),
-      close: () => void socket.disconnect(),
-    };
-  },
-};
-
-// A raw TCP client that reads into one reused buffer, so the driver spends little on what it receives.
-async function tcpConnect(port: number, received: (chunk: Buffer) => void): Promise<Socket> {
-  const buffer = Buffer.alloc(1 << 20);
-  const onread = { buffer, callback: (n: number) => (received(buffer.subarray(0, n)), true) };
-  const socket = connect({ port, host: "127.0.0.1", noDelay: true, onread });
-  await once(socket, "connect");
-  return socket;
+async function connectMany(server: Server, count: number, onSent?: (ms: number) => void) {
+  const clients: Subscriber[] = [];
+  for (let i = 0; i < count; i += 50) {
+    const some = Math.min(50, count - i);
+    const subscribe = () => server.protocol.subscribe(server.port, onSent);
+    clients.push(...(await Promise.all(Array.from({ length: some }, subscribe))));
+  }
+  return clients;
 }
 
-// Deliveries a second: one publisher as fast as its slowest subscriber allows, fanned out to every subscriber.
-async function throughput(protocol: Protocol, port: number, fanout: number) {
-  const subscribers = await Promise.all(
-    Array.from({ length: fanout }, () => protocol.subscribe(port)),
-  );
-  const publisher = await protocol.publish(port);
+// Deliveries a second, one publisher as fast as its slowest subscriber allows, and what each side
+// spent: the server's CPU per delivery, and the share of a core that the server and this driver used.
+async function throughput(server: Server, fanout: number, seconds = SECONDS) {
+  const subscribers = await connectMany(server, fanout);
+  const publisher = await server.protocol.publish(server.port);
   const batch = Array.from({ length: BATCH }, () => PAD);
   const slowest = () => Math.min(...subscribers.map((s) => s.count()));
   const delivered = () => subscribers.reduce((sum, s) => sum + s.count(), 0);
@@ -158,72 +72,70 @@ async function throughput(protocol: Protocol, port: number, fanout: number) {
     }
     while (slowest() < sent) await yieldToIo();
   };
-  await publishUntil(performance.now() + 200); // warm up
-  const [start, before] = [performance.now(), delivered()];
-  await publishUntil(start + SECONDS * 1000);
-  const rate = ((delivered() - before) / (performance.now() - start)) * 1000;
+  await publishUntil(performance.now() + 200); // the connections warm up
+  const start = { at: performance.now(), n: delivered(), server: cpuSeconds(server.pid) };
+  const driverStart = driverSeconds();
+  await publishUntil(start.at + seconds * 1000);
+  const wall = (performance.now() - start.at) / 1000;
+  const [n, serverCpu] = [delivered() - start.n, cpuSeconds(server.pid) - start.server];
+  const driverCpu = driverSeconds() - driverStart;
   for (const client of [publisher, ...subscribers]) client.close();
-  return rate;
+  return {
+    rate: n / wall,
+    cpuPerDelivery: (serverCpu / n) * 1e6, // microseconds
+    serverShare: serverCpu / wall,
+    driverShare: driverCpu / wall,
+  };
 }
+type Throughput = Awaited<ReturnType<typeof throughput>>;
+// Which side set the pace: the one at a full core, or both, the machine's two cores being full
+const PACE = { "00": "neither", "10": "server", "01": "driver", "11": "both" } as const;
+const bottleneck = ({ serverShare, driverShare }: Throughput) =>
+  PACE[`${Number(serverShare >= BUSY)}${Number(driverShare >= BUSY)}` as keyof typeof PACE];
 
 // Publish-to-receive latency at a steady rate: each message carries the time it was sent.
-async function latency(
-  protocol: Protocol,
-  port: number,
-  { fanout = 10, perSecond = 1000, seconds = 3, warmUp = 1 } = {},
-) {
+async function latency(server: Server, { fanout = 10, perSecond = 1000 } = {}) {
+  const { seconds, warmUp } = LATENCY;
   const samples: number[] = [];
-  const receive = (sentAt: number) => samples.push(performance.now() - sentAt);
-  const subscribers = await Promise.all(
-    Array.from({ length: fanout }, () => protocol.subscribe(port, receive)),
+  const subscribers = await connectMany(server, fanout, (at) =>
+    samples.push(performance.now() - at),
   );
-  const publisher = await protocol.publish(port);
+  const publisher = await server.protocol.publish(server.port);
   const start = performance.now();
   let sent = 0;
   const timer = setInterval(() => {
     // every millisecond or so, send what is due: the loop sleeps in between
     const due = Math.floor(((performance.now() - start) * perSecond) / 1000);
-    for (; sent < due; sent++)
-      publisher.send([`${performance.now().toFixed(4).padStart(14, "0")} ${PAD.slice(15)}`]);
+    for (; sent < due; sent++) publisher.send([stamped()]);
   }, 1);
   await sleep(seconds * 1000);
   clearInterval(timer);
   const deadline = performance.now() + 2000;
   while (samples.length < sent * fanout && performance.now() < deadline) await yieldToIo();
   for (const client of [publisher, ...subscribers]) client.close();
-  const steady = samples
-    .slice(Math.floor((samples.length * warmUp) / seconds))
-    .sort((a, b) => a - b); // after warming up
+  const steady = samples.slice(Math.floor((samples.length * warmUp) / seconds)); // warmed up
+  steady.sort((a, b) => a - b);
   return {
     p50: steady[Math.floor(steady.length * 0.5)],
     p99: steady[Math.floor(steady.length * 0.99)],
   };
 }
 
-// The server's resident memory grown per idle connection, over a thousand of them, each read after a full collection.
-async function memoryPerClient(protocol: Protocol, server: Server, clients = 1000) {
+// The server's resident memory grown per idle connection, each read after a full collection.
+async function memoryPerClient(server: Server) {
   const before = await server.memory();
-  const connected: Subscriber[] = [];
-  for (let i = 0; i < clients; i += 50) {
-    connected.push(
-      ...(await Promise.all(Array.from({ length: 50 }, () => protocol.subscribe(server.port)))),
-    );
-  }
-  await sleep(300); // let the server finish its side of the last handshakes
+  const clients = await connectMany(server, IDLE_CLIENTS);
+  await sleep(300); // the server finishes its side of the last handshakes
   const after = await server.memory();
-  for (const client of connected) client.close();
-  return (after - before) / clients;
+  for (const client of clients) client.close();
+  return (after - before) / IDLE_CLIENTS;
 }
 
 const rss = (pid: number) =>
   Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) * 1024;
 
-// The servers, each in its own process. A lesson server is started exactly as its npm script would, less the watch.
-async function startScript(
-  name: string,
-  file: string,
-  env: Record<string, string> = {},
-): Promise<Server> {
+// A lesson server is started as its npm script would, less the watch.
+async function startScript(name: string, file: string, env: Record<string, string> = {}) {
   const args = ["--expose-gc", "--import", "tsx", "--import", "./test/bench-memory.ts", file];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
@@ -239,14 +151,25 @@ async function startScript(
   };
   const port = await next(/listening on port (\d+)/);
   const memory = () => (child.kill("SIGUSR2"), next(/^bench: rss (\d+)$/));
-  return { name, port, memory, stop: () => stop(child) };
+  const protocol = file.startsWith("tcp") ? tcp : socketIo;
+  const full = !name.includes("+");
+  return { name, protocol, port, pid: child.pid!, full, memory, stop: () => stop(child) };
 }
 
-async function startRedis(): Promise<Server | undefined> {
-  if (spawnSync("redis-server", ["--version"]).error) return undefined;
+async function startRedis(): Promise<Server> {
   const port = await freePort();
   const child = await startRedisServer(port);
-  return { name: "redis", port, memory: async () => rss(child.pid ?? 0), stop: () => stop(child) };
+  const pid = child.pid!;
+  const memory = async () => rss(pid);
+  return {
+    name: "Redis pub/sub",
+    protocol: redis,
+    port,
+    pid,
+    full: true,
+    memory,
+    stop: () => stop(child),
+  };
 }
 
 async function stop(child: ChildProcess) {
@@ -255,99 +178,130 @@ async function stop(child: ChildProcess) {
   await once(child, "exit");
 }
 
-// One run: every figure of the table once, with every server started fresh and stopped after.
-async function run(withRedis: boolean) {
-  const figures: Record<string, number> = {};
-  const servers: [string, Protocol, () => Promise<Server | undefined>][] = [
-    ["TCP lesson", tcp, () => startScript("tcp", "tcp-demo/server.ts")],
-    ["Redis pub/sub", redis, () => (withRedis ? startRedis() : Promise.resolve(undefined))],
-    [
-      "Socket.IO lesson",
-      socketIo,
-      () => startScript("socketio", "socketio-demo/server.ts", { ADMIN_UI: "off" }),
-    ],
-    ["Socket.IO minimal", socketIo, () => startScript("minimal", "test/bench-minimal-server.ts")],
-    [
-      "Socket.IO minimal + receipt",
-      socketIo,
-      () => startScript("minimal", "test/bench-minimal-server.ts", { RECEIPT: "on" }),
-    ],
-    [
-      "Socket.IO lesson + Admin UI",
-      socketIo,
-      () => startScript("socketio", "socketio-demo/server.ts"),
-    ],
+const withRedis = !spawnSync("redis-server", ["--version"]).error;
+const startAll = async () => [
+  await startScript("TCP lesson", "tcp-demo/server.ts"),
+  ...(withRedis ? [await startRedis()] : []),
+  await startScript("Socket.IO lesson", "socketio-demo/server.ts", { ADMIN_UI: "off" }),
+  await startScript("Socket.IO minimal", "test/bench-minimal-server.ts"),
+  await startScript("Socket.IO minimal + receipt", "test/bench-minimal-server.ts", {
+    RECEIPT: "on",
+  }),
+  await startScript("Socket.IO lesson + Admin UI", "socketio-demo/server.ts"),
+];
+
+// One run: every server started fresh and warmed up, then each figure taken of one server after
+// another, in an order turned by one at each run, so that pairs are measured side by side.
+async function run(index: number) {
+  const figures = new Map<string, number | Throughput>();
+  const started = await startAll();
+  const servers = [
+    ...started.slice(index % started.length),
+    ...started.slice(0, index % started.length),
   ];
-  const throughputOnly = ["Socket.IO minimal + receipt", "Socket.IO lesson + Admin UI"];
-  for (const [name, protocol, start] of servers) {
-    const server = await start();
-    if (!server) continue;
-    try {
-      const full = !throughputOnly.includes(name);
-      if (full)
-        figures[`${name}|memory per idle connection`] = await memoryPerClient(protocol, server); // while it is fresh
-      for (const fanout of FANOUTS)
-        figures[`${name}|deliveries/s, N=${fanout}`] = await throughput(
-          protocol,
-          server.port,
-          fanout,
-        );
-      if (!full) continue;
-      const { p50, p99 } = await latency(protocol, server.port);
-      figures[`${name}|p50 ms`] = p50;
-      figures[`${name}|p99 ms`] = p99;
-    } finally {
-      await server.stop();
+  try {
+    // memory first, of a fresh server: a warmed-up one gives back what its warm-up took
+    for (const server of servers.filter((s) => s.full))
+      figures.set(`${server.name}|memory`, await memoryPerClient(server));
+    for (const server of servers) await throughput(server, 10, SECONDS / 2); // not counted
+    // latency before throughput, whose garbage would pause this driver, whatever the server
+    for (const server of servers.filter((s) => s.full)) {
+      const { p50, p99 } = await latency(server);
+      figures.set(`${server.name}|p50`, p50).set(`${server.name}|p99`, p99);
     }
+    for (const fanout of FANOUTS)
+      for (const server of servers)
+        figures.set(`${server.name}|${fanout}`, await throughput(server, fanout));
+  } finally {
+    await Promise.all(started.map((server) => server.stop()));
   }
-  for (const fanout of FANOUTS) {
-    const per = (name: string) => figures[`${name}|deliveries/s, N=${fanout}`];
-    if (withRedis)
-      figures[`TCP lesson / Redis|deliveries/s, N=${fanout}`] =
-        per("TCP lesson") / per("Redis pub/sub");
-    figures[`Socket.IO lesson / minimal|deliveries/s, N=${fanout}`] =
-      per("Socket.IO lesson") / per("Socket.IO minimal");
-    figures[`Socket.IO lesson / minimal + receipt|deliveries/s, N=${fanout}`] =
-      per("Socket.IO lesson") / per("Socket.IO minimal + receipt");
-  }
-  return figures;
+  return { names: started.map((s) => s.name), figures };
 }
 
+// The median of the runs, the lowest and highest beside it when there are several.
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-function format(key: string, value: number) {
-  if (key.includes(" / ")) return `${value.toFixed(2)}x`;
-  if (key.includes("ms")) return value.toFixed(3);
-  if (key.includes("memory")) return `${(value / 1024).toFixed(1)} KiB`;
-  return value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : `${(value / 1e3).toFixed(0)}k`;
+function spread(values: number[], format: (value: number) => string) {
+  const range = `[${format(Math.min(...values))} to ${format(Math.max(...values))}]`;
+  return values.length > 1 ? `${format(median(values))} ${range}` : format(values[0]);
 }
+const rate = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : `${(v / 1e3).toFixed(0)}k`);
+const micro = (v: number) => `${v < 1 ? v.toFixed(3) : v.toFixed(1)} µs`;
+const share = (v: number) => v.toFixed(2);
+const times = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)}x`;
 
-const withRedis = !spawnSync("redis-server", ["--version"]).error;
-if (!withRedis)
-  console.log(
-    "redis-server is not installed (apt-get install redis-server): no Redis yardstick this time.",
-  );
+const version = (name: string) =>
+  JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")).version as string;
+const redisVersion = withRedis
+  ? /v=(\S+)/.exec(spawnSync("redis-server", ["--version"], { encoding: "utf8" }).stdout)?.[1]
+  : "not installed (apt-get install redis-server): no Redis yardstick this time";
 console.log(
-  `${RUNS} runs, each figure the median [min to max]; ratios are taken within each run. This takes a few minutes.`,
+  `${new Date().toISOString().slice(0, 10)}, ${availableParallelism()} cores, Node ` +
+    `${process.version}, socket.io ${version("socket.io")}, Redis ${redisVersion}; ${RUNS} ` +
+    `run${RUNS > 1 ? "s, each figure the median [lowest to highest]" : ""}${QUICK ? " (--quick)" : ""}`,
 );
-const runs: Record<string, number>[] = [];
+const runs: Awaited<ReturnType<typeof run>>[] = [];
 for (let i = 0; i < RUNS; i++) {
-  runs.push(await run(withRedis));
-  process.stdout.write(`run ${i + 1} of ${RUNS} done\n`);
+  runs.push(await run(i));
+  console.log(`run ${i + 1} of ${RUNS} done`);
 }
+const { names } = runs[0];
+const all = (key: string) => runs.map(({ figures }) => figures.get(key)!);
+const numbers = (key: string) => all(key) as number[];
+const cells = (key: string) => all(key) as Throughput[];
 
-const rows = new Map<string, Map<string, string>>();
-for (const key of Object.keys(runs[0])) {
-  const [row, column] = key.split("|");
-  const values = runs.map((figures) => figures[key]);
-  const cell = `${format(key, median(values))} [${format(key, Math.min(...values))} to ${format(key, Math.max(...values))}]`;
-  rows.set(row, (rows.get(row) ?? new Map()).set(column, cell));
-}
-const columns = [...new Set([...rows.values()].flatMap((cells) => [...cells.keys()]))];
-console.log(`\n| server | ${columns.join(" | ")} |\n| --- |${" --- |".repeat(columns.length)}`);
-for (const [row, cells] of rows)
-  console.log(`| ${row} | ${columns.map((column) => cells.get(column) ?? "").join(" | ")} |`);
 console.log(
-  `\nnode ${process.version}, ${process.platform} ${process.arch}; latency at 1,000 messages/s to 10 subscribers; memory over 1,000 idle clients`,
+  `\n| server | subscribers | deliveries/s | server CPU per delivery | server's share of a core | ` +
+    "driver's share of a core | what set the pace |\n| --- | --- | --- | --- | --- | --- | --- |",
+);
+for (const fanout of FANOUTS)
+  for (const name of names) {
+    const runs = cells(`${name}|${fanout}`);
+    const of = (pick: (t: Throughput) => number, format: (v: number) => string) =>
+      spread(runs.map(pick), format);
+    const paces = [...new Set(runs.map(bottleneck))].join(", then ");
+    console.log(
+      `| ${name} | ${fanout} | ${of((t) => t.rate, rate)} | ${of((t) => t.cpuPerDelivery, micro)} | ` +
+        `${of((t) => t.serverShare, share)} | ${of((t) => t.driverShare, share)} | ${paces} |`,
+    );
+  }
+
+console.log(
+  "\n| server | memory per idle connection | p50 ms | p99 ms |\n| --- | --- | --- | --- |",
+);
+for (const name of names.filter((n) => runs[0].figures.has(`${n}|memory`)))
+  console.log(
+    `| ${name} | ${spread(numbers(`${name}|memory`), (v) => `${(v / 1024).toFixed(1)} KiB`)} | ` +
+      `${spread(numbers(`${name}|p50`), (v) => v.toFixed(3))} | ` +
+      `${spread(numbers(`${name}|p99`), (v) => v.toFixed(3))} |`,
+  );
+
+// Ratios within each run, since the machine is shared: deliveries a second, and server CPU
+const pairs = [
+  ["Socket.IO lesson", "TCP lesson"],
+  ["TCP lesson", "Redis pub/sub"],
+  ["Socket.IO lesson", "Socket.IO minimal"],
+  ["Socket.IO lesson", "Socket.IO minimal + receipt"],
+].filter((pair) => pair.every((name) => names.includes(name)));
+console.log(
+  `\n| pair | ${FANOUTS.map((n) => `N=${n}: deliveries/s, CPU per delivery`).join(" | ")} |\n` +
+    `| --- |${" --- |".repeat(FANOUTS.length)}`,
+);
+for (const [a, b] of pairs) {
+  const ratios = FANOUTS.map((fanout) => {
+    const [x, y] = [cells(`${a}|${fanout}`), cells(`${b}|${fanout}`)];
+    const per = (pick: (t: Throughput) => number) => x.map((t, i) => pick(t) / pick(y[i]));
+    return `${spread(
+      per((t) => t.rate),
+      times,
+    )}, ${spread(
+      per((t) => t.cpuPerDelivery),
+      times,
+    )}`;
+  });
+  console.log(`| ${a} / ${b} | ${ratios.join(" | ")} |`);
+}
+console.log(
+  `\nlatency at 1,000 messages/s to 10 subscribers; memory over ${IDLE_CLIENTS} idle clients; ` +
+    `"what set the pace": a process at ${BUSY} of a core or more`,
 );
