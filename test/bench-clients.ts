@@ -3,7 +3,6 @@
 // them; only in a latency run does it read each message's send time, at a known place.
 import { once } from "node:events";
 import { connect, type Socket } from "node:net";
-import { setImmediate as yieldToIo } from "node:timers/promises";
 
 export const PAD = "x".repeat(80); // with the framing, a message is about 100 to 150 bytes
 const STAMP = 14; // a message sent for latency starts with its send time, in 14 characters
@@ -18,8 +17,13 @@ export interface Publisher {
   send(texts: string[]): void;
   close(): void;
 }
+// What a subscriber tells its driver: each message's send time, for latency; that it has read
+export interface Watch {
+  onSent?: (ms: number) => void;
+  onRead?: () => void;
+}
 export interface Protocol {
-  subscribe(port: number, onSent?: (ms: number) => void): Promise<Subscriber>;
+  subscribe(port: number, watch?: Watch): Promise<Subscriber>;
   publish(port: number): Promise<Publisher>;
 }
 type Read = (chunk: Buffer) => void;
@@ -53,9 +57,9 @@ function fixedFrames(size: number, stampAt: number, onSent?: (ms: number) => voi
 // Raw TCP lines, as the TCP lesson speaks them.
 const tcpLine = (text: string) => `create ${text}\n`;
 export const tcp: Protocol = {
-  async subscribe(port, onSent) {
+  async subscribe(port, { onSent, onRead } = {}) {
     const frames = fixedFrames(tcpLine(PAD).length, "create ".length, onSent);
-    const socket = await tcpConnect(port, frames.read);
+    const socket = await tcpConnect(port, (chunk) => (frames.read(chunk), onRead?.()));
     return { count: frames.count, close: closing(socket) };
   },
   async publish(port) {
@@ -71,17 +75,23 @@ export const tcp: Protocol = {
 const resp = (...words: string[]) =>
   `*${words.length}\r\n${words.map((w) => `$${w.length}\r\n${w}\r\n`).join("")}`;
 export const redis: Protocol = {
-  async subscribe(port, onSent) {
+  async subscribe(port, { onSent, onRead } = {}) {
     const frame = resp("message", "events", PAD);
     const frames = fixedFrames(frame.length, frame.length - 2 - PAD.length, onSent);
     let reply = "*3\r\n$9\r\nsubscribe\r\n$6\r\nevents\r\n:1\r\n".length; // still to come
+    let subscribed = () => {};
     const socket = await tcpConnect(port, (chunk) => {
       const skip = Math.min(reply, chunk.length);
       reply -= skip;
+      if (reply === 0) subscribed();
       if (skip < chunk.length) frames.read(chunk.subarray(skip));
+      onRead?.();
     });
-    socket.write(resp("SUBSCRIBE", "events"));
-    while (reply > 0) await yieldToIo();
+    await new Promise<void>((done, failed) => {
+      subscribed = done;
+      socket.once("close", () => failed(new Error("Redis closed the subscriber")));
+      socket.write(resp("SUBSCRIBE", "events"));
+    });
     return { count: frames.count, close: closing(socket) };
   },
   async publish(port) {
@@ -142,7 +152,8 @@ async function socketIoConnect(
   onMessage?: (payload?: Buffer) => void,
   reads = false,
 ) {
-  let handshake = "";
+  let handshake = ""; // the server's answer to the upgrade, up to its blank line
+  let upgraded = false;
   let connected: () => void = () => {};
   const frames = webSocketFrames(reads, onMessage ?? (() => {}), (payload) => {
     const packet = payload.toString("latin1", 0, 2);
@@ -150,16 +161,22 @@ async function socketIoConnect(
     if (packet === "40") connected(); // in the namespace "/"
   });
   const socket = await tcpConnect(port, (chunk) => {
-    if (!handshake.endsWith("\r\n\r\n")) {
-      const text = chunk.toString("latin1");
-      const end = text.indexOf("\r\n\r\n");
-      handshake += end < 0 ? text : text.slice(0, end + 4);
+    if (!upgraded) {
+      const before = handshake.length;
+      handshake += chunk.toString("latin1");
+      const end = handshake.indexOf("\r\n\r\n");
       if (end < 0) return;
-      chunk = chunk.subarray(end + 4);
+      const status = handshake.slice(0, handshake.indexOf("\r\n"));
+      if (!status.startsWith("HTTP/1.1 101")) return void socket.destroy(new Error(status));
+      upgraded = true;
+      chunk = chunk.subarray(end + 4 - before);
     }
     frames(chunk);
   });
-  const ready = new Promise<void>((done) => (connected = done));
+  const ready = new Promise<void>((done, failed) => {
+    connected = done;
+    socket.once("close", () => failed(new Error(`no Socket.IO connection: ${handshake}`)));
+  });
   socket.write(
     `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
       "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n" +
@@ -170,13 +187,14 @@ async function socketIoConnect(
 }
 
 export const socketIo: Protocol = {
-  async subscribe(port, onSent) {
+  async subscribe(port, { onSent, onRead } = {}) {
     let count = 0;
     const socket = await socketIoConnect(
       port,
       (payload) => {
         count += 1;
         onSent?.(Number(payload?.toString("latin1", stampInMessage, stampInMessage + STAMP)));
+        onRead?.();
       },
       onSent !== undefined,
     );

@@ -10,7 +10,7 @@ import { createInterface } from "node:readline";
 import { setImmediate as yieldToIo, setTimeout as sleep } from "node:timers/promises";
 import { freePort, startRedisServer } from "../classroom/redis-server.ts";
 import { PAD, redis, socketIo, stamped, tcp, type Protocol } from "./bench-clients.ts";
-import type { Subscriber } from "./bench-clients.ts";
+import type { Subscriber, Watch } from "./bench-clients.ts";
 
 const QUICK = process.argv.includes("--quick");
 const RUNS = Number(process.env.RUNS ?? (QUICK ? 1 : 3));
@@ -36,19 +36,22 @@ interface Server {
 // A process's CPU time so far in seconds, user and system, all its threads: from /proc, for Redis
 // as for Node, so that every server is measured alike.
 function cpuSeconds(pid: number) {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // from the third field on
   return (Number(fields[11]) + Number(fields[12])) / TICKS; // utime and stime
 }
+// npm run bench gives node --expose-gc
+const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
 const driverSeconds = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
 };
 
-async function connectMany(server: Server, count: number, onSent?: (ms: number) => void) {
+async function connectMany(server: Server, count: number, watch?: Watch) {
   const clients: Subscriber[] = [];
   for (let i = 0; i < count; i += 50) {
     const some = Math.min(50, count - i);
-    const subscribe = () => server.protocol.subscribe(server.port, onSent);
+    const subscribe = () => server.protocol.subscribe(server.port, watch);
     clients.push(...(await Promise.all(Array.from({ length: some }, subscribe))));
   }
   return clients;
@@ -57,20 +60,27 @@ async function connectMany(server: Server, count: number, onSent?: (ms: number) 
 // Deliveries a second, one publisher as fast as its slowest subscriber allows, and what each side
 // spent: the server's CPU per delivery, and the share of a core that the server and this driver used.
 async function throughput(server: Server, fanout: number, seconds = SECONDS) {
-  const subscribers = await connectMany(server, fanout);
+  // The driver sleeps until a subscriber reads, so that its CPU is the work it does, not waiting
+  let [moved, stalled] = [() => {}, (_: Error) => {}];
+  const readSome = () => new Promise<void>((done, failed) => ([moved, stalled] = [done, failed]));
+  const subscribers = await connectMany(server, fanout, { onRead: () => moved() });
   const publisher = await server.protocol.publish(server.port);
   const batch = Array.from({ length: BATCH }, () => PAD);
   const slowest = () => Math.min(...subscribers.map((s) => s.count()));
   const delivered = () => subscribers.reduce((sum, s) => sum + s.count(), 0);
-  let sent = 0;
+  let [sent, seen] = [0, -1];
+  const watchdog = setInterval(() => {
+    if (delivered() === seen) stalled(new Error(`${server.name}: nothing delivered for 5 s`));
+    seen = delivered();
+  }, 5000);
   const publishUntil = async (deadline: number) => {
     while (performance.now() < deadline) {
       if (sent - slowest() < WINDOW) {
         publisher.send(batch);
         sent += BATCH;
-      } else await yieldToIo();
+      } else await readSome();
     }
-    while (slowest() < sent) await yieldToIo();
+    while (slowest() < sent) await readSome();
   };
   await publishUntil(performance.now() + 200); // the connections warm up
   const start = { at: performance.now(), n: delivered(), server: cpuSeconds(server.pid) };
@@ -79,6 +89,7 @@ async function throughput(server: Server, fanout: number, seconds = SECONDS) {
   const wall = (performance.now() - start.at) / 1000;
   const [n, serverCpu] = [delivered() - start.n, cpuSeconds(server.pid) - start.server];
   const driverCpu = driverSeconds() - driverStart;
+  clearInterval(watchdog);
   for (const client of [publisher, ...subscribers]) client.close();
   return {
     rate: n / wall,
@@ -96,10 +107,10 @@ const bottleneck = ({ serverShare, driverShare }: Throughput) =>
 // Publish-to-receive latency at a steady rate: each message carries the time it was sent.
 async function latency(server: Server, { fanout = 10, perSecond = 1000 } = {}) {
   const { seconds, warmUp } = LATENCY;
+  collectGarbage(); // now, rather than in the middle: a pause of the driver's is in every sample
   const samples: number[] = [];
-  const subscribers = await connectMany(server, fanout, (at) =>
-    samples.push(performance.now() - at),
-  );
+  const onSent = (at: number) => void samples.push(performance.now() - at);
+  const subscribers = await connectMany(server, fanout, { onSent });
   const publisher = await server.protocol.publish(server.port);
   const start = performance.now();
   let sent = 0;
@@ -191,36 +202,38 @@ const startAll = async () => [
 ];
 
 // One run: every server started fresh and warmed up, then each figure taken of one server after
-// another, in an order turned by one at each run, so that pairs are measured side by side.
+// another. The pairs compared are neighbours in the list, which is gone through forwards and
+// backwards in turn, so that neither of a pair is always measured first.
 async function run(index: number) {
   const figures = new Map<string, number | Throughput>();
-  const started = await startAll();
-  const servers = [
-    ...started.slice(index % started.length),
-    ...started.slice(0, index % started.length),
-  ];
+  const servers = await startAll();
+  let step = index;
+  const inTurn = (list: Server[]) => (step++ % 2 ? [...list].reverse() : list);
   try {
     // memory first, of a fresh server: a warmed-up one gives back what its warm-up took
     for (const server of servers.filter((s) => s.full))
       figures.set(`${server.name}|memory`, await memoryPerClient(server));
     for (const server of servers) await throughput(server, 10, SECONDS / 2); // not counted
     // latency before throughput, whose garbage would pause this driver, whatever the server
-    for (const server of servers.filter((s) => s.full)) {
+    for (const server of inTurn(servers.filter((s) => s.full))) {
       const { p50, p99 } = await latency(server);
       figures.set(`${server.name}|p50`, p50).set(`${server.name}|p99`, p99);
     }
     for (const fanout of FANOUTS)
-      for (const server of servers)
+      for (const server of inTurn(servers))
         figures.set(`${server.name}|${fanout}`, await throughput(server, fanout));
   } finally {
-    await Promise.all(started.map((server) => server.stop()));
+    await Promise.all(servers.map((server) => server.stop()));
   }
-  return { names: started.map((s) => s.name), figures };
+  return { names: servers.map((s) => s.name), figures };
 }
 
 // The median of the runs, the lowest and highest beside it when there are several.
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+function median(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
+}
 function spread(values: number[], format: (value: number) => string) {
   const range = `[${format(Math.min(...values))} to ${format(Math.max(...values))}]`;
   return values.length > 1 ? `${format(median(values))} ${range}` : format(values[0]);
@@ -228,7 +241,8 @@ function spread(values: number[], format: (value: number) => string) {
 const rate = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : `${(v / 1e3).toFixed(0)}k`);
 const micro = (v: number) => `${v < 1 ? v.toFixed(3) : v.toFixed(1)} µs`;
 const share = (v: number) => v.toFixed(2);
-const times = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)}x`;
+const times = (v: number) =>
+  `${v >= 10 ? v.toFixed(0) : v >= 0.1 ? v.toFixed(2) : v.toPrecision(2)}x`;
 
 const version = (name: string) =>
   JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")).version as string;
@@ -276,12 +290,27 @@ for (const name of names.filter((n) => runs[0].figures.has(`${n}|memory`)))
       `${spread(numbers(`${name}|p99`), (v) => v.toFixed(3))} |`,
   );
 
+if (withRedis) {
+  const ratio = (key: string) => {
+    const [tcpRuns, redisRuns] = [numbers(`TCP lesson|${key}`), numbers(`Redis pub/sub|${key}`)];
+    return spread(
+      tcpRuns.map((v, i) => v / redisRuns[i]),
+      times,
+    );
+  };
+  console.log(
+    `\nTCP lesson / Redis, latency measured one after the other in each run: p50 ${ratio("p50")}, p99 ${ratio("p99")}`,
+  );
+}
+
 // Ratios within each run, since the machine is shared: deliveries a second, and server CPU
 const pairs = [
   ["Socket.IO lesson", "TCP lesson"],
   ["TCP lesson", "Redis pub/sub"],
   ["Socket.IO lesson", "Socket.IO minimal"],
   ["Socket.IO lesson", "Socket.IO minimal + receipt"],
+  ["Socket.IO minimal + receipt", "Socket.IO minimal"],
+  ["Socket.IO lesson + Admin UI", "Socket.IO lesson"],
 ].filter((pair) => pair.every((name) => names.includes(name)));
 console.log(
   `\n| pair | ${FANOUTS.map((n) => `N=${n}: deliveries/s, CPU per delivery`).join(" | ")} |\n` +
