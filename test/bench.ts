@@ -30,6 +30,7 @@ interface Server {
   pid: number;
   full: boolean; // memory and latency too, not throughput alone
   memory(): Promise<number>;
+  longestPause?(): Promise<number>; // a Node server's longest GC pause since it was last asked
   stop(): Promise<unknown>;
 }
 
@@ -119,7 +120,10 @@ async function latency(server: Server, { fanout = 10, perSecond = 1000 } = {}) {
     const due = Math.floor(((performance.now() - start) * perSecond) / 1000);
     for (; sent < due; sent++) publisher.send([stamped()]);
   }, 1);
-  await sleep(seconds * 1000);
+  await sleep(warmUp * 1000);
+  await server.longestPause?.(); // from now on
+  await sleep((seconds - warmUp) * 1000);
+  const pause = await server.longestPause?.();
   clearInterval(timer);
   const deadline = performance.now() + 2000;
   while (samples.length < sent * fanout && performance.now() < deadline) await yieldToIo();
@@ -129,6 +133,7 @@ async function latency(server: Server, { fanout = 10, perSecond = 1000 } = {}) {
   return {
     p50: steady[Math.floor(steady.length * 0.5)],
     p99: steady[Math.floor(steady.length * 0.99)],
+    pause, // the server's longest GC pause meanwhile: none for Redis
   };
 }
 
@@ -162,9 +167,19 @@ async function startScript(name: string, file: string, env: Record<string, strin
   };
   const port = await next(/listening on port (\d+)/);
   const memory = () => (child.kill("SIGUSR2"), next(/^bench: rss (\d+)$/));
+  const longestPause = () => (child.kill("SIGWINCH"), next(/^bench: gc \S+ (\S+)$/));
   const protocol = file.startsWith("tcp") ? tcp : socketIo;
   const full = !name.includes("+");
-  return { name, protocol, port, pid: child.pid!, full, memory, stop: () => stop(child) };
+  return {
+    name,
+    protocol,
+    port,
+    pid: child.pid!,
+    full,
+    memory,
+    longestPause,
+    stop: () => stop(child),
+  };
 }
 
 async function startRedis(): Promise<Server> {
@@ -216,8 +231,9 @@ async function run(index: number) {
     for (const server of servers) await throughput(server, 10, SECONDS / 2); // not counted
     // latency before throughput, whose garbage would pause this driver, whatever the server
     for (const server of inTurn(servers.filter((s) => s.full))) {
-      const { p50, p99 } = await latency(server);
+      const { p50, p99, pause } = await latency(server);
       figures.set(`${server.name}|p50`, p50).set(`${server.name}|p99`, p99);
+      if (pause !== undefined) figures.set(`${server.name}|pause`, pause);
     }
     for (const fanout of FANOUTS)
       for (const server of inTurn(servers))
@@ -281,13 +297,14 @@ for (const fanout of FANOUTS)
   }
 
 console.log(
-  "\n| server | memory per idle connection | p50 ms | p99 ms |\n| --- | --- | --- | --- |",
+  "\n| server | memory per idle connection | p50 ms | p99 ms | the server's longest GC pause meanwhile, ms |\n| --- | --- | --- | --- | --- |",
 );
 for (const name of names.filter((n) => runs[0].figures.has(`${n}|memory`)))
   console.log(
     `| ${name} | ${spread(numbers(`${name}|memory`), (v) => `${(v / 1024).toFixed(1)} KiB`)} | ` +
       `${spread(numbers(`${name}|p50`), (v) => v.toFixed(3))} | ` +
-      `${spread(numbers(`${name}|p99`), (v) => v.toFixed(3))} |`,
+      `${spread(numbers(`${name}|p99`), (v) => v.toFixed(3))} | ` +
+      `${runs[0].figures.has(`${name}|pause`) ? spread(numbers(`${name}|pause`), (v) => v.toFixed(1)) : ""} |`,
   );
 
 if (withRedis) {
