@@ -217,8 +217,8 @@ const startAll = async () => [
 ];
 
 // One run: every server started fresh and warmed up, then each figure taken of one server after
-// another. The pairs compared are neighbours in the list, which is gone through forwards and
-// backwards in turn, so that neither of a pair is always measured first.
+// another. The list is gone through forwards and backwards in turn, so that neither server of a
+// pair compared is always measured first.
 async function run(index: number) {
   const figures = new Map<string, number | Throughput>();
   const servers = await startAll();
