@@ -29,7 +29,7 @@ export async function keepSessions({ redisUrl, sessions }: Where, awayMs: number
     if (!own) return none;
     url = `redis://127.0.0.1:${port}`;
   }
-  const { redis, closing } = await connect(url, print);
+  const { redis, close } = await connect(url, print);
   const [, version] = /redis_version:(\S+)/.exec(await redis.info("server")) ?? [];
   const [a, stops] = own ? ["a private ", ", which stops with this server"] : ["", ""];
   print(
@@ -39,8 +39,7 @@ export async function keepSessions({ redisUrl, sessions }: Where, awayMs: number
   return {
     redis,
     close: async () => {
-      await redis.close().catch(() => redis.destroy()); // after what is under way, saves included
-      await Promise.all(closing); // the adapter's own clients too, before their Redis goes
+      await close(); // the adapter's own clients too, before their Redis goes
       own?.kill();
     },
   };
@@ -74,16 +73,37 @@ async function connect(url: string, print: Print) {
   }
   ready = true;
   // The adapter ends the clients it makes with disconnect(), which rejects what they still wait
-  // for, unhandled, when a server closes as it starts: close() waits for it instead, and a close
-  // that fails (Redis gone meanwhile) destroys the client rather than reject with no one to hear
-  const closing: Promise<unknown>[] = [];
+  // for, unhandled, when a server closes as it starts: close() waits for a close of each instead.
+  // Its stream reader sees that the server closed only when its XREAD returns, up to 5 s later:
+  // close() ends that wait, and an XREAD asked for after it returns at once, with nothing.
+  let closed = false;
+  const clients: { ended: Promise<unknown>; stopReading: () => void }[] = [];
   const duplicate = redis.duplicate.bind(redis);
   redis.duplicate = ((...args: Parameters<typeof duplicate>) => {
     const client = duplicate(...args);
-    const close = () => client.close().catch(() => client.destroy());
-    return Object.assign(client, { disconnect: () => closing.push(close()) });
+    let reading = false;
+    let disconnected = () => {};
+    const ended = new Promise<void>((done) => (disconnected = done)).then(async () => {
+      if (client.isOpen) await client.close(); // one stopped reading was destroyed: closed already
+    });
+    clients.push({ ended, stopReading: () => reading && client.destroy() });
+    const xRead = client.xRead.bind(client);
+    return Object.assign(client, {
+      disconnect: async () => disconnected(),
+      xRead: async (...read: Parameters<typeof xRead>) => {
+        if (closed) return null;
+        reading = true;
+        return xRead(...read).finally(() => (reading = false)); // the adapter catches its error
+      },
+    });
   }) as typeof redis.duplicate;
-  return { redis, closing };
+  const close = async () => {
+    closed = true;
+    for (const client of clients) client.stopReading();
+    await redis.close().catch(() => redis.destroy()); // after what is under way, saves included
+    await Promise.all(clients.map((client) => client.ended));
+  };
+  return { redis, close };
 }
 
 interface StreamsAdapter {

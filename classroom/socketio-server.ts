@@ -63,13 +63,15 @@ export async function listen(
   { http, io, say, page, onClose }: ClassroomServer,
   { port, host, ...settings }: Partial<Settings>,
 ) {
-  const close = async () => {
-    say.stop();
-    const closed = io.close();
-    http.closeAllConnections(); // a browser's keep-alive (the Admin UI's) holds the port
-    await closed;
-    await onClose?.();
-  };
+  let closing: Promise<void> | undefined; // a second close() waits for the first
+  const close = () =>
+    (closing ??= (async () => {
+      say.stop();
+      const closed = io.close();
+      http.closeAllConnections(); // a browser's keep-alive (the Admin UI's) holds the port
+      await closed;
+      await onClose?.();
+    })());
   http.listen(port, host);
   await once(http, "listening").catch(async (error) => {
     await close(); // a server that could not listen leaves nothing running behind it

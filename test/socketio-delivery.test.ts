@@ -2,6 +2,7 @@ import { type EventEmitter } from "node:events";
 import { appendFile } from "node:fs/promises";
 import { connect, createServer as createNetServer, type Socket as NetSocket } from "node:net";
 import { join } from "node:path";
+import { createClient } from "redis";
 import { io, type Socket } from "socket.io-client";
 import { expect, test, vi } from "vitest";
 import { closeRestoreGap } from "../classroom/sessions.ts";
@@ -332,6 +333,19 @@ test("a server closed leaves no Redis behind: its private redis-server stops wit
   expect(await reachable()).toBe(true);
   await close();
   await expect.poll(reachable).toBe(false);
+});
+
+test("a closed server leaves no client of its own on Redis: its stream reader stops waiting too", async (t) => {
+  const { url } = await startRedis(t);
+  const observer = createClient({ url });
+  await observer.connect();
+  t.onTestFinished(() => observer.destroy());
+  const clients = async () => /connected_clients:(\d+)/.exec(await observer.info("clients"))?.[1];
+  const { close } = await server(t, { redisUrl: url });
+  // this one, and the server's writer, subscriber and stream reader, which waits 5 s in XREAD
+  await vi.waitFor(async () => expect(await clients()).toBe("4"));
+  await close();
+  await vi.waitFor(async () => expect(await clients()).toBe("1"), { timeout: 1000 });
 });
 
 test("one terminal: npm run delivery labels each script's lines, and Ctrl-C stops them all, Redis too", async (t) => {
