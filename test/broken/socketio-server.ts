@@ -4,7 +4,7 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 
-export type SocketIoFault = "sender-only" | "ignores-rooms" | "no-join-ack";
+export type SocketIoFault = "sender-only" | "others-only" | "ignores-rooms" | "no-join-ack";
 
 export async function startBrokenSocketIo(fault: SocketIoFault) {
   const io = new Server(0);
@@ -12,7 +12,9 @@ export async function startBrokenSocketIo(fault: SocketIoFault) {
     nsp.on("connection", (socket) => {
       socket.on("speak", (speech, ack) => {
         if (speech === null || speech === undefined) return ack?.({ ok: false, error: "nothing" });
-        const to = fault === "sender-only" ? socket : nsp; // the fault: socket.emit, not io.emit
+        // the fault: socket.emit, or socket.broadcast.emit, not io.emit
+        const to =
+          fault === "sender-only" ? socket : fault === "others-only" ? socket.broadcast : nsp;
         to.emit("message", { from: socket.id, speech });
         ack?.({ ok: true });
       });
