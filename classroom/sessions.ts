@@ -100,7 +100,8 @@ async function connect(url: string, print: Print) {
   const close = async () => {
     closed = true;
     for (const client of clients) client.stopReading();
-    await redis.close().catch(() => redis.destroy()); // after what is under way, saves included
+    // after what is under way, saves included; with Redis gone, nothing would answer them
+    await (redis.isReady ? redis.close() : redis.destroy());
     await Promise.all(clients.map((client) => client.ended));
   };
   return { redis, close };
