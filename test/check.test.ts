@@ -116,6 +116,9 @@ test("each broken server fails the check that names its fault, and no other", as
       "a client that stops reading is dropped before 16 MiB wait for it",
     "socketio-server sender-only": "speak becomes message to every client, the sender included",
     "socketio-server others-only": "speak becomes message to every client, the sender included",
+    "socketio-server replays-to-newcomers": "a client that joins later gets only what follows",
+    "socketio-server passes-null-to-others":
+      "a bad payload is refused with an answer to its sender, and passed on to no one",
     "socketio-server ignores-rooms": "lesson reaches the codefellows room's members only",
     "delivery-server forgets-sessions":
       "a client back from a dropped connection gets what it missed, once, in order",

@@ -4,14 +4,27 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 
-export type SocketIoFault = "sender-only" | "others-only" | "ignores-rooms" | "no-join-ack";
+export type SocketIoFault =
+  | "sender-only"
+  | "others-only"
+  | "replays-to-newcomers"
+  | "passes-null-to-others"
+  | "ignores-rooms"
+  | "no-join-ack";
 
 export async function startBrokenSocketIo(fault: SocketIoFault) {
   const io = new Server(0);
+  const said: unknown[] = []; // the fault "replays-to-newcomers" sends it all to each new client
   for (const nsp of [io.of("/"), io.of("/home"), io.of("/school")]) {
     nsp.on("connection", (socket) => {
+      if (fault === "replays-to-newcomers") for (const old of said) socket.emit("message", old);
       socket.on("speak", (speech, ack) => {
-        if (speech === null || speech === undefined) return ack?.({ ok: false, error: "nothing" });
+        if (speech === null || speech === undefined) {
+          // the fault: refused to its sender, but passed on to everyone else
+          if (fault === "passes-null-to-others") socket.broadcast.emit("message", { speech });
+          return ack?.({ ok: false, error: "nothing" });
+        }
+        said.push({ from: socket.id, speech });
         // the fault: socket.emit, or socket.broadcast.emit, not io.emit
         const to =
           fault === "sender-only" ? socket : fault === "others-only" ? socket.broadcast : nsp;
