@@ -72,6 +72,16 @@ async function connect(url: string, print: Print) {
     throw Object.assign(new Error(`no Redis at ${url}: ${hint}`), { code: "NO_REDIS" });
   }
   ready = true;
+  // The adapter saves a session with a SET that nothing waits for: one lost with Redis (told
+  // above) must not end the server as an unhandled rejection
+  const set = redis.set.bind(redis);
+  Object.assign(redis, {
+    set: (...args: Parameters<typeof set>) => {
+      const saving = set(...args);
+      saving.catch(() => {});
+      return saving;
+    },
+  });
   // The adapter ends the clients it makes with disconnect(), which rejects what they still wait
   // for, unhandled, when a server closes as it starts: close() waits for a close of each instead.
   // Its stream reader sees that the server closed only when its XREAD returns, up to 5 s later:

@@ -348,6 +348,19 @@ test("a closed server leaves no client of its own on Redis: its stream reader st
   await vi.waitFor(async () => expect(await clients()).toBe("1"), { timeout: 1000 });
 });
 
+test("a server whose Redis is gone still closes, its clients' sessions lost without an error", async (t) => {
+  const redis = await startRedis(t);
+  const { port, close, log } = await server(t, { redisUrl: redis.url });
+  const reader = await recoveringClient(t, port);
+  await redis.stop();
+  await log.until(/^lost Redis at /);
+  reader.socket.disconnect(); // its session is saved with a SET that cannot be answered
+  await close(); // and an unhandled rejection would fail this test
+  expect(log.lines.filter((line) => /Redis/.test(line)).slice(1)).toEqual([
+    `lost Redis at ${redis.url}: what is sent waits for it, and it is retried`,
+  ]);
+});
+
 test("one terminal: npm run delivery labels each script's lines, and Ctrl-C stops them all, Redis too", async (t) => {
   needRedisServer(t);
   const port = await freePort(); // --port reaches all three
