@@ -343,7 +343,7 @@ test("a closed server leaves no client of its own on Redis: its stream reader st
   const clients = async () => /connected_clients:(\d+)/.exec(await observer.info("clients"))?.[1];
   const { close } = await server(t, { redisUrl: url });
   // this one, and the server's writer, subscriber and stream reader, which waits 5 s in XREAD
-  await vi.waitFor(async () => expect(await clients()).toBe("4"));
+  await vi.waitFor(async () => expect(await clients()).toBe("4"), { timeout: 5000 });
   await close();
   await vi.waitFor(async () => expect(await clients()).toBe("1"), { timeout: 1000 });
 });
