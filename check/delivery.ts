@@ -11,6 +11,9 @@ import {
   cli,
   disconnectAll,
   flags,
+  WAIT,
+  WAIT_USAGE,
+  waitOf,
   Heard,
   must,
   printed,
@@ -22,6 +25,7 @@ import {
 
 const USAGE = `usage: npm run check:delivery -- --port 3000 [--host localhost]
   [--url http://localhost:3000, instead of --port and --host] [--speak speak] [--message message]
+  ${WAIT_USAGE}
 Checks the delivery lesson: what a client misses while its connection is down, it gets when back.`;
 
 export type DeliverySettings = ReturnType<typeof deliverySettings>;
@@ -35,14 +39,15 @@ export function deliverySettings(args: string[]) {
       host: { type: "string" },
       speak: { type: "string", default: "speak" },
       message: { type: "string", default: "message" },
+      wait: WAIT,
     },
     args,
   );
-  return { url: urlOf(o), speak: o.speak, message: o.message };
+  return { url: urlOf(o), speak: o.speak, message: o.message, wait: waitOf(o.wait) };
 }
 
 export async function checkDelivery(settings: DeliverySettings, print: Print = printed) {
-  const { url, speak, message } = settings;
+  const { url, speak, message, wait } = settings;
   const run = randomInt(1e6, 1e9); // the ids of this run's records, and the mark in its texts
   const text = (what: string) => `check ${run}: ${what}`;
   const record = (n: number) => ({ id: run + n, change: "created", at: new Date().toISOString() });
@@ -62,7 +67,7 @@ export async function checkDelivery(settings: DeliverySettings, print: Print = p
     const socket = io(url, { forceNew: true, reconnection: false });
     open.add(socket);
     await connected(socket);
-    const heard = new Heard<unknown>();
+    const heard = new Heard<unknown>(wait);
     socket.on(message, (payload: unknown) => {
       const speech = speechIn(payload);
       if (mine(speech)) heard.add(speech);
@@ -140,7 +145,7 @@ export async function checkDelivery(settings: DeliverySettings, print: Print = p
         },
       },
     ],
-    { print, closeClients: () => disconnectAll(open) },
+    { print, closeClients: () => disconnectAll(open), wait },
   );
 }
 

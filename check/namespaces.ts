@@ -10,6 +10,9 @@ import {
   disconnectAll,
   Failed,
   flags,
+  WAIT,
+  WAIT_USAGE,
+  waitOf,
   Heard,
   runChecks,
   speechIn,
@@ -22,7 +25,7 @@ import type { Print } from "./report.ts";
 const USAGE = `usage: npm run check:namespaces -- --port 3000 [--host localhost]
   [--url http://localhost:3000, instead of --port and --host]
   [--home /home] [--school /school] [--room codefellows] [--join join] [--lesson lesson]
-  [--speak speak] [--message message]
+  [--speak speak] [--message message] ${WAIT_USAGE}
 Checks the namespaces lesson's who-sees-what table against any Socket.IO server.`;
 
 export type NamespacesSettings = ReturnType<typeof namespacesSettings>;
@@ -41,6 +44,7 @@ export function namespacesSettings(args: string[]) {
       lesson: { type: "string", default: "lesson" },
       speak: { type: "string", default: "speak" },
       message: { type: "string", default: "message" },
+      wait: WAIT,
     },
     args,
   );
@@ -48,7 +52,7 @@ export function namespacesSettings(args: string[]) {
     if (!/^\/\S+$/.test(namespace) || o.home === o.school)
       throw new Stop(`--${name} takes a namespace of its own, like /${name}, not ${namespace}`);
   }
-  return { url: urlOf({ url, port, host }), ...o };
+  return { url: urlOf({ url, port, host }), ...o, wait: waitOf(o.wait) };
 }
 
 export async function checkNamespaces(settings: NamespacesSettings, print: Print = printed) {
@@ -77,7 +81,7 @@ export async function checkNamespaces(settings: NamespacesSettings, print: Print
     const socket = io(`${o.url}${path}`, { forceNew: true, reconnection: false });
     open.add(socket);
     await connected(socket, namespace);
-    const heard = new Heard<string>();
+    const heard = new Heard<string>(o.wait);
     socket.onAny((event: string, payload: unknown) => {
       const said = `${event} ${JSON.stringify(speechIn(payload))}`;
       if (said.includes(run)) heard.add(said);
@@ -190,6 +194,7 @@ export async function checkNamespaces(settings: NamespacesSettings, print: Print
     {
       print,
       closeClients: () => disconnectAll(open),
+      wait: o.wait,
     },
   );
 }

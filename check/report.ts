@@ -42,6 +42,17 @@ export function flags<O extends NonNullable<ParseArgsConfig["options"]>>(
   return parsed.values;
 }
 
+// --wait: how long each check waits for an answer before it says none came. More than the
+// default helps on a slow class network, or a laptop busy with much else.
+export const WAIT = { type: "string", default: "5" } as const;
+export const WAIT_USAGE = "[--wait 5, the seconds to wait for each answer]";
+
+export function waitOf(text: string) {
+  const seconds = Number(text);
+  if (/^\d+(\.\d+)?$/.test(text) && seconds >= 1 && seconds <= 600) return seconds * 1000;
+  throw new Stop(`--wait takes a number of seconds from 1 to 600, not ${JSON.stringify(text)}`);
+}
+
 export function portOf(text: string) {
   const port = Number(text);
   if (/^\d+$/.test(text) && port >= 1 && port <= 65535) return port;
@@ -81,14 +92,15 @@ export async function cli(check: () => Promise<number>) {
     process.exit(await check());
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
-    (error.code === 0 ? console.log : console.error)(printable(error.message));
+    const say = error.code === 0 ? console.log : console.error; // the usage, a line at a time
+    for (const line of error.message.split("\n")) say(printable(line));
     process.exit(error.code);
   }
 }
 
 type Check = { group: string; name: string; run: () => Promise<void> };
 
-// Runs every check, each bounded, in the order given, the `last` ones at the end (a check that may
+// Runs every check, each bounded by twice the wait for one answer, in the order given, the `last` ones at the end (a check that may
 // stop a broken server must not take the others with it), closing each one's clients before the
 // next starts; prints them in the declared order.
 export async function runChecks(
@@ -97,7 +109,8 @@ export async function runChecks(
     print,
     closeClients,
     last = [],
-  }: { print: Print; closeClients: () => unknown; last?: string[] },
+    wait,
+  }: { print: Print; closeClients: () => unknown; last?: string[]; wait: number },
 ) {
   const results = new Map<Check, string>();
   const order = [
@@ -107,8 +120,9 @@ export async function runChecks(
   for (const check of order) {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      const why = new Failed("an answer", "nothing within 10 s", "does the server still run?");
-      timer = setTimeout(() => reject(why), 10_000);
+      const within = `nothing within ${(2 * wait) / 1000} s`;
+      const why = new Failed("an answer", within, "does the server still run?");
+      timer = setTimeout(() => reject(why), 2 * wait);
     });
     try {
       await Promise.race([check.run(), timeout]);
@@ -138,6 +152,8 @@ export class Heard<T> {
   readonly items: T[] = [];
   ended = "";
   private readonly waiters = new Set<() => void>();
+
+  constructor(private readonly waitMs: number) {}
 
   add(item: T) {
     this.items.push(item);
@@ -177,7 +193,7 @@ export class Heard<T> {
         clearTimeout(timer);
         settle();
       };
-      const timer = setTimeout(() => wake(true), 5000); // a bound for a loaded machine, not a pace
+      const timer = setTimeout(() => wake(true), this.waitMs); // a bound, not a pace
       this.waiters.add(wake);
       wake();
     });

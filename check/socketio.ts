@@ -9,6 +9,9 @@ import {
   answersSocketIo,
   cli,
   flags,
+  WAIT,
+  WAIT_USAGE,
+  waitOf,
   Heard,
   disconnectAll,
   must,
@@ -21,6 +24,7 @@ import {
 
 const USAGE = `usage: npm run check:socketio -- --port 3000 [--host localhost]
   [--url http://localhost:3000, instead of --port and --host] [--speak speak] [--message message]
+  ${WAIT_USAGE}
 Checks the Socket.IO lesson's behaviours: a client emits speak, and every client gets a message.`;
 
 export type SocketIoSettings = ReturnType<typeof socketIoSettings>;
@@ -34,14 +38,15 @@ export function socketIoSettings(args: string[]) {
       host: { type: "string" },
       speak: { type: "string", default: "speak" },
       message: { type: "string", default: "message" },
+      wait: WAIT,
     },
     args,
   );
-  return { url: urlOf(o), speak: o.speak, message: o.message };
+  return { url: urlOf(o), speak: o.speak, message: o.message, wait: waitOf(o.wait) };
 }
 
 export async function checkSocketIo(settings: SocketIoSettings, print: Print = printed) {
-  const { url, speak, message } = settings;
+  const { url, speak, message, wait } = settings;
   const run = randomInt(1e6, 1e9); // the ids of this run's records, and the mark in its texts
   const text = (what: string) => `check ${run}: ${what}`;
   const record = (n: number, change: string) => ({ id: run + n, change });
@@ -57,7 +62,7 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
   async function client() {
     const socket = io(url, { forceNew: true, reconnection: false });
     open.add(socket);
-    const heard = new Heard<unknown>(); // from the start: what a server replays comes with connect
+    const heard = new Heard<unknown>(wait); // from the start: what a server replays comes with connect
     socket.on(message, (payload: unknown) => {
       const speech = speechIn(payload);
       if (mine(speech)) heard.add(speech);
@@ -70,7 +75,7 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
       heard.until(speech, `a ${message} with ${JSON.stringify(speech)}`, hint, sentinel);
     const ask = (speech: unknown) =>
       socket
-        .timeout(5000)
+        .timeout(wait)
         .emitWithAck(speak, speech)
         .catch(() => undefined);
     return { socket, heard, until, ask, speak: (speech: unknown) => socket.emit(speak, speech) };
@@ -182,13 +187,14 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
           const sender = await client();
           const answer = await sender.ask(record(5, "deleted"));
           const hint = "call the callback, the last argument: ack({ ok: true })";
-          must(answer !== undefined, "an acknowledgement", "none in 5 s", hint);
+          must(answer !== undefined, "an acknowledgement", `none in ${wait / 1000} s`, hint);
         },
       },
     ],
     {
       print,
       closeClients: () => disconnectAll(open),
+      wait,
     },
   );
 }

@@ -4,10 +4,23 @@
 import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { pathToFileURL } from "node:url";
-import { cli, flags, Heard, must, portOf, printed, runChecks, Stop, type Print } from "./report.ts";
+import {
+  cli,
+  flags,
+  Heard,
+  must,
+  portOf,
+  printed,
+  runChecks,
+  Stop,
+  WAIT,
+  WAIT_USAGE,
+  waitOf,
+  type Print,
+} from "./report.ts";
 
 const USAGE = `usage: npm run check:tcp -- --port 4000 [--host localhost]
-  [--events create,update,delete] [--unknown read]
+  [--events create,update,delete] [--unknown read] ${WAIT_USAGE}
 Checks the TCP lesson's behaviours against any event server that speaks lines: "event data\\n".`;
 const LONGEST_LINE = 1024 * 1024; // an endless line must be answered before this much of it
 // A client that stops reading must be dropped before this much waits for it: the lesson's 1 MiB,
@@ -25,6 +38,7 @@ export function tcpSettings(args: string[]) {
       host: { type: "string", default: "localhost" },
       events: { type: "string", default: "create,update,delete" },
       unknown: { type: "string", default: "read" },
+      wait: WAIT,
     },
     args,
   );
@@ -33,12 +47,12 @@ export function tcpSettings(args: string[]) {
     throw new Stop(`--events takes three event names, like create,update,delete, not ${o.events}`);
   if (!word(o.unknown) || events.includes(o.unknown))
     throw new Stop(`--unknown takes an event name not in --events, like read, not ${o.unknown}`);
-  return { port: portOf(o.port), host: o.host, events, unknown: o.unknown };
+  return { port: portOf(o.port), host: o.host, events, unknown: o.unknown, wait: waitOf(o.wait) };
 }
 const word = (name: string) => /^\S+$/.test(name);
 
 export async function checkTcp(settings: TcpSettings, print: Print = printed) {
-  const { port, host, unknown } = settings;
+  const { port, host, unknown, wait } = settings;
   const [first, second, third] = settings.events;
   const run = randomBytes(3).toString("hex");
   const mark = (what: string) => `{"check":"${what}","run":"${run}"}`;
@@ -51,7 +65,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
     const socket = connect({ port, host });
     open.add(socket);
     await new Promise<void>((done) => socket.once("connect", done).once("error", () => done()));
-    const heard = new Heard<string>();
+    const heard = new Heard<string>(wait);
     const ready = new Set<string>();
     const closed = new Promise<void>((done) =>
       socket.on("error", () => {}).once("close", () => done(heard.end("a disconnect"))),
@@ -120,7 +134,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
     }
     const end = `${first} ${mark("8 end")}`;
     (alone ? slow : other).send(`${end}\n`); // once the other hears it, the server read it all
-    for (let waited = 0, after = 0; !slow.heard.ended && waited < 5000 && after < 3; waited += 50) {
+    for (let waited = 0, after = 0; !slow.heard.ended && waited < wait && after < 3; waited += 50) {
       slow.send("\n");
       if (other.heard.items.includes(end)) after += 1; // a reset takes a round trip to come back
       await new Promise((done) => setTimeout(done, 50));
@@ -265,6 +279,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
     {
       print,
       closeClients: () => Promise.all([...open].map(leave)).then(() => open.clear()),
+      wait,
       last: ["after a client leaves, events still reach the rest"],
     },
   );

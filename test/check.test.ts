@@ -25,10 +25,12 @@ const checkers = {
 };
 type Lesson = keyof typeof checkers;
 
-// What a checker printed, the names of the checks it failed, and its exit code.
-async function check(lesson: Lesson, port: number) {
+// What a checker printed, the names of the checks it failed, and its exit code. A check that
+// passes waits as long as it takes, up to --wait: here, with the whole suite running on two
+// cores, up to 15 s. Only the endless line of a server with no limit waits out its bound.
+async function check(lesson: Lesson, port: number, wait = "15") {
   const printed = recorder(lesson);
-  const code = await checkers[lesson](["--port", String(port)], printed.line);
+  const code = await checkers[lesson](["--port", String(port), "--wait", wait], printed.line);
   const lines = printed.lines.map((line) => line.trim()).filter(Boolean);
   const failed = lines.filter((l) => l.startsWith("✗ ")).map((l) => l.slice(2).split(": ")[0]);
   return { code, lines, failed };
@@ -133,7 +135,8 @@ test("each broken server fails the check that names its fault, and no other", as
           : server.endsWith("rooms")
             ? "namespaces"
             : "socketio";
-      return check(lesson, (await broken(t, server)).port);
+      const wait = server.endsWith("no-line-limit") ? "5" : "15";
+      return check(lesson, (await broken(t, server)).port, wait);
     }),
   );
   for (const [i, [server, fault]] of Object.entries(faults).entries()) {
@@ -152,7 +155,7 @@ test("a server that never answers join costs the checks no wait", async (t) => {
   t.onTestFinished(lesson.close);
   const timed = async (port: number) => {
     const started = Date.now();
-    const { code, lines } = await check("namespaces", port);
+    const { code, lines } = await check("namespaces", port, "5");
     return { code, last: lines.at(-1), ms: Date.now() - started };
   };
   const [unanswered, answered] = await Promise.all([timed(silent.port), timed(lesson.port)]);
@@ -191,6 +194,7 @@ test("a bad flag is one line that says what to do, and --help the usage", () => 
     [() => tcpSettings(["--events", "speak"]), /^--events takes three event names, like cr/],
     [() => tcpSettings(["--unknown", "create"]), /^--unknown takes an event name not in --ev/],
     [() => tcpSettings(["--prot", "4000"]), /^Unknown option '--prot'. usage: npm run check:tcp/],
+    [() => deliverySettings(["--wait", "soon"]), /^--wait takes a number of seconds from 1 to 6/],
     [() => socketIoSettings(["--port", "0"]), '--port takes a number from 1 to 65535, not "0"'],
     [() => socketIoSettings(["--url", "localhost:3000"]), /^--url takes a URL like http:/],
     [() => socketIoSettings(["--port", "3000", "--url", "http://localhost:3000"]), /not both$/],
@@ -208,6 +212,8 @@ test("a bad flag is one line that says what to do, and --help the usage", () => 
   expect(() => deliverySettings(["--help"])).toThrow(/^usage: npm run check:delivery /);
   expect(socketIoSettings(["--host", "::1", "--port", "3001"]).url).toBe("http://[::1]:3001");
   expect(socketIoSettings(["--url", "http://localhost:3002/"]).url).toBe("http://localhost:3002");
+  expect(namespacesSettings(["--wait", "2.5"]).wait).toBe(2500);
+  expect(tcpSettings([]).wait).toBe(5000);
 });
 
 test("a server's words in a checker's output show escape codes as text, a line each", (t) => {
@@ -236,12 +242,16 @@ test("from the command line: the checks then exit 0 or 1, or one line and exit 2
     const code = await script.exitCode();
     return { code, lines: script.out.lines.filter(Boolean) };
   };
-  const [tcp, socketio, namespaces, delivery] = await Promise.all([
+  const [tcp, socketio, namespaces, delivery, help] = await Promise.all([
     run("tcp", "--port", "forty"),
     run("socketio", "--port", String(server.port)),
     run("namespaces", "--url", `http://localhost:${server.port}`), // the first pass: no /home
     run("delivery", "--port", String(server.port)), // at most once: nothing kept, nothing dropped
+    run("namespaces", "--help"),
   ]);
+  expect(help.code).toBe(0);
+  expect(help.lines[0]).toMatch(/^usage: npm run check:namespaces -- --port 3000/);
+  expect(help.lines.at(-1)).toMatch(/^Checks the namespaces lesson's/); // a line each, as written
   expect(tcp).toEqual({ code: 2, lines: ['--port takes a number from 1 to 65535, not "forty"'] });
   expect(socketio.lines.at(-1)).toBe("5 passed, 0 failed");
   expect(socketio.code).toBe(0);
