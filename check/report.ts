@@ -100,9 +100,9 @@ export async function cli(check: () => Promise<number>) {
 
 type Check = { group: string; name: string; run: () => Promise<void> };
 
-// Runs every check, each bounded by twice the wait for one answer, in the order given, the `last` ones at the end (a check that may
-// stop a broken server must not take the others with it), closing each one's clients before the
-// next starts; prints them in the declared order.
+// Runs every check, each bounded by twice the wait for one answer, in the order given, the `last`
+// ones at the end (a check that may stop a broken server must not take the others with it),
+// closing each one's clients before the next starts; prints them in the declared order.
 export async function runChecks(
   checks: Check[],
   {

@@ -62,7 +62,7 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
   async function client() {
     const socket = io(url, { forceNew: true, reconnection: false });
     open.add(socket);
-    const heard = new Heard<unknown>(wait); // from the start: what a server replays comes with connect
+    const heard = new Heard<unknown>(wait); // from the start: what a server replays comes first
     socket.on(message, (payload: unknown) => {
       const speech = speechIn(payload);
       if (mine(speech)) heard.add(speech);
@@ -84,7 +84,7 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
 
   // Each client's wait for a speech. Once one client has it, the server has passed it on, so every
   // client then says a sentinel: a client that hears a sentinel first will not hear the speech, and
-  // is told so at once, whoever the server sends to, instead of after the 5 s bound.
+  // is told so at once, whoever the server sends to, instead of at the end of its --wait.
   let sentinels = 0;
   async function hearing(clients: Client[], speech: unknown, hint: (i: number) => string) {
     const sentinel = text(`sentinel ${++sentinels}`);
