@@ -15,6 +15,7 @@ import {
   runScript,
   runScriptCommand,
   scratchCopy,
+  START_MS,
   stillRunning,
   tcpClient,
   upTo,
@@ -523,31 +524,32 @@ test("live coding: saving the server restarts it, a crash waits for the next sav
   const serverFile = join(folder, "tcp-demo", "server.ts");
   const port = await freePort();
   const server = runScript(t, serverFile, { PORT: String(port) }, { watch: "tcp:server" });
+  // each wait on the server under watch is a child process starting: on a loaded machine, seconds
   const listening = (count: number) =>
-    server.out.until((l) => l.filter((x) => /listening on port/.test(x)).length >= count, 8000);
+    server.out.until((l) => l.filter((x) => /listening on port/.test(x)).length >= count);
   await listening(1);
   const { heard } = logger(t, port);
   await heard.until(/^connected to/);
 
   await appendFile(serverFile, "\n// an edit\n");
   await listening(2);
-  await heard.until(/^back: reconnected/, 8000);
+  await heard.until(/^back: reconnected/, START_MS);
 
   const source = await readFile(serverFile, "utf8");
   await writeFile(
     serverFile,
     source.replace("const EVENTS", 'throw new Error("a typo while editing");\nconst EVENTS'),
   );
-  await server.out.until(/Error: a typo while editing/, 8000);
+  await server.out.until(/Error: a typo while editing/);
   await writeFile(serverFile, source);
   await listening(3);
   await heard.until(
     (lines) => lines.filter((l) => l.startsWith("back: reconnected")).length >= 2,
-    8000,
+    START_MS,
   );
   const speaker = await tcpClient(t, port);
   speaker.send("create after-the-fix\n");
-  await heard.until(/^create after-the-fix$/, 8000);
+  await heard.until(/^create after-the-fix$/, START_MS);
   expect(await server.stop()).toBe(0);
 });
 
