@@ -92,17 +92,19 @@ export async function cli(check: () => Promise<number>) {
     process.exit(await check());
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
-    const say = error.code === 0 ? console.log : console.error; // the usage, a line at a time
-    for (const line of error.message.split("\n")) say(printable(line));
+    const say = error.code === 0 ? console.log : console.error;
+    // the usage a line at a time; a mistake in one line, whatever it quotes
+    const lines = error.code === 0 ? error.message.split("\n") : [error.message];
+    for (const line of lines) say(printable(line));
     process.exit(error.code);
   }
 }
 
 type Check = { group: string; name: string; run: () => Promise<void> };
 
-// Runs every check, each bounded by twice the wait for one answer, in the order given, the `last`
-// ones at the end (a check that may stop a broken server must not take the others with it),
-// closing each one's clients before the next starts; prints them in the declared order.
+// Runs every check, each bounded by twice the wait for one answer (10 s at least), in the order
+// given, the `last` ones at the end (a check that may stop a broken server must not take the others
+// with it), closing each one's clients before the next starts; prints them in the declared order.
 export async function runChecks(
   checks: Check[],
   {
@@ -120,9 +122,10 @@ export async function runChecks(
   for (const check of order) {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      const within = `nothing within ${(2 * wait) / 1000} s`;
+      const bound = Math.max(10_000, 2 * wait);
+      const within = `nothing within ${bound / 1000} s`;
       const why = new Failed("an answer", within, "does the server still run?");
-      timer = setTimeout(() => reject(why), 2 * wait);
+      timer = setTimeout(() => reject(why), bound);
     });
     try {
       await Promise.race([check.run(), timeout]);

@@ -119,6 +119,7 @@ test("each broken server fails the check that names its fault, and no other", as
     "socketio-server sender-only": "speak becomes message to every client, the sender included",
     "socketio-server others-only": "speak becomes message to every client, the sender included",
     "socketio-server replays-to-newcomers": "a client that joins later gets only what follows",
+    "socketio-server replays-the-last": "a client that joins later gets only what follows",
     "socketio-server passes-null-to-others":
       "a bad payload is refused with an answer to its sender, and passed on to no one",
     "socketio-server ignores-rooms": "lesson reaches the codefellows room's members only",
@@ -136,7 +137,9 @@ test("each broken server fails the check that names its fault, and no other", as
             ? "namespaces"
             : "socketio";
       const wait = server.endsWith("no-line-limit") ? "5" : "15";
-      return check(lesson, (await broken(t, server)).port, wait);
+      const port = (await broken(t, server)).port;
+      const started = Date.now();
+      return { ...(await check(lesson, port, wait)), ms: Date.now() - started };
     }),
   );
   for (const [i, [server, fault]] of Object.entries(faults).entries()) {
@@ -144,6 +147,9 @@ test("each broken server fails the check that names its fault, and no other", as
     expect(failed, `${server}:\n${lines.join("\n")}`).toEqual([fault]);
     expect(code, server).toBe(1);
   }
+  // a client that misses a message is told so at once, by a sentinel, not at the end of its wait
+  for (const [i, server] of Object.keys(faults).entries())
+    if (/-only$/.test(server)) expect(runs[i].ms, server).toBeLessThan(15_000);
   // a server that passes on every event, unknown ones too, answers none to its sender alone
   const flood = /^no answer to read for its sender alone: filling a client with 16 MiB of create/;
   expect(runs[0].lines.filter((line) => flood.test(line))).toHaveLength(1);

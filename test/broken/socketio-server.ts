@@ -8,16 +8,18 @@ export type SocketIoFault =
   | "sender-only"
   | "others-only"
   | "replays-to-newcomers"
+  | "replays-the-last"
   | "passes-null-to-others"
   | "ignores-rooms"
   | "no-join-ack";
 
 export async function startBrokenSocketIo(fault: SocketIoFault) {
   const io = new Server(0);
-  const said: unknown[] = []; // the fault "replays-to-newcomers" sends it all to each new client
+  const said: unknown[] = []; // what "replays-to-newcomers" sends a new client; "…-the-last", one
   for (const nsp of [io.of("/"), io.of("/home"), io.of("/school")]) {
     nsp.on("connection", (socket) => {
       if (fault === "replays-to-newcomers") for (const old of said) socket.emit("message", old);
+      if (fault === "replays-the-last" && said.length) socket.emit("message", said.at(-1));
       socket.on("speak", (speech, ack) => {
         if (speech === null || speech === undefined) {
           // the fault: refused to its sender, but passed on to everyone else
