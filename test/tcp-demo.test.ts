@@ -519,39 +519,44 @@ test("a logger reaches the server through another address of it, as a student's 
   expect(heard.lines).toEqual([`connected to ${address}:${port}`, "create over-the-network"]);
 });
 
-test("live coding: saving the server restarts it, a crash waits for the next save, and the logger rides through", async (t) => {
-  const folder = await scratchCopy(t, "tcp-demo", "classroom"); // a copy to edit; the real file stays put
-  const serverFile = join(folder, "tcp-demo", "server.ts");
-  const port = await freePort();
-  const server = runScript(t, serverFile, { PORT: String(port) }, { watch: "tcp:server" });
-  // each wait on the server under watch is a child process starting: on a loaded machine, seconds
-  const listening = (count: number) =>
-    server.out.until((l) => l.filter((x) => /listening on port/.test(x)).length >= count);
-  await listening(1);
-  const { heard } = logger(t, port);
-  await heard.until(/^connected to/);
+// Three restarts under tsx, one after another: on a loaded machine, over a minute
+test(
+  "live coding: saving the server restarts it, a crash waits for the next save, and the logger rides through",
+  { timeout: 150_000 },
+  async (t) => {
+    const folder = await scratchCopy(t, "tcp-demo", "classroom"); // a copy to edit; the real file stays put
+    const serverFile = join(folder, "tcp-demo", "server.ts");
+    const port = await freePort();
+    const server = runScript(t, serverFile, { PORT: String(port) }, { watch: "tcp:server" });
+    // each wait for the server under watch is one for a child process to start
+    const listening = (count: number) =>
+      server.out.until((l) => l.filter((x) => /listening on port/.test(x)).length >= count);
+    await listening(1);
+    const { heard } = logger(t, port);
+    await heard.until(/^connected to/);
 
-  await appendFile(serverFile, "\n// an edit\n");
-  await listening(2);
-  await heard.until(/^back: reconnected/, START_MS);
+    await appendFile(serverFile, "\n// an edit\n");
+    await listening(2);
+    await heard.until(/^back: reconnected/, START_MS);
 
-  const source = await readFile(serverFile, "utf8");
-  await writeFile(
-    serverFile,
-    source.replace("const EVENTS", 'throw new Error("a typo while editing");\nconst EVENTS'),
-  );
-  await server.out.until(/Error: a typo while editing/);
-  await writeFile(serverFile, source);
-  await listening(3);
-  await heard.until(
-    (lines) => lines.filter((l) => l.startsWith("back: reconnected")).length >= 2,
-    START_MS,
-  );
-  const speaker = await tcpClient(t, port);
-  speaker.send("create after-the-fix\n");
-  await heard.until(/^create after-the-fix$/, START_MS);
-  expect(await server.stop()).toBe(0);
-});
+    const source = await readFile(serverFile, "utf8");
+    await writeFile(
+      serverFile,
+      source.replace("const EVENTS", 'throw new Error("a typo while editing");\nconst EVENTS'),
+    );
+    await server.out.until(/Error: a typo while editing/);
+    await writeFile(serverFile, source);
+    await listening(3);
+    await heard.until(
+      (lines) => lines.filter((l) => l.startsWith("back: reconnected")).length >= 2,
+      START_MS,
+    );
+    const speaker = await tcpClient(t, port);
+    speaker.send("create after-the-fix\n");
+    await heard.until(/^create after-the-fix$/);
+    expect(await server.stop()).toBe(0);
+  },
+);
 
 test("past 30 lines a second the server prints one summary a second instead, until the flood is over", async (t) => {
   vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] }); // the summary's tick: ours to move
