@@ -133,15 +133,11 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
           const sent = [{ ...record(2, "updated"), at: "2026-01-01T00:00:00.000Z" }, text("plain")];
           for (const speech of sent) sender.speak(speech);
           const hint = `pass on what came in ${speak}, as it came`;
+          const unchanged = "do not change what you pass on";
           for (const got of await heardBy([sender, other], text("plain"), hint)) {
             const last = withoutSentinels(got).slice(-2);
             const same = isDeepStrictEqual(last, sent);
-            must(
-              same,
-              JSON.stringify(sent),
-              JSON.stringify(last),
-              "do not change what you pass on",
-            );
+            must(same, JSON.stringify(sent), JSON.stringify(last), unchanged);
           }
         },
       },
