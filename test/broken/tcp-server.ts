@@ -30,26 +30,30 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
       // unhandled "error" would end its process
       socket.on("error", close);
     } else socket.on("close", () => pool.delete(socket)).on("error", () => {});
-    let unfinished = Buffer.alloc(0);
+    let unfinished = ""; // bytes as latin1 characters, one each, until a line's end
     socket.on("data", (chunk: Buffer) => {
-      const lines = Buffer.concat([unfinished, chunk]).toString("latin1").split("\n");
-      unfinished = Buffer.from(lines.pop() ?? "", "latin1");
+      const lines = (unfinished + chunk.toString("latin1")).split("\n");
+      unfinished = lines.pop() ?? "";
       if (unfinished.length > 64 * 1024 && fault !== "no-line-limit")
         return void socket.removeAllListeners("data").end("error line too long\n");
+      // what a chunk's lines bring each client, written once: a flood's lines cost one write each
+      const out = new Map<Socket, string>();
+      const add = (to: Socket, text: string) => out.set(to, (out.get(to) ?? "") + text);
       for (const bytes of lines.map((line) => Buffer.from(line, "latin1"))) {
         if (!isUtf8(bytes) && fault !== "passes-bad-utf8") {
-          send(socket, "error line is not UTF-8\n");
+          add(socket, "error line is not UTF-8\n");
           continue;
         }
         const line = bytes.toString().replace(/\r$/, "");
         const event = line.split(" ")[0];
         if (!line) continue;
         if (!EVENTS.includes(event) && fault !== "passes-everything") {
-          send(socket, `error unknown event "${event}": this server passes on ${EVENTS}\n`);
+          add(socket, `error unknown event "${event}": this server passes on ${EVENTS}\n`);
           continue;
         }
-        for (const client of pool) send(client, `${line}\n`);
+        for (const client of pool) add(client, `${line}\n`);
       }
+      for (const [client, text] of out) send(client, text);
     });
   });
   function close() {
