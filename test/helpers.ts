@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { on, once, type EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
@@ -134,15 +134,10 @@ export function runScript(
   { watch = "", args = [] as string[] } = {},
 ) {
   if (watch) {
-    // as npm run <lesson>:server runs it: classroom/watch.ts beside the lesson's folder, under tsx
-    const watcher = join(dirname(dirname(file)), "classroom", "watch.ts");
-    return runCommand(
-      t,
-      process.execPath,
-      ["--import", "tsx", watcher, watch, file, ...args],
-      env,
-      file,
-    );
+    // as npm run <lesson>:server runs it: classroom/watch.ts, its types stripped as below, runs tsx
+    // watch on the file, whose every start runs under tsx
+    const watcher = join(COMPILED, "classroom", "watch.mjs");
+    return runCommand(t, process.execPath, [watcher, watch, file, ...args], env, file);
   }
   // the repository's own scripts as test/compiled.ts left them, types stripped; the rest as they are
   const script = /^(classroom|check|tcp-demo|socketio-[\w-]+)\/.*\.ts$/.test(file)
