@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     reporters: ["default", "./test/slowest.ts"], // and where the time went
     globalSetup: ["./test/compiled.ts"], // the scripts that tests start, without tsx's loader
+    isolate: false, // a worker imports vitest, socket.io and the rest once, for all its files
     maxWorkers: 3, // the tests mostly wait on sockets and child processes: one file per lesson, all at once
   },
 });

@@ -25,7 +25,10 @@ import {
 } from "../classroom/terminal.ts";
 import { get, recorder, runScript, startRedis, waitFor, type Context } from "./helpers.ts";
 
-// Passed through, so that a test can make a read fail, a file appear, or the Wi-Fi change.
+// Passed through, so that a test can make a read fail, a file appear, or the Wi-Fi change. The
+// files of classroom/ that another test file in this worker imported first are imported again,
+// with these (vitest.config.ts shares a worker's modules between its files).
+vi.hoisted(() => vi.resetModules());
 vi.mock("node:fs/promises", async (actual) => {
   const fs = await actual<typeof import("node:fs/promises")>();
   return { ...fs, readFile: vi.fn(fs.readFile), stat: vi.fn(fs.stat) };
