@@ -12,6 +12,7 @@ import { AWAY_MS } from "../socketio-delivery/events.ts";
 import { startLogger } from "../socketio-delivery/logger.ts";
 import { startServer } from "../socketio-delivery/server.ts";
 import {
+  accepts,
   expectReadmeOutput,
   FAST,
   freePort,
@@ -70,8 +71,11 @@ const count = (pattern: RegExp, times: number) => (lines: string[]) =>
   lines.filter((l) => pattern.test(l)).length >= times;
 const TROUBLE = /^(?:\S+ )?(missed |id \d+ again|the server says)/; // a logger's word for a loss
 
+// Each test has its ports, servers and Redis to itself: they run at once (a test's expect.poll is its
+// own, t.expect), all but the two at the end, which change what the whole file shares.
+
 // Five restarts under tsx, each of which compiles the server again: on a loaded machine, a minute
-test(
+test.concurrent(
   "live coding: five saves of the server, and the logger hears every id from the first to the last, once",
   { timeout: 120_000 },
   async (t) => {
@@ -112,72 +116,313 @@ test(
   },
 );
 
-test("a record sent again by the app's retries is passed on once, and its receipt says so", async (t) => {
-  const { port, log } = await server(t);
-  const listener = await ioClient(t, port);
-  const app = io(`http://localhost:${port}`, {
-    forceNew: true,
-    reconnection: false,
-    retries: 3,
-    transports: ["websocket"],
-  });
-  t.onTestFinished(() => void app.disconnect());
-  await waitFor(app as unknown as EventEmitter, "connect");
-  const { ws } = app.io.engine.transport as unknown as { ws: { _socket: NetSocket } };
-  ws._socket.pause(); // the receipt waits unread, as if lost: after 200 ms the client sends again
-  const note = { id: 7, change: "created", at: "2026-01-01T00:00:00.000Z" };
-  const receipt = app.timeout(200).emitWithAck("speak", note);
-  await log.until(/ speak \{"id":7,.*\} again: a retry, not passed on$/);
-  ws._socket.resume();
-  expect(await receipt).toEqual({ ok: true, duplicate: true }); // the first receipt came too late
-  app.emit("speak", "sentinel");
-  await listener.heard.until(/"sentinel"/);
-  const messages = upTo(listener.heard.lines, /"sentinel"/).filter((l) => l.startsWith("message"));
-  expect(messages.map((l) => JSON.parse(l.slice("message ".length))[0])).toEqual([
-    { from: app.id, speech: note },
-    { from: app.id, speech: "sentinel" },
-  ]);
-  expect(log.lines.filter((l) => l.startsWith("speak from"))).toHaveLength(2);
-});
+test.concurrent(
+  "a record sent again by the app's retries is passed on once, and its receipt says so",
+  async (t) => {
+    const { port, log } = await server(t);
+    const listener = await ioClient(t, port);
+    const app = io(`http://localhost:${port}`, {
+      forceNew: true,
+      reconnection: false,
+      retries: 3,
+      transports: ["websocket"],
+    });
+    t.onTestFinished(() => void app.disconnect());
+    await waitFor(app as unknown as EventEmitter, "connect");
+    const { ws } = app.io.engine.transport as unknown as { ws: { _socket: NetSocket } };
+    ws._socket.pause(); // the receipt waits unread, as if lost: after 200 ms the client sends again
+    const note = { id: 7, change: "created", at: "2026-01-01T00:00:00.000Z" };
+    const receipt = app.timeout(200).emitWithAck("speak", note);
+    await log.until(/ speak \{"id":7,.*\} again: a retry, not passed on$/);
+    ws._socket.resume();
+    expect(await receipt).toEqual({ ok: true, duplicate: true }); // the first receipt came too late
+    app.emit("speak", "sentinel");
+    await listener.heard.until(/"sentinel"/);
+    const messages = upTo(listener.heard.lines, /"sentinel"/).filter((l) =>
+      l.startsWith("message"),
+    );
+    expect(messages.map((l) => JSON.parse(l.slice("message ".length))[0])).toEqual([
+      { from: app.id, speech: note },
+      { from: app.id, speech: "sentinel" },
+    ]);
+    expect(log.lines.filter((l) => l.startsWith("speak from"))).toHaveLength(2);
+  },
+);
 
-test("text is passed on each time it is said, and the same id from another moment is another record", async (t) => {
-  const { port } = await server(t);
-  const listener = await ioClient(t, port);
-  const speaker = await ioClient(t, port);
-  const at = (second: number) => `2026-01-01T00:00:0${second}.000Z`;
-  for (const speech of ["hello", "hello", { id: 1, change: "created", at: at(1) }])
-    speaker.socket.emit("speak", speech);
-  speaker.socket.emit("speak", { id: 1, change: "created", at: at(2) }); // an app started again
-  speaker.socket.emit("speak", "sentinel");
-  await listener.heard.until(/"sentinel"/);
-  expect(listener.heard.lines.filter((l) => l.startsWith("message"))).toHaveLength(5);
-});
+test.concurrent(
+  "text is passed on each time it is said, and the same id from another moment is another record",
+  async (t) => {
+    const { port } = await server(t);
+    const listener = await ioClient(t, port);
+    const speaker = await ioClient(t, port);
+    const at = (second: number) => `2026-01-01T00:00:0${second}.000Z`;
+    for (const speech of ["hello", "hello", { id: 1, change: "created", at: at(1) }])
+      speaker.socket.emit("speak", speech);
+    speaker.socket.emit("speak", { id: 1, change: "created", at: at(2) }); // an app started again
+    speaker.socket.emit("speak", "sentinel");
+    await listener.heard.until(/"sentinel"/);
+    expect(listener.heard.lines.filter((l) => l.startsWith("message"))).toHaveLength(5);
+  },
+);
 
 for (const where of ["memory", "redis"] as const) {
-  test(`a dropped connection loses nothing: what was said meanwhile comes when it is back, once (sessions in ${where})`, async (t) => {
-    const settings = where === "memory" ? MEMORY : { redisUrl: (await startRedis(t)).url };
-    const { port, log } = await server(t, settings);
-    const reader = await recoveringClient(t, port);
-    const speaker = await ioClient(t, port);
-    const id = reader.socket.id;
-    speaker.socket.emit("speak", "before");
-    await reader.heard.until(/"before"/); // the last message it has: where it will pick up
-    reader.socket.io.engine.close(); // its Wi-Fi drops
-    await log.until(new RegExp(`^${id} disconnected: transport close`));
-    for (const speech of ["while away 1", "while away 2"]) speaker.socket.emit("speak", speech);
-    await speaker.heard.until(/"while away 2"/);
-    await waitFor(reader.socket as unknown as EventEmitter, "connect");
-    expect(reader.socket.recovered).toBe(true);
-    expect(reader.socket.id).toBe(id); // the same session
-    await log.until(new RegExp(`^${id} recovered: sent what it missed`));
-    speaker.socket.emit("speak", "sentinel");
-    await reader.heard.until(/"sentinel"/);
-    expect(reader.heard.lines).toEqual(
-      ["before", "while away 1", "while away 2", "sentinel"].map((s) => JSON.stringify(s)),
-    );
-  });
+  test.concurrent(
+    `a dropped connection loses nothing: what was said meanwhile comes when it is back, once (sessions in ${where})`,
+    async (t) => {
+      const settings = where === "memory" ? MEMORY : { redisUrl: (await startRedis(t)).url };
+      const { port, log } = await server(t, settings);
+      const reader = await recoveringClient(t, port);
+      const speaker = await ioClient(t, port);
+      const id = reader.socket.id;
+      speaker.socket.emit("speak", "before");
+      await reader.heard.until(/"before"/); // the last message it has: where it will pick up
+      reader.socket.io.engine.close(); // its Wi-Fi drops
+      await log.until(new RegExp(`^${id} disconnected: transport close`));
+      for (const speech of ["while away 1", "while away 2"]) speaker.socket.emit("speak", speech);
+      await speaker.heard.until(/"while away 2"/);
+      await waitFor(reader.socket as unknown as EventEmitter, "connect");
+      expect(reader.socket.recovered).toBe(true);
+      expect(reader.socket.id).toBe(id); // the same session
+      await log.until(new RegExp(`^${id} recovered: sent what it missed`));
+      speaker.socket.emit("speak", "sentinel");
+      await reader.heard.until(/"sentinel"/);
+      expect(reader.heard.lines).toEqual(
+        ["before", "while away 1", "while away 2", "sentinel"].map((s) => JSON.stringify(s)),
+      );
+    },
+  );
 }
 
+test.concurrent(
+  "what a kill -9 costs: a graceful restart keeps every session, a killed server loses them all",
+  async (t) => {
+    const redis = await startRedis(t);
+    const port = String(await freePort());
+    const env = { PORT: port, REDIS_URL: redis.url };
+    const first = runScript(t, "socketio-delivery/server.ts", env);
+    const said = await first.out.until(/listening on port/);
+    expect(withoutTime(said[0])).toBe(
+      `sessions in Redis ${/ (\d+\.\d+\.\d+) at /.exec(said[0])?.[1]} at ${redis.url}: a client ` +
+        `back within ${AWAY_MS / 1000} s gets what it missed, across a restart too when the server ` +
+        "stops gracefully (Ctrl-C, a save); a kill -9 loses the sessions of all its clients",
+    );
+    const { heard, socket } = logger(t, Number(port));
+    await heard.until(/^connected to /);
+    const speaker = await ioClient(t, Number(port)); // stands for an app: it is gone with the server
+    speaker.socket.emit("speak", "before"); // the logger's place in what was sent
+    await heard.until(/"before"/);
+
+    expect(await first.stop()).toBe(0); // SIGTERM, as tsx watch sends on a save
+    const second = runScript(t, "socketio-delivery/server.ts", env);
+    await heard.until(/^recovered: the same session/, 20_000);
+    second.child.kill("SIGKILL"); // kill -9: no close, so no session is saved
+    expect(await second.exitCode()).toBe(null);
+    const third = runScript(t, "socketio-delivery/server.ts", env);
+    await heard.until(/^the server says: no session to recover/, 20_000);
+    await third.out.until(
+      new RegExp(`^\\S+ ${socket.id} connected \\(1 in the pool\\): its session`),
+    );
+    expect(heard.lines.filter((l) => /^(recovered|the server says)/.test(l))).toEqual([
+      "recovered: the same session, and what was sent meanwhile",
+      `the server says: no session to recover (away over ${AWAY_MS / 1000} s, a killed server, ` +
+        "or nothing heard yet): what was sent meanwhile is lost",
+    ]);
+  },
+);
+
+// A load balancer in front of two servers: each connection goes to the server it is pointed at.
+async function balancer(t: Context, port: number) {
+  let target = port;
+  const proxy = createNetServer((client) => {
+    const upstream = connect(target, "127.0.0.1");
+    client.pipe(upstream).pipe(client);
+    for (const end of [client, upstream])
+      end.on("error", () => [client, upstream].map((s) => s.destroy()));
+  });
+  proxy.listen(0, "127.0.0.1");
+  await waitFor(proxy, "listening");
+  t.onTestFinished(() => new Promise<void>((done) => proxy.close(() => done())));
+  return {
+    port: (proxy.address() as { port: number }).port,
+    pointAt: (port: number) => void (target = port),
+  };
+}
+
+test.concurrent("two servers behind one Redis recover each other's clients", async (t) => {
+  const { url } = await startRedis(t);
+  const a = await startServer({ port: 0, print: () => {}, redisUrl: url });
+  t.onTestFinished(a.close);
+  const bLog = recorder("server B");
+  const b = await startServer({ port: 0, print: bLog.line, redisUrl: url });
+  t.onTestFinished(b.close);
+  const front = await balancer(t, a.port);
+  const reader = await recoveringClient(t, front.port); // through the balancer, to A
+  const id = reader.socket.id;
+  const speaker = await ioClient(t, b.port); // on B all along
+  speaker.socket.emit("speak", "before");
+  await reader.heard.until(/"before"/); // through Redis, from B to A
+  front.pointAt(b.port);
+  await a.close(); // gracefully: its clients' sessions are saved to Redis
+  speaker.socket.emit("speak", "while away");
+  await waitFor(reader.socket as unknown as EventEmitter, "connect");
+  expect(reader.socket.id).toBe(id);
+  await bLog.until(new RegExp(`^${id} recovered: sent what it missed`));
+  speaker.socket.emit("speak", "sentinel");
+  await reader.heard.until(/"sentinel"/);
+  expect(reader.heard.lines).toEqual(['"before"', '"while away"', '"sentinel"']);
+});
+
+test.concurrent(
+  "npm run delivery:server without redis-server: the watcher says so once, and every restart keeps to memory",
+  async (t) => {
+    const folder = await scratchCopy(t, "socketio-delivery", "socketio-demo", "classroom");
+    const port = String(await freePort());
+    const file = join(folder, "socketio-delivery/server.ts");
+    const env = { PORT: port, PATH: "/nowhere" };
+    const server = runScript(t, file, env, { watch: "delivery:server" });
+    await server.out.until(/listening on port/);
+    await appendFile(file, "\n// a save\n");
+    await server.out.until(count(/listening on port/, 2));
+    expect(server.out.lines.map(withoutTime).filter((l) => /redis|sessions/i.test(l))).toEqual([
+      "redis-server is not installed: apt-get install redis-server (or brew install redis); " +
+        "sessions in the server's memory, which each save loses",
+      ...Array(2).fill(
+        `sessions in this server's memory: a client back within ${AWAY_MS / 1000} s gets what ` +
+          "it missed, but a restart loses them all",
+      ),
+    ]);
+    expect(await server.stop()).toBe(0);
+  },
+);
+
+test.concurrent(
+  "a server closed leaves no Redis behind: its private redis-server stops with it",
+  async (t) => {
+    needRedisServer(t);
+    const { log, close } = await server(t, {});
+    const url = /at (redis:\/\/[\d.:]+)/.exec(log.lines[0])?.[1] ?? "";
+    expect(log.lines[0]).toMatch(
+      /^sessions in a private Redis [\d.]+ at \S+, which stops with this /,
+    );
+    expect(await accepts(url)).toBe(true);
+    await close();
+    await t.expect.poll(() => accepts(url)).toBe(false);
+  },
+);
+
+test.concurrent(
+  "a closed server leaves no client of its own on Redis: its stream reader stops waiting too",
+  async (t) => {
+    const { url } = await startRedis(t);
+    const observer = createClient({ url });
+    await observer.connect();
+    t.onTestFinished(() => observer.destroy());
+    const clients = async () => /connected_clients:(\d+)/.exec(await observer.info("clients"))?.[1];
+    const { close } = await server(t, { redisUrl: url });
+    // this one, and the server's writer, subscriber and stream reader, which waits 5 s in XREAD
+    await vi.waitFor(async () => expect(await clients()).toBe("4"), { timeout: 5000 });
+    await close();
+    await vi.waitFor(async () => expect(await clients()).toBe("1"), { timeout: 1000 });
+  },
+);
+
+test.concurrent(
+  "a server whose Redis is gone still closes, its clients' sessions lost without an error",
+  async (t) => {
+    const redis = await startRedis(t);
+    const { port, close, log } = await server(t, { redisUrl: redis.url });
+    const reader = await recoveringClient(t, port);
+    await redis.stop();
+    await log.until(/^lost Redis at /);
+    reader.socket.disconnect(); // its session is saved with a SET that cannot be answered
+    await close(); // and an unhandled rejection would fail this test
+    expect(log.lines.filter((line) => /Redis/.test(line)).slice(1)).toEqual([
+      `lost Redis at ${redis.url}: what is sent waits for it, and it is retried`,
+    ]);
+  },
+);
+
+test.concurrent(
+  "one terminal: npm run delivery labels each script's lines, and Ctrl-C stops them all, Redis too",
+  async (t) => {
+    needRedisServer(t);
+    const port = await freePort(); // --port reaches all three
+    const lesson = runScriptCommand(t, "delivery", ["--port", String(port)], {
+      ownGroup: true,
+      env: FAST,
+    });
+    const said = await lesson.out.until(/^\[logger\] \S+ #3 message from /, 20_000);
+    expect(said[0]).toMatch(/^\[server\] \S+ a private Redis at redis:\/\/127\.0\.0\.1:\d+ keeps /);
+    const url = /(redis:\/\/\S+) keeps/.exec(said[0])?.[1] ?? "";
+    expect(said.filter((l) => / no server /.test(l))).toEqual([]); // the clients after the server
+    expect(said.filter((l) => /^\[app\] \S+ receipt for #1: heard by 2$/.test(l))).toHaveLength(1);
+    expect(await lesson.stop()).toBe(0); // Ctrl-C
+    // Redis stopped with it: told as the watcher ends, it is gone a moment later
+    await t.expect.poll(() => accepts(url)).toBe(false);
+  },
+);
+
+test.concurrent("--sessions takes redis or memory, and a mistake is one line", () => {
+  expect(readSettings("delivery:server", ["--sessions", "memory"]).settings?.sessions).toBe(
+    "memory",
+  );
+  expect(() => readSettings("delivery:server", ["--sessions", "disk"])).toThrow(
+    '--sessions is redis or memory, not "disk"',
+  );
+  expect(() => readSettings("delivery:server", [], { SESSIONS: "disk" })).toThrow(
+    'SESSIONS is redis or memory, not "disk"',
+  );
+  const help = readSettings("delivery:server", ["--help"]).help ?? "";
+  expect(help).toContain("  --sessions, SESSIONS: where delivery:server keeps a session");
+});
+
+test.concurrent(
+  "restoring a session and broadcasting take turns: neither starts while the other is under way",
+  async (t) => {
+    const order: string[] = [];
+    const later = () => {
+      let finish = () => {};
+      const promise = new Promise<void>((done) => (finish = done));
+      return { promise, finish };
+    };
+    const [restore, publish] = [later(), later()];
+    const adapter = {
+      restoreSession: async (pid: string, _offset?: string) => {
+        order.push(`restore ${pid} starts`);
+        await restore.promise;
+        order.push(`restore ${pid} ends`);
+        return {};
+      },
+      publishAndReturnOffset: async (message: unknown) => {
+        order.push(`publish ${message} starts`);
+        if (message === "first") await publish.promise;
+        order.push(`publish ${message} ends`);
+        return "1-0";
+      },
+    };
+    closeRestoreGap(adapter);
+    const first = adapter.publishAndReturnOffset("first"); // on its way to the stream
+    const restored = adapter.restoreSession("a", "0-0"); // waits for it to be delivered
+    const second = adapter.publishAndReturnOffset("second"); // waits for the restore
+    await new Promise((done) => setImmediate(done));
+    expect(order).toEqual(["publish first starts"]);
+    publish.finish();
+    await first;
+    await t.expect.poll(() => order.at(-1)).toBe("restore a starts");
+    restore.finish();
+    await Promise.all([restored, second]);
+    expect(order).toEqual([
+      "publish first starts",
+      "publish first ends",
+      "restore a starts",
+      "restore a ends",
+      "publish second starts", // once the restored socket is in, by the next turn of the loop
+      "publish second ends",
+    ]);
+  },
+);
+
+// These two change what the whole file shares, the clock and PATH: they run alone, after the rest.
 test("a client away longer than AWAY_MS is told that what was sent meanwhile is lost", async (t) => {
   const { port, log } = await server(t);
   const heard = recorder("logger");
@@ -209,82 +454,6 @@ test("a client away longer than AWAY_MS is told that what was sent meanwhile is 
   expect(log.lines).toContain(`${reader.socket.id} connected (2 in the pool): its session is gone`);
 });
 
-test("what a kill -9 costs: a graceful restart keeps every session, a killed server loses them all", async (t) => {
-  const redis = await startRedis(t);
-  const port = String(await freePort());
-  const env = { PORT: port, REDIS_URL: redis.url };
-  const first = runScript(t, "socketio-delivery/server.ts", env);
-  const said = await first.out.until(/listening on port/);
-  expect(withoutTime(said[0])).toBe(
-    `sessions in Redis ${/ (\d+\.\d+\.\d+) at /.exec(said[0])?.[1]} at ${redis.url}: a client ` +
-      `back within ${AWAY_MS / 1000} s gets what it missed, across a restart too when the server ` +
-      "stops gracefully (Ctrl-C, a save); a kill -9 loses the sessions of all its clients",
-  );
-  const { heard, socket } = logger(t, Number(port));
-  await heard.until(/^connected to /);
-  const speaker = await ioClient(t, Number(port)); // stands for an app: it is gone with the server
-  speaker.socket.emit("speak", "before"); // the logger's place in what was sent
-  await heard.until(/"before"/);
-
-  expect(await first.stop()).toBe(0); // SIGTERM, as tsx watch sends on a save
-  const second = runScript(t, "socketio-delivery/server.ts", env);
-  await heard.until(/^recovered: the same session/, 20_000);
-  second.child.kill("SIGKILL"); // kill -9: no close, so no session is saved
-  expect(await second.exitCode()).toBe(null);
-  const third = runScript(t, "socketio-delivery/server.ts", env);
-  await heard.until(/^the server says: no session to recover/, 20_000);
-  await third.out.until(
-    new RegExp(`^\\S+ ${socket.id} connected \\(1 in the pool\\): its session`),
-  );
-  expect(heard.lines.filter((l) => /^(recovered|the server says)/.test(l))).toEqual([
-    "recovered: the same session, and what was sent meanwhile",
-    `the server says: no session to recover (away over ${AWAY_MS / 1000} s, a killed server, ` +
-      "or nothing heard yet): what was sent meanwhile is lost",
-  ]);
-});
-
-// A load balancer in front of two servers: each connection goes to the server it is pointed at.
-async function balancer(t: Context, port: number) {
-  let target = port;
-  const proxy = createNetServer((client) => {
-    const upstream = connect(target, "127.0.0.1");
-    client.pipe(upstream).pipe(client);
-    for (const end of [client, upstream])
-      end.on("error", () => [client, upstream].map((s) => s.destroy()));
-  });
-  proxy.listen(0, "127.0.0.1");
-  await waitFor(proxy, "listening");
-  t.onTestFinished(() => new Promise<void>((done) => proxy.close(() => done())));
-  return {
-    port: (proxy.address() as { port: number }).port,
-    pointAt: (port: number) => void (target = port),
-  };
-}
-
-test("two servers behind one Redis recover each other's clients", async (t) => {
-  const { url } = await startRedis(t);
-  const a = await startServer({ port: 0, print: () => {}, redisUrl: url });
-  t.onTestFinished(a.close);
-  const bLog = recorder("server B");
-  const b = await startServer({ port: 0, print: bLog.line, redisUrl: url });
-  t.onTestFinished(b.close);
-  const front = await balancer(t, a.port);
-  const reader = await recoveringClient(t, front.port); // through the balancer, to A
-  const id = reader.socket.id;
-  const speaker = await ioClient(t, b.port); // on B all along
-  speaker.socket.emit("speak", "before");
-  await reader.heard.until(/"before"/); // through Redis, from B to A
-  front.pointAt(b.port);
-  await a.close(); // gracefully: its clients' sessions are saved to Redis
-  speaker.socket.emit("speak", "while away");
-  await waitFor(reader.socket as unknown as EventEmitter, "connect");
-  expect(reader.socket.id).toBe(id);
-  await bLog.until(new RegExp(`^${id} recovered: sent what it missed`));
-  speaker.socket.emit("speak", "sentinel");
-  await reader.heard.until(/"sentinel"/);
-  expect(reader.heard.lines).toEqual(['"before"', '"while away"', '"sentinel"']);
-});
-
 test("without redis-server installed, the server says so in one line and recovers from memory", async (t) => {
   const path = process.env.PATH;
   process.env.PATH = "/nowhere"; // as on a machine without it
@@ -294,144 +463,5 @@ test("without redis-server installed, the server says so in one line and recover
     "redis-server is not installed: apt-get install redis-server (or brew install redis); " +
       `sessions in this server's memory: a client back within ${AWAY_MS / 1000} s gets what ` +
       "it missed, but a restart loses them all",
-  ]);
-});
-
-test("npm run delivery:server without redis-server: the watcher says so once, and every restart keeps to memory", async (t) => {
-  const folder = await scratchCopy(t, "socketio-delivery", "socketio-demo", "classroom");
-  const port = String(await freePort());
-  const file = join(folder, "socketio-delivery/server.ts");
-  const env = { PORT: port, PATH: "/nowhere" };
-  const server = runScript(t, file, env, { watch: "delivery:server" });
-  await server.out.until(/listening on port/);
-  await appendFile(file, "\n// a save\n");
-  await server.out.until(count(/listening on port/, 2));
-  expect(server.out.lines.map(withoutTime).filter((l) => /redis|sessions/i.test(l))).toEqual([
-    "redis-server is not installed: apt-get install redis-server (or brew install redis); " +
-      "sessions in the server's memory, which each save loses",
-    ...Array(2).fill(
-      `sessions in this server's memory: a client back within ${AWAY_MS / 1000} s gets what ` +
-        "it missed, but a restart loses them all",
-    ),
-  ]);
-  expect(await server.stop()).toBe(0);
-});
-
-test("a server closed leaves no Redis behind: its private redis-server stops with it", async (t) => {
-  needRedisServer(t);
-  const { log, close } = await server(t, {});
-  const url = /at (redis:\/\/[\d.:]+)/.exec(log.lines[0])?.[1] ?? "";
-  expect(log.lines[0]).toMatch(
-    /^sessions in a private Redis [\d.]+ at \S+, which stops with this /,
-  );
-  const { hostname, port } = new URL(url);
-  const reachable = () =>
-    new Promise((done) => {
-      const probe = connect(Number(port), hostname);
-      probe.once("connect", () => (probe.destroy(), done(true))).once("error", () => done(false));
-    });
-  expect(await reachable()).toBe(true);
-  await close();
-  await expect.poll(reachable).toBe(false);
-});
-
-test("a closed server leaves no client of its own on Redis: its stream reader stops waiting too", async (t) => {
-  const { url } = await startRedis(t);
-  const observer = createClient({ url });
-  await observer.connect();
-  t.onTestFinished(() => observer.destroy());
-  const clients = async () => /connected_clients:(\d+)/.exec(await observer.info("clients"))?.[1];
-  const { close } = await server(t, { redisUrl: url });
-  // this one, and the server's writer, subscriber and stream reader, which waits 5 s in XREAD
-  await vi.waitFor(async () => expect(await clients()).toBe("4"), { timeout: 5000 });
-  await close();
-  await vi.waitFor(async () => expect(await clients()).toBe("1"), { timeout: 1000 });
-});
-
-test("a server whose Redis is gone still closes, its clients' sessions lost without an error", async (t) => {
-  const redis = await startRedis(t);
-  const { port, close, log } = await server(t, { redisUrl: redis.url });
-  const reader = await recoveringClient(t, port);
-  await redis.stop();
-  await log.until(/^lost Redis at /);
-  reader.socket.disconnect(); // its session is saved with a SET that cannot be answered
-  await close(); // and an unhandled rejection would fail this test
-  expect(log.lines.filter((line) => /Redis/.test(line)).slice(1)).toEqual([
-    `lost Redis at ${redis.url}: what is sent waits for it, and it is retried`,
-  ]);
-});
-
-test("one terminal: npm run delivery labels each script's lines, and Ctrl-C stops them all, Redis too", async (t) => {
-  needRedisServer(t);
-  const port = await freePort(); // --port reaches all three
-  const lesson = runScriptCommand(t, "delivery", ["--port", String(port)], {
-    ownGroup: true,
-    env: FAST,
-  });
-  const said = await lesson.out.until(/^\[logger\] \S+ #3 message from /, 20_000);
-  expect(said[0]).toMatch(/^\[server\] \S+ a private Redis at redis:\/\/127\.0\.0\.1:\d+ keeps /);
-  const url = /(redis:\/\/\S+) keeps/.exec(said[0])?.[1] ?? "";
-  expect(said.filter((l) => / no server /.test(l))).toEqual([]); // the clients after the server
-  expect(said.filter((l) => /^\[app\] \S+ receipt for #1: heard by 2$/.test(l))).toHaveLength(1);
-  expect(await lesson.stop()).toBe(0); // Ctrl-C
-  const { hostname, port: redisPort } = new URL(url);
-  const probe = connect(Number(redisPort), hostname);
-  await expect(waitFor(probe, "connect")).rejects.toThrow(); // Redis stopped with it
-});
-
-test("--sessions takes redis or memory, and a mistake is one line", () => {
-  expect(readSettings("delivery:server", ["--sessions", "memory"]).settings?.sessions).toBe(
-    "memory",
-  );
-  expect(() => readSettings("delivery:server", ["--sessions", "disk"])).toThrow(
-    '--sessions is redis or memory, not "disk"',
-  );
-  expect(() => readSettings("delivery:server", [], { SESSIONS: "disk" })).toThrow(
-    'SESSIONS is redis or memory, not "disk"',
-  );
-  const help = readSettings("delivery:server", ["--help"]).help ?? "";
-  expect(help).toContain("  --sessions, SESSIONS: where delivery:server keeps a session");
-});
-
-test("restoring a session and broadcasting take turns: neither starts while the other is under way", async () => {
-  const order: string[] = [];
-  const later = () => {
-    let finish = () => {};
-    const promise = new Promise<void>((done) => (finish = done));
-    return { promise, finish };
-  };
-  const [restore, publish] = [later(), later()];
-  const adapter = {
-    restoreSession: async (pid: string, _offset?: string) => {
-      order.push(`restore ${pid} starts`);
-      await restore.promise;
-      order.push(`restore ${pid} ends`);
-      return {};
-    },
-    publishAndReturnOffset: async (message: unknown) => {
-      order.push(`publish ${message} starts`);
-      if (message === "first") await publish.promise;
-      order.push(`publish ${message} ends`);
-      return "1-0";
-    },
-  };
-  closeRestoreGap(adapter);
-  const first = adapter.publishAndReturnOffset("first"); // on its way to the stream
-  const restored = adapter.restoreSession("a", "0-0"); // waits for it to be delivered
-  const second = adapter.publishAndReturnOffset("second"); // waits for the restore
-  await new Promise((done) => setImmediate(done));
-  expect(order).toEqual(["publish first starts"]);
-  publish.finish();
-  await first;
-  await expect.poll(() => order.at(-1)).toBe("restore a starts");
-  restore.finish();
-  await Promise.all([restored, second]);
-  expect(order).toEqual([
-    "publish first starts",
-    "publish first ends",
-    "restore a starts",
-    "restore a ends",
-    "publish second starts", // once the restored socket is in, by the next turn of the loop
-    "publish second ends",
   ]);
 });
