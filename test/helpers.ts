@@ -373,9 +373,11 @@ const shape = (line: string) =>
     .replace(/\d+/g, "N");
 
 // A test that needs redis-server is skipped where none is installed, and says why; CI installs one, so
-// there it fails instead.
+// there it fails instead. Asked once per worker: the answer blocks every test running at the time.
+let redisInstalled: boolean | undefined;
 export function needRedisServer(context: { skip: (note: string) => never }) {
-  if (!spawnSync("redis-server", ["--version"]).error) return;
+  redisInstalled ??= !spawnSync("redis-server", ["--version"]).error;
+  if (redisInstalled) return;
   if (process.env.CI)
     throw new Error("redis-server is not installed: apt-get install redis-server");
   context.skip("redis-server is not installed (apt-get install redis-server)");
