@@ -19,7 +19,7 @@ export const FAST = { TICK_MS: "100" };
 
 // Every wait is bounded, and the bounds are generous: they cost nothing when things are fast, and a
 // loaded 2-core machine can take seconds to start a child process.
-const WAIT_MS = 5000;
+export const WAIT_MS = 5000;
 export const START_MS = 20_000; // for what a child process prints
 
 // Collects printed lines; until() resolves once the lines satisfy a condition, or fails saying what it had.

@@ -25,6 +25,7 @@ import {
   startRedis,
   upTo,
   waitFor,
+  WAIT_MS,
   withoutTime,
   type Context,
 } from "./helpers.ts";
@@ -71,8 +72,8 @@ const count = (pattern: RegExp, times: number) => (lines: string[]) =>
   lines.filter((l) => pattern.test(l)).length >= times;
 const TROUBLE = /^(?:\S+ )?(missed |id \d+ again|the server says)/; // a logger's word for a loss
 
-// Each test has its ports, servers and Redis to itself: they run at once (a test's expect.poll is its
-// own, t.expect), all but the two at the end, which change what the whole file shares.
+// Each test has its ports, servers and Redis to itself: they run at once, up to five at a time
+// (a test's own expect.poll is t.expect), but for the two at the end, which change what all share.
 
 // Five restarts under tsx, each of which compiles the server again: on a loaded machine, a minute
 test.concurrent(
@@ -208,7 +209,7 @@ test.concurrent(
     );
     const { heard, socket } = logger(t, Number(port));
     await heard.until(/^connected to /);
-    const speaker = await ioClient(t, Number(port)); // stands for an app: it is gone with the server
+    const speaker = await ioClient(t, Number(port)); // an app, which is gone with the server
     speaker.socket.emit("speak", "before"); // the logger's place in what was sent
     await heard.until(/"before"/);
 
@@ -306,7 +307,7 @@ test.concurrent(
     );
     expect(await accepts(url)).toBe(true);
     await close();
-    await t.expect.poll(() => accepts(url)).toBe(false);
+    await t.expect.poll(() => accepts(url), { timeout: WAIT_MS }).toBe(false);
   },
 );
 
@@ -322,7 +323,7 @@ test.concurrent(
     // this one, and the server's writer, subscriber and stream reader, which waits 5 s in XREAD
     await vi.waitFor(async () => expect(await clients()).toBe("4"), { timeout: 5000 });
     await close();
-    await vi.waitFor(async () => expect(await clients()).toBe("1"), { timeout: 1000 });
+    await vi.waitFor(async () => expect(await clients()).toBe("1"), { timeout: WAIT_MS });
   },
 );
 
@@ -356,9 +357,10 @@ test.concurrent(
     const url = /(redis:\/\/\S+) keeps/.exec(said[0])?.[1] ?? "";
     expect(said.filter((l) => / no server /.test(l))).toEqual([]); // the clients after the server
     expect(said.filter((l) => /^\[app\] \S+ receipt for #1: heard by 2$/.test(l))).toHaveLength(1);
+    expect(await accepts(url)).toBe(true);
     expect(await lesson.stop()).toBe(0); // Ctrl-C
     // Redis stopped with it: told as the watcher ends, it is gone a moment later
-    await t.expect.poll(() => accepts(url)).toBe(false);
+    await t.expect.poll(() => accepts(url), { timeout: WAIT_MS }).toBe(false);
   },
 );
 
