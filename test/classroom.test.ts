@@ -1,4 +1,4 @@
-import { expect, test, vi } from "vitest";
+import { afterAll, expect, test, vi } from "vitest";
 import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { connect } from "node:net";
@@ -25,10 +25,11 @@ import {
 } from "../classroom/terminal.ts";
 import { get, recorder, runScript, startRedis, waitFor, type Context } from "./helpers.ts";
 
-// Passed through, so that a test can make a read fail, a file appear, or the Wi-Fi change. The
-// files of classroom/ that another test file in this worker imported first are imported again,
-// with these (vitest.config.ts shares a worker's modules between its files).
+// Passed through, so that a test can make a read fail, a file appear, or the Wi-Fi change. A worker
+// shares its modules between its files (vitest.config.ts): the files of classroom/ are imported
+// again here, with these, and again by the files after this one, without them.
 vi.hoisted(() => vi.resetModules());
+afterAll(() => void vi.resetModules());
 vi.mock("node:fs/promises", async (actual) => {
   const fs = await actual<typeof import("node:fs/promises")>();
   return { ...fs, readFile: vi.fn(fs.readFile), stat: vi.fn(fs.stat) };

@@ -36,7 +36,7 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
       unfinished = lines.pop() ?? "";
       if (unfinished.length > 64 * 1024 && fault !== "no-line-limit")
         return void socket.removeAllListeners("data").end("error line too long\n");
-      // what a chunk's lines bring each client, written once: a flood's lines cost one write each
+      // what a chunk's lines bring each client, in one write: a write per line made a flood slow
       const out = new Map<Socket, string>();
       const add = (to: Socket, text: string) => out.set(to, (out.get(to) ?? "") + text);
       for (const bytes of lines.map((line) => Buffer.from(line, "latin1"))) {
