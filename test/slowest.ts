@@ -1,4 +1,4 @@
-// A reporter that ends every run with where its time went: the slowest tests, and each file's sum,
+// A reporter that ends every run with where its time went: the slowest tests, and each file's time,
 // so that the next test that slows the suite down is seen the day it comes in.
 import type { Reporter, TestModule } from "vitest/node";
 
@@ -18,10 +18,13 @@ export default class Slowest implements Reporter {
     console.log(`\nWhere the time went: the ${SHOWN} slowest tests`);
     for (const { file, name, ms } of tests.sort((a, b) => b.ms - a.ms).slice(0, SHOWN))
       console.log(`${seconds(ms)}  ${file}: ${name.slice(0, 80)}`);
-    const sums = new Map<string | undefined, number>();
-    for (const { file, ms } of tests) sums.set(file, (sums.get(file) ?? 0) + ms);
-    console.log("and each file, its tests' times added up:");
-    for (const [file, ms] of [...sums].sort((a, b) => b[1] - a[1]))
+    // a file's own time, not its tests' added up: tests that run at once overlap
+    const files = modules.map((module) => ({
+      file: module.moduleId.split("/").pop(),
+      ms: module.diagnostic().duration,
+    }));
+    console.log("and each file, from its first test to its last:");
+    for (const { file, ms } of files.sort((a, b) => b.ms - a.ms))
       console.log(`${seconds(ms)}  ${file}`);
   }
 }
