@@ -4,10 +4,10 @@
 import type { EventEmitter } from "node:events";
 import { appendFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { transform } from "esbuild";
 import { io } from "socket.io-client";
 import { expect, test } from "vitest";
 import { KINDS } from "../socketio-demo/events.ts";
+import { stripTypes } from "./compiled.ts";
 import {
   ask,
   expectReadmeOutput,
@@ -97,8 +97,7 @@ async function typedUpTo(t: Context, lesson: string, n: number) {
   for (const step of steps.filter((s) => s.lesson === lesson && s.n <= n)) {
     await mkdir(dirname(join(folder, step.file)), { recursive: true });
     await writeFile(join(folder, step.file), step.code);
-    const { code } = await transform(step.code, { loader: "ts", format: "esm" });
-    await writeFile(join(folder, step.file.replace(/\.ts$/, ".mjs")), code);
+    await writeFile(join(folder, step.file.replace(/\.ts$/, ".mjs")), await stripTypes(step.code));
   }
   const run = async (file: string, args: string[] = [], port?: number) => {
     const script = join(folder, "live", file.replace(/\.ts$/, ".mjs"));
