@@ -605,11 +605,29 @@ const checks: Record<string, Check> = {
     await logger.out.until(count(/^connected as /, 2), 20_000);
     const after = idsHeard(logger.out.lines).length;
     await logger.out.until((lines) => idsHeard(lines).length >= after + 3, 20_000);
-    const heard = idsHeard(logger.out.lines);
-    expect(heard).toEqual(range(1, heard.length)); // every id, none twice, across the restart
-    expect(lost(logger.out.lines)).toEqual([]);
     const sessions = logger.out.lines.filter((l) => l.startsWith("connected as "));
     expect(sessions).toEqual([sessions[0], sessions[0]]); // the same session, back
+    // Every id once, across the restart, but for the gap the README says step 4 leaves open: what
+    // the server passes on while it restores the logger's session reaches it not at all, or twice.
+    // Only one id may be missing or doubled, one the restarted server passed on before the logger
+    // was back or just after, and the logger says so.
+    const heard = idsHeard(logger.out.lines);
+    const once = (id: number) => heard.indexOf(id) === heard.lastIndexOf(id) && heard.includes(id);
+    const odd = range(1, Math.max(...heard)).filter((id) => !once(id));
+    const lines = server.out.lines;
+    const restarted = lines.findLastIndex((l) => l.startsWith("listening on port"));
+    const back = lines.indexOf(`${sessions[0].split(" ")[2]} recovered: sent what it missed`);
+    expect(back).toBeGreaterThan(restarted);
+    const passed = (from: number, to?: number) =>
+      lines.slice(from, to).flatMap((l) => /^speak from \S+: \{"id":(\d+),/.exec(l)?.[1] ?? []);
+    const nearRestore = [...passed(restarted, back), passed(back)[0]].map(Number);
+    expect(odd.length).toBeLessThanOrEqual(1);
+    for (const id of odd) expect(nearRestore).toContain(id);
+    expect(lost(logger.out.lines)).toEqual(
+      odd.map((id) =>
+        heard.includes(id) ? `id ${id} again: heard twice` : `missed ids ${id} to ${id}`,
+      ),
+    );
     return { server, logger, app };
   },
 };
