@@ -43,5 +43,5 @@ export async function stripTypes(source: string) {
   const { code } = await transform(source, { loader: "ts", format: "esm" });
   return code
     .replace(/(["'])(\.\.?\/[^"']*)\.ts\1/g, "$1$2.mjs$1") // our own files are .mjs here
-    .replace(/ from "socket\.io-client";/g, ` from "${CLIENT}";`);
+    .replace(/ from "socket\.io-client";/g, () => ` from "${CLIENT}";`); // a path may hold a $
 }
