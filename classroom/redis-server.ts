@@ -35,7 +35,8 @@ export async function startRedisServer(port: number) {
   );
 }
 
-async function accepts(port: number) {
+// Whether something on this machine accepts connections on the port: a probe, closed at once.
+export async function accepts(port: number) {
   const socket = connect(port, "127.0.0.1");
   const connected = await new Promise((done) =>
     socket.once("connect", () => done(true)).once("error", () => done(false)),

@@ -113,15 +113,6 @@ export async function freePort(): Promise<number> {
   return free ? port : freePort();
 }
 
-// Whether a server (redis://host:port) accepts connections: a probe, closed at once.
-export function accepts(url: string) {
-  const { hostname, port } = new URL(url);
-  return new Promise<boolean>((done) => {
-    const probe = connect(Number(port), hostname);
-    probe.once("connect", () => (probe.destroy(), done(true))).once("error", () => done(false));
-  });
-}
-
 // A raw TCP client standing for `nc`: what it hears is recorded line by line.
 export async function tcpClient(t: Context, port: number) {
   const socket = connect({ port, host: "127.0.0.1" });

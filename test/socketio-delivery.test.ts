@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createClient } from "redis";
 import { io, type Socket } from "socket.io-client";
 import { expect, test, vi } from "vitest";
+import { accepts } from "../classroom/redis-server.ts";
 import { closeRestoreGap } from "../classroom/sessions.ts";
 import { readSettings, type Options } from "../classroom/settings.ts";
 import { startApp } from "../socketio-delivery/app.ts";
@@ -12,7 +13,6 @@ import { AWAY_MS } from "../socketio-delivery/events.ts";
 import { startLogger } from "../socketio-delivery/logger.ts";
 import { startServer } from "../socketio-delivery/server.ts";
 import {
-  accepts,
   expectReadmeOutput,
   FAST,
   freePort,
@@ -68,6 +68,7 @@ const idsHeard = (lines: string[]) =>
     .map(Number);
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const redisPort = (url: string) => Number(new URL(url).port); // always 127.0.0.1 here
 const count = (pattern: RegExp, times: number) => (lines: string[]) =>
   lines.filter((l) => pattern.test(l)).length >= times;
 const TROUBLE = /^(?:\S+ )?(missed |id \d+ again|the server says)/; // a logger's word for a loss
@@ -305,9 +306,9 @@ test.concurrent(
     expect(log.lines[0]).toMatch(
       /^sessions in a private Redis [\d.]+ at \S+, which stops with this /,
     );
-    expect(await accepts(url)).toBe(true);
+    expect(await accepts(redisPort(url))).toBe(true);
     await close();
-    await t.expect.poll(() => accepts(url), { timeout: WAIT_MS }).toBe(false);
+    await t.expect.poll(() => accepts(redisPort(url)), { timeout: WAIT_MS }).toBe(false);
   },
 );
 
@@ -357,10 +358,10 @@ test.concurrent(
     const url = /(redis:\/\/\S+) keeps/.exec(said[0])?.[1] ?? "";
     expect(said.filter((l) => / no server /.test(l))).toEqual([]); // the clients after the server
     expect(said.filter((l) => /^\[app\] \S+ receipt for #1: heard by 2$/.test(l))).toHaveLength(1);
-    expect(await accepts(url)).toBe(true);
+    expect(await accepts(redisPort(url))).toBe(true);
     expect(await lesson.stop()).toBe(0); // Ctrl-C
     // Redis stopped with it: told as the watcher ends, it is gone a moment later
-    await t.expect.poll(() => accepts(url), { timeout: WAIT_MS }).toBe(false);
+    await t.expect.poll(() => accepts(redisPort(url)), { timeout: WAIT_MS }).toBe(false);
   },
 );
 
