@@ -72,33 +72,46 @@ async function connect(url: string, print: Print) {
     throw Object.assign(new Error(`no Redis at ${url}: ${hint}`), { code: "NO_REDIS" });
   }
   ready = true;
-  // The adapter saves a session with a SET that nothing waits for: one lost with Redis (told
-  // above) must not end the server as an unhandled rejection
-  const set = redis.set.bind(redis);
-  Object.assign(redis, {
-    set: (...args: Parameters<typeof set>) => {
-      const saving = set(...args);
-      saving.catch(() => {});
-      return saving;
-    },
-  });
+  // The adapter saves a session with SET, and publishes, subscribes too, without waiting for the
+  // answer: one lost with Redis (told above) must not end the server as an unhandled rejection
+  unanswered(redis, "set", "publish");
   // The adapter ends the clients it makes with disconnect(), which rejects what they still wait
   // for, unhandled, when a server closes as it starts: close() waits for a close of each instead.
   // Its stream reader sees that the server closed only when its XREAD returns, up to 5 s later:
   // close() ends that wait, and an XREAD asked for after it returns at once, with nothing.
+  // One that Redis left before it connected never reaches the adapter: close() ends it.
   let closed = false;
-  const clients: { ended: Promise<unknown>; stopReading: () => void }[] = [];
+  const clients: { ended: Promise<unknown>; stop: () => void }[] = [];
   const duplicate = redis.duplicate.bind(redis);
   redis.duplicate = ((...args: Parameters<typeof duplicate>) => {
     const client = duplicate(...args);
-    let reading = false;
+    unanswered(client, "subscribe");
+    let [connected, reading] = [false, false];
+    let connecting: Promise<unknown> = Promise.resolve(); // until connected, or ended first
     let disconnected = () => {};
     const ended = new Promise<void>((done) => (disconnected = done)).then(async () => {
-      if (client.isOpen) await client.close(); // one stopped reading was destroyed: closed already
+      // with Redis gone, nothing would answer what it still waits for
+      await (client.isReady ? client.close() : client.destroy());
     });
-    clients.push({ ended, stopReading: () => reading && client.destroy() });
-    const xRead = client.xRead.bind(client);
+    const stop = () => {
+      if (connected && !reading) return; // the adapter ends it
+      client.destroy(); // what it waits for might never come
+      // one ended as it connects can still get there: it is ended again once it has
+      if (!connected) void connecting.then(() => client.destroy()).then(disconnected);
+    };
+    clients.push({ ended, stop });
+    const [connect, xRead] = [client.connect.bind(client), client.xRead.bind(client)];
     return Object.assign(client, {
+      // resolves once connected: one that close() ended first leaves the adapter waiting
+      connect: () =>
+        new Promise((resolve) => {
+          const ready = () => {
+            if (closed) return;
+            connected = true;
+            resolve(client);
+          };
+          connecting = connect().then(ready, () => {}); // rejected only as close() ends it
+        }),
       disconnect: async () => disconnected(),
       xRead: async (...read: Parameters<typeof xRead>) => {
         if (closed) return null;
@@ -109,12 +122,25 @@ async function connect(url: string, print: Print) {
   }) as typeof redis.duplicate;
   const close = async () => {
     closed = true;
-    for (const client of clients) client.stopReading();
+    for (const client of clients) client.stop();
     // after what is under way, saves included; with Redis gone, nothing would answer them
     await (redis.isReady ? redis.close() : redis.destroy());
     await Promise.all(clients.map((client) => client.ended));
   };
   return { redis, close };
+}
+
+// Commands whose answer their caller never waits for: a rejection, as Redis goes, is caught here.
+function unanswered<Client extends object>(client: Client, ...names: (keyof Client)[]) {
+  for (const name of names) {
+    const send = (client[name] as (...args: unknown[]) => Promise<unknown>).bind(client);
+    const sent = (...args: unknown[]) => {
+      const answer = send(...args);
+      answer.catch(() => {});
+      return answer;
+    };
+    Object.assign(client, { [name]: sent });
+  }
 }
 
 interface StreamsAdapter {

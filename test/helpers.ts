@@ -380,13 +380,13 @@ export async function startRedis(context: Context & { skip: (note: string) => ne
   const port = await freeLoopbackPort();
   let child: ChildProcess | undefined;
   const start = async () => void (child = await startRedisServer(port));
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, "exit");
-    child.kill("SIGTERM");
+    child.kill(signal);
     await exited;
   };
   await start();
-  context.onTestFinished(stop);
+  context.onTestFinished(() => stop());
   return { url: `redis://127.0.0.1:${port}`, start, stop };
 }

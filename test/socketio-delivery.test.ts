@@ -345,6 +345,20 @@ test.concurrent(
 );
 
 test.concurrent(
+  "a server whose Redis goes as it starts still closes: the adapter's clients were still connecting",
+  async (t) => {
+    const redis = await startRedis(t);
+    const { close, log } = await server(t, { redisUrl: redis.url });
+    await redis.stop("SIGKILL"); // at once, before the adapter's own clients, which connect after the server's, are in
+    await log.until(/^lost Redis at /);
+    await close(); // and what they sent meanwhile, unanswered, would be an unhandled rejection
+    expect(log.lines.filter((line) => /Redis/.test(line)).slice(1)).toEqual([
+      `lost Redis at ${redis.url}: what is sent waits for it, and it is retried`,
+    ]);
+  },
+);
+
+test.concurrent(
   "one terminal: npm run delivery labels each script's lines, and Ctrl-C stops them all, Redis too",
   async (t) => {
     needRedisServer(t);
