@@ -4,7 +4,7 @@
 // watcher instead, which outlives every save); without redis-server installed, memory it is.
 import type { ChildProcess } from "node:child_process";
 import { createClient } from "redis";
-import { freePort, startRedisServer } from "./redis-server.ts";
+import { freePort, startRedisServer, unanswered } from "./redis-server.ts";
 import type { Settings } from "./settings.ts";
 import type { Print } from "./terminal.ts";
 
@@ -128,19 +128,6 @@ async function connect(url: string, print: Print) {
     await Promise.all(clients.map((client) => client.ended));
   };
   return { redis, close };
-}
-
-// Commands whose answer their caller never waits for: a rejection, as Redis goes, is caught here.
-function unanswered<Client extends object>(client: Client, ...names: (keyof Client)[]) {
-  for (const name of names) {
-    const send = (client[name] as (...args: unknown[]) => Promise<unknown>).bind(client);
-    const sent = (...args: unknown[]) => {
-      const answer = send(...args);
-      answer.catch(() => {});
-      return answer;
-    };
-    Object.assign(client, { [name]: sent });
-  }
 }
 
 interface StreamsAdapter {

@@ -1,6 +1,7 @@
 // With REDIS_URL set, several servers act as one: every broadcast also goes through Redis to the
 // other servers, which pass it to their own clients (namespaces and rooms included). Without it,
 // nothing of Redis is loaded, and the server keeps its pools in its own memory.
+import { unanswered } from "../classroom/redis-server.ts";
 import type { Print } from "../classroom/terminal.ts";
 
 export async function connectRedis(url: string | undefined, print: Print) {
@@ -42,6 +43,8 @@ export async function connectRedis(url: string | undefined, print: Print) {
   const dropWhileDown = (channel: string, message: string) =>
     publish(channel, message).catch(() => {});
   Object.assign(pub, { publish: dropWhileDown });
+  // nor does the adapter wait for what its subscriber is told: Redis gone, no answer comes
+  unanswered(sub, "subscribe", "pSubscribe", "unsubscribe", "pUnsubscribe");
   const [, version] = /redis_version:(\S+)/.exec(await pub.info()) ?? [];
   print(`adapter: Redis ${version} at ${url}; every server using it acts as one`);
   return {

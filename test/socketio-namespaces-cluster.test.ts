@@ -120,6 +120,16 @@ test("a closed server leaves no connection to Redis behind", async (t) => {
   await vi.waitFor(async () => expect(await clients()).toBe("1"), { timeout: 5000 });
 });
 
+test("a server whose Redis is gone still closes, its adapter's subscriptions dropped without an error", async (t) => {
+  const redis = await startRedis(t);
+  const log = recorder("server");
+  const server = await startServer({ port: 0, print: log.line, redisUrl: redis.url });
+  t.onTestFinished(server.close);
+  await redis.stop("SIGKILL"); // at once: what the adapter subscribed to may still be unanswered
+  await log.until(/^lost Redis at /);
+  await server.close(); // its unsubscribes, like those subscribes, would be unhandled rejections
+});
+
 test("each server reports to the Admin UI under its own id, so either UI shows the whole cluster", async (t) => {
   const { a, b } = await cluster(t);
   for (const server of [a, b]) {
