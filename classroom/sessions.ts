@@ -72,8 +72,8 @@ async function connect(url: string, print: Print) {
     throw Object.assign(new Error(`no Redis at ${url}: ${hint}`), { code: "NO_REDIS" });
   }
   ready = true;
-  // The adapter saves a session with SET, and publishes, subscribes too, without waiting for the
-  // answer: one lost with Redis (told above) must not end the server as an unhandled rejection
+  // The adapter sends SET (a session), PUBLISH and SUBSCRIBE without waiting for the answer: one
+  // lost with Redis (told above) must not end the server as an unhandled rejection
   unanswered(redis, "set", "publish");
   // The adapter ends the clients it makes with disconnect(), which rejects what they still wait
   // for, unhandled, when a server closes as it starts: close() waits for a close of each instead.
@@ -105,12 +105,12 @@ async function connect(url: string, print: Print) {
       // resolves once connected: one that close() ended first leaves the adapter waiting
       connect: () =>
         new Promise((resolve) => {
-          const ready = () => {
+          const handOver = () => {
             if (closed) return;
             connected = true;
             resolve(client);
           };
-          connecting = connect().then(ready, () => {}); // rejected only as close() ends it
+          connecting = connect().then(handOver, () => {}); // rejected only as close() ends it
         }),
       disconnect: async () => disconnected(),
       xRead: async (...read: Parameters<typeof xRead>) => {

@@ -43,7 +43,7 @@ export async function connectRedis(url: string | undefined, print: Print) {
   const dropWhileDown = (channel: string, message: string) =>
     publish(channel, message).catch(() => {});
   Object.assign(pub, { publish: dropWhileDown });
-  // nor does the adapter wait for what its subscriber is told: Redis gone, no answer comes
+  // the adapter subscribes and unsubscribes without waiting for the answer: Redis gone, none comes
   unanswered(sub, "subscribe", "pSubscribe", "unsubscribe", "pUnsubscribe");
   const [, version] = /redis_version:(\S+)/.exec(await pub.info()) ?? [];
   print(`adapter: Redis ${version} at ${url}; every server using it acts as one`);
