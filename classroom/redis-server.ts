@@ -1,5 +1,4 @@
-// A private redis-server on a free loopback port: for namespaces:cluster, the tests and the bench;
-// and what the servers' Redis clients share.
+// A private redis-server on a free loopback port: for namespaces:cluster, the tests and the bench.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { connect, createServer } from "node:net";
@@ -44,17 +43,4 @@ export async function accepts(port: number) {
   );
   socket.destroy();
   return connected;
-}
-
-// Commands whose answer their caller never waits for: a rejection, as Redis goes, is caught here.
-export function unanswered<Client extends object>(client: Client, ...names: (keyof Client)[]) {
-  for (const name of names) {
-    const send = (client[name] as (...args: unknown[]) => Promise<unknown>).bind(client);
-    const sent = (...args: unknown[]) => {
-      const answer = send(...args);
-      answer.catch(() => {});
-      return answer;
-    };
-    Object.assign(client, { [name]: sent });
-  }
 }

@@ -4,7 +4,8 @@
 // watcher instead, which outlives every save); without redis-server installed, memory it is.
 import type { ChildProcess } from "node:child_process";
 import { createClient } from "redis";
-import { freePort, startRedisServer, unanswered } from "./redis-server.ts";
+import { catchRejections, endClient } from "./redis-client.ts";
+import { freePort, startRedisServer } from "./redis-server.ts";
 import type { Settings } from "./settings.ts";
 import type { Print } from "./terminal.ts";
 
@@ -72,11 +73,11 @@ async function connect(url: string, print: Print) {
     throw Object.assign(new Error(`no Redis at ${url}: ${hint}`), { code: "NO_REDIS" });
   }
   ready = true;
-  // The adapter sends SET (a session), PUBLISH and SUBSCRIBE without waiting for the answer: one
-  // lost with Redis (told above) must not end the server as an unhandled rejection
-  unanswered(redis, "set", "publish");
+  // The adapter saves a session with SET, and publishes, without waiting for the answer: one lost
+  // with Redis (told above) must not end the server as an unhandled rejection
+  catchRejections(redis, "set", "publish");
   // The adapter ends the clients it makes with disconnect(), which rejects what they still wait
-  // for, unhandled, when a server closes as it starts: close() waits for a close of each instead.
+  // for, unhandled, when a server closes as it starts: close() ends each with endClient() instead.
   // Its stream reader sees that the server closed only when its XREAD returns, up to 5 s later:
   // close() ends that wait, and an XREAD asked for after it returns at once, with nothing.
   // One that Redis left before it connected never reaches the adapter: close() ends it.
@@ -85,22 +86,19 @@ async function connect(url: string, print: Print) {
   const duplicate = redis.duplicate.bind(redis);
   redis.duplicate = ((...args: Parameters<typeof duplicate>) => {
     const client = duplicate(...args);
-    unanswered(client, "subscribe");
-    let [connected, reading] = [false, false];
-    let connecting: Promise<unknown> = Promise.resolve(); // until connected, or ended first
+    catchRejections(client, "subscribe"); // nor as it subscribes with one
+    let connected = false;
+    let reading = false;
     let disconnected = () => {};
-    const ended = new Promise<void>((done) => (disconnected = done)).then(async () => {
-      // with Redis gone, nothing would answer what it still waits for
-      await (client.isReady ? client.close() : client.destroy());
-    });
+    const ended = new Promise<void>((done) => (disconnected = done)).then(() => endClient(client));
     const stop = () => {
       if (connected && !reading) return; // the adapter ends it
       client.destroy(); // what it waits for might never come
-      // one ended as it connects can still get there: it is ended again once it has
-      if (!connected) void connecting.then(() => client.destroy()).then(disconnected);
+      if (!connected) disconnected(); // it never reaches the adapter
     };
     clients.push({ ended, stop });
-    const [connect, xRead] = [client.connect.bind(client), client.xRead.bind(client)];
+    const connect = client.connect.bind(client);
+    const xRead = client.xRead.bind(client);
     return Object.assign(client, {
       // resolves once connected: one that close() ended first leaves the adapter waiting
       connect: () =>
@@ -110,7 +108,7 @@ async function connect(url: string, print: Print) {
             connected = true;
             resolve(client);
           };
-          connecting = connect().then(handOver, () => {}); // rejected only as close() ends it
+          connect().then(handOver, () => {}); // rejected only as close() ends it
         }),
       disconnect: async () => disconnected(),
       xRead: async (...read: Parameters<typeof xRead>) => {
@@ -123,8 +121,7 @@ async function connect(url: string, print: Print) {
   const close = async () => {
     closed = true;
     for (const client of clients) client.stop();
-    // after what is under way, saves included; with Redis gone, nothing would answer them
-    await (redis.isReady ? redis.close() : redis.destroy());
+    await endClient(redis); // after what is under way, the sessions saved as the server closed
     await Promise.all(clients.map((client) => client.ended));
   };
   return { redis, close };

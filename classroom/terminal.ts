@@ -6,7 +6,7 @@ import { readSettings, type Choices, type Settings } from "./settings.ts";
 
 export type Print = (line: string) => void;
 
-const STOP_MS = 2000;
+export const STOP_MS = 2000; // what a stopping server waits for, at most
 
 // Every line goes out printable: what a client sent can hold escape codes that would clear or
 // retitle the projected terminal, so control characters are shown as \x1b and the like; and a line

@@ -1,7 +1,7 @@
 // With REDIS_URL set, several servers act as one: every broadcast also goes through Redis to the
 // other servers, which pass it to their own clients (namespaces and rooms included). Without it,
 // nothing of Redis is loaded, and the server keeps its pools in its own memory.
-import { unanswered } from "../classroom/redis-server.ts";
+import { catchRejections, endClient } from "../classroom/redis-client.ts";
 import type { Print } from "../classroom/terminal.ts";
 
 export async function connectRedis(url: string | undefined, print: Print) {
@@ -43,13 +43,12 @@ export async function connectRedis(url: string | undefined, print: Print) {
   const dropWhileDown = (channel: string, message: string) =>
     publish(channel, message).catch(() => {});
   Object.assign(pub, { publish: dropWhileDown });
-  // the adapter subscribes and unsubscribes without waiting for the answer: Redis gone, none comes
-  unanswered(sub, "subscribe", "pSubscribe", "unsubscribe", "pUnsubscribe");
+  // the adapter (un)subscribes without waiting: with Redis gone, the rejection would be no one's
+  catchRejections(sub, "subscribe", "pSubscribe", "unsubscribe", "pUnsubscribe");
   const [, version] = /redis_version:(\S+)/.exec(await pub.info()) ?? [];
   print(`adapter: Redis ${version} at ${url}; every server using it acts as one`);
   return {
     adapter: createAdapter(pub, sub),
-    // close lets what is under way finish; a client that cannot reach Redis just drops its socket
-    close: () => Promise.allSettled([pub, sub].map((c) => (c.isReady ? c.close() : c.destroy()))),
+    close: () => Promise.all([pub, sub].map(endClient)), // after what is under way, if it can be
   };
 }

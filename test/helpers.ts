@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { connect, createServer as createNetServer } from "node:net";
 import { io, type Socket as ClientSocket } from "socket.io-client";
+import { createClient } from "redis";
 import { COMPILED } from "./compiled.ts";
 import { freePort as freeLoopbackPort, startRedisServer } from "../classroom/redis-server.ts";
 import { expect, type TestContext } from "vitest";
@@ -372,6 +373,14 @@ export function needRedisServer(context: { skip: (note: string) => never }) {
   if (process.env.CI)
     throw new Error("redis-server is not installed: apt-get install redis-server");
   context.skip("redis-server is not installed (apt-get install redis-server)");
+}
+
+// A count of a Redis's clients, as an observer, itself one of them, sees it.
+export async function redisClients(t: Context, url: string) {
+  const observer = createClient({ url });
+  await observer.connect();
+  t.onTestFinished(() => observer.destroy());
+  return async () => /connected_clients:(\d+)/.exec(await observer.info("clients"))?.[1];
 }
 
 // A private redis-server on a free loopback port for the tests that need a real one, stopped after the test.

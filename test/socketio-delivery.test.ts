@@ -1,8 +1,12 @@
 import { type EventEmitter } from "node:events";
 import { appendFile } from "node:fs/promises";
-import { connect, createServer as createNetServer, type Socket as NetSocket } from "node:net";
+import {
+  connect,
+  createServer as createNetServer,
+  type AddressInfo,
+  type Socket as NetSocket,
+} from "node:net";
 import { join } from "node:path";
-import { createClient } from "redis";
 import { io, type Socket } from "socket.io-client";
 import { expect, test, vi } from "vitest";
 import { accepts } from "../classroom/redis-server.ts";
@@ -19,6 +23,7 @@ import {
   ioClient,
   needRedisServer,
   recorder,
+  redisClients,
   runScript,
   runScriptCommand,
   scratchCopy,
@@ -316,10 +321,7 @@ test.concurrent(
   "a closed server leaves no client of its own on Redis: its stream reader stops waiting too",
   async (t) => {
     const { url } = await startRedis(t);
-    const observer = createClient({ url });
-    await observer.connect();
-    t.onTestFinished(() => observer.destroy());
-    const clients = async () => /connected_clients:(\d+)/.exec(await observer.info("clients"))?.[1];
+    const clients = await redisClients(t, url);
     const { close } = await server(t, { redisUrl: url });
     // this one, and the server's writer, subscriber and stream reader, which waits 5 s in XREAD
     await vi.waitFor(async () => expect(await clients()).toBe("4"), { timeout: 5000 });
@@ -349,12 +351,27 @@ test.concurrent(
   async (t) => {
     const redis = await startRedis(t);
     const { close, log } = await server(t, { redisUrl: redis.url });
-    await redis.stop("SIGKILL"); // at once, before the adapter's own clients, which connect after the server's, are in
+    await redis.stop("SIGKILL"); // at once: the adapter's own clients, made after, are not in yet
     await log.until(/^lost Redis at /);
-    await close(); // and what they sent meanwhile, unanswered, would be an unhandled rejection
+    await close(); // which waited for ever for the clients the adapter never got
     expect(log.lines.filter((line) => /Redis/.test(line)).slice(1)).toEqual([
       `lost Redis at ${redis.url}: what is sent waits for it, and it is retried`,
     ]);
+  },
+);
+
+test.concurrent(
+  "a server on a busy port says so, and leaves no client on Redis: its adapter's were connecting",
+  async (t) => {
+    const { url } = await startRedis(t);
+    const clients = await redisClients(t, url);
+    const busy = createNetServer().listen(0, "127.0.0.1");
+    await waitFor(busy, "listening");
+    t.onTestFinished(() => void busy.close());
+    const { port } = busy.address() as AddressInfo;
+    const starting = startServer({ port, host: "127.0.0.1", print: () => {}, redisUrl: url });
+    await expect(starting).rejects.toThrow(/EADDRINUSE/); // once what it started has ended
+    await t.expect.poll(clients, { timeout: WAIT_MS }).toBe("1"); // the observer only
   },
 );
 

@@ -1,11 +1,11 @@
 import { io } from "socket.io-client";
-import { createClient } from "redis";
 import { expect, test, vi } from "vitest";
 import { startServer } from "../socketio-namespaces/server.ts";
 import {
   ask,
   ioClient,
   recorder,
+  redisClients,
   runScript,
   runScriptCommand,
   startRedis,
@@ -110,10 +110,7 @@ test("with Redis gone each server serves its own clients, says so once, and join
 
 test("a closed server leaves no connection to Redis behind", async (t) => {
   const redis = await startRedis(t);
-  const observer = createClient({ url: redis.url });
-  await observer.connect();
-  t.onTestFinished(() => observer.destroy());
-  const clients = async () => /connected_clients:(\d+)/.exec(await observer.info("clients"))?.[1];
+  const clients = await redisClients(t, redis.url);
   const server = await startServer({ port: 0, print: () => {}, redisUrl: redis.url });
   expect(await clients()).toBe("3"); // this one, and the server's publisher and subscriber
   await server.close();
