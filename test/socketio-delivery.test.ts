@@ -79,7 +79,8 @@ const count = (pattern: RegExp, times: number) => (lines: string[]) =>
 const TROUBLE = /^(?:\S+ )?(missed |id \d+ again|the server says)/; // a logger's word for a loss
 
 // Each test has its ports, servers and Redis to itself: they run at once, up to five at a time
-// (a test's own expect.poll is t.expect), but for the two at the end, which change what all share.
+// (a test's own expect.poll and .rejects are t.expect), but for the two at the end, which change
+// what all share.
 
 // Five restarts under tsx, each of which compiles the server again: on a loaded machine, a minute
 test.concurrent(
@@ -370,7 +371,7 @@ test.concurrent(
     t.onTestFinished(() => void busy.close());
     const { port } = busy.address() as AddressInfo;
     const starting = startServer({ port, host: "127.0.0.1", print: () => {}, redisUrl: url });
-    await expect(starting).rejects.toThrow(/EADDRINUSE/); // once what it started has ended
+    await t.expect(starting).rejects.toThrow(/EADDRINUSE/); // once what it started has ended
     await t.expect.poll(clients, { timeout: WAIT_MS }).toBe("1"); // the observer only
   },
 );
