@@ -50,110 +50,125 @@ async function broken(t: Context, server: string) {
 }
 
 const quiet = { port: 0, print: () => {} };
+const LESSONS = ["tcp", "socketio", "namespaces", "delivery"] as const;
+const starters = {
+  tcp: startTcp,
+  socketio: startSocketIo,
+  namespaces: startNamespaces,
+  delivery: startDelivery, // with a private Redis where redis-server is installed, as npm run gives it
+};
 
-async function lessonServers(t: Context) {
-  const [tcp, socketio, namespaces, delivery] = await Promise.all([
-    startTcp(quiet),
-    startSocketIo(quiet),
-    startNamespaces(quiet),
-    startDelivery(quiet), // with a private Redis where redis-server is installed, as npm run gives it
-  ]);
-  for (const server of [tcp, socketio, namespaces, delivery]) t.onTestFinished(server.close);
-  return { tcp, socketio, namespaces, delivery };
+async function lessonServer<L extends Lesson>(t: Context, lesson: L) {
+  const server = (await starters[lesson](quiet)) as Awaited<ReturnType<(typeof starters)[L]>>;
+  t.onTestFinished(server.close);
+  return server;
 }
 
-test("the lessons' own servers pass every check", async (t) => {
-  const servers = await lessonServers(t);
-  const lessons = ["tcp", "socketio", "namespaces", "delivery"] as const;
-  const runs = await Promise.all(lessons.map((lesson) => check(lesson, servers[lesson].port)));
-  for (const [i, { code, lines }] of runs.entries()) {
-    expect(lines.at(-1), lessons[i]).toMatch(/^\d+ passed, 0 failed$/);
-    expect(code, lessons[i]).toBe(0);
-  }
+// A test a lesson, and a test a broken server: a change to one checker runs only its own tests
+test.concurrent.for(LESSONS)("the %s lesson's own server passes every check", async (lesson, t) => {
+  const { code, lines } = await check(lesson, (await lessonServer(t, lesson)).port);
+  t.expect(lines.at(-1), lesson).toMatch(/^\d+ passed, 0 failed$/);
+  t.expect(code, lesson).toBe(0);
 });
 
-test("each checker judges only what it sent, on a server that a class is using", async (t) => {
-  const servers = await lessonServers(t);
-  // The class: terminals that speak every 50 ms on each server, and in each namespace in the very
-  // words that a checker uses.
-  const nc = await tcpClient(t, servers.tcp.port);
-  const app = await ioClient(t, servers.socketio.port);
-  const namespaces = await Promise.all(
-    ["/", "/home", "/school"].map((nsp) => ioClient(t, servers.namespaces.port, nsp)),
-  );
-  const deliveryApp = await ioClient(t, servers.delivery.port);
-  let n = 0;
-  const talk = setInterval(() => {
-    nc.send(`create {"id":${++n}}\n`);
-    app.socket.emit("speak", { id: n, change: "created" });
-    deliveryApp.socket.emit("speak", { id: n, change: "created", at: "2026-01-01T00:00:00Z" });
-    for (const { socket } of namespaces)
-      for (const words of ["in core", "at home", "at school"]) socket.emit("speak", words);
-    namespaces[2].socket.emit("lesson", "for the room");
-  }, 50);
-  t.onTestFinished(() => clearInterval(talk));
-  const bystander = await tcpClient(t, servers.tcp.port); // a logger: it hears all passed on
+// The class: terminals that speak every 50 ms, in each namespace in the very words that a checker
+// uses, and a logger that hears all the TCP server passes on.
+type Class = { talk: () => void; heard?: () => string[] };
+const theClass: Record<Lesson, (t: Context, port: number) => Promise<Class>> = {
+  tcp: async (t: Context, port: number) => {
+    const nc = await tcpClient(t, port);
+    const bystander = await tcpClient(t, port);
+    let n = 0;
+    return { talk: () => nc.send(`create {"id":${++n}}\n`), heard: () => bystander.heard.lines };
+  },
+  socketio: async (t: Context, port: number) => {
+    const app = await ioClient(t, port);
+    let n = 0;
+    return { talk: () => app.socket.emit("speak", { id: ++n, change: "created" }) };
+  },
+  namespaces: async (t: Context, port: number) => {
+    const clients = await Promise.all(
+      ["/", "/home", "/school"].map((nsp) => ioClient(t, port, nsp)),
+    );
+    const talk = () => {
+      for (const { socket } of clients)
+        for (const words of ["in core", "at home", "at school"]) socket.emit("speak", words);
+      clients[2].socket.emit("lesson", "for the room");
+    };
+    return { talk };
+  },
+  delivery: async (t: Context, port: number) => {
+    const app = await ioClient(t, port);
+    let n = 0;
+    const at = "2026-01-01T00:00:00Z";
+    return { talk: () => app.socket.emit("speak", { id: ++n, change: "created", at }) };
+  },
+};
 
-  // and a second student who checks the same servers at the same time
-  const lessons = ["tcp", "socketio", "namespaces", "delivery"] as const;
-  const twice = [...lessons, ...lessons];
-  const runs = await Promise.all(twice.map((lesson) => check(lesson, servers[lesson].port)));
-  const heard = bystander.heard.lines.join("\n").length;
-  expect(heard, "the flood for a client that stops reading, its own").toBeLessThan(256 * 1024);
-  for (const [i, { code, lines }] of runs.entries()) {
-    expect(lines.at(-1), `${twice[i]}:\n${lines.join("\n")}`).toMatch(/^\d+ passed, 0 failed$/);
-    expect(code, twice[i]).toBe(0);
-  }
-});
+test.concurrent.for(LESSONS)(
+  "the %s checker judges only what it sent, on a server that a class is using",
+  async (lesson, t) => {
+    const { port } = await lessonServer(t, lesson);
+    const { talk, heard } = await theClass[lesson](t, port);
+    const talking = setInterval(talk, 50);
+    t.onTestFinished(() => clearInterval(talking));
+    // and a second student who checks the same server at the same time
+    const runs = await Promise.all([check(lesson, port), check(lesson, port)]);
+    if (heard) {
+      const flood = "the flood for a client that stops reading, its own";
+      t.expect(heard().join("\n").length, flood).toBeLessThan(256 * 1024);
+    }
+    for (const { code, lines } of runs) {
+      t.expect(lines.at(-1), `${lesson}:\n${lines.join("\n")}`).toMatch(/^\d+ passed, 0 failed$/);
+      t.expect(code, lesson).toBe(0);
+    }
+  },
+);
 
-test("each broken server fails the check that names its fault, and no other", async (t) => {
-  // the server (a file of test/broken/, and what to pass it), and the only check it must fail
-  const faults = {
-    "tcp-server passes-everything": "an unrecognised event (read) reaches no one",
-    "tcp-server forgets-leavers": "after a client leaves, events still reach the rest",
-    "tcp-server no-line-limit": "an endless line is answered, or its client dropped, within 1 MiB",
-    "tcp-server passes-bad-utf8":
-      "a line that is not UTF-8 is passed on to no one, and stops no one",
-    "tcp-server keeps-slow-readers":
-      "a client that stops reading is dropped before 16 MiB wait for it",
-    "socketio-server sender-only": "speak becomes message to every client, the sender included",
-    "socketio-server others-only": "speak becomes message to every client, the sender included",
-    "socketio-server replays-to-newcomers": "a client that joins later gets only what follows",
-    "socketio-server replays-the-last": "a client that joins later gets only what follows",
-    "socketio-server passes-null-to-others":
-      "a bad payload is refused with an answer to its sender, and passed on to no one",
-    "socketio-server ignores-rooms": "lesson reaches the codefellows room's members only",
-    "delivery-server forgets-sessions":
-      "a client back from a dropped connection gets what it missed, once, in order",
-    "delivery-server passes-duplicates": "a record that comes twice, a retry, is passed on once",
-  };
-  const runs = await Promise.all(
-    Object.keys(faults).map(async (server) => {
-      const lesson = server.startsWith("tcp")
-        ? "tcp"
-        : server.startsWith("delivery")
-          ? "delivery"
-          : server.endsWith("rooms")
-            ? "namespaces"
-            : "socketio";
-      const wait = server.endsWith("no-line-limit") ? "5" : "15";
-      const port = (await broken(t, server)).port;
-      const started = Date.now();
-      return { ...(await check(lesson, port, wait)), ms: Date.now() - started };
-    }),
-  );
-  for (const [i, [server, fault]] of Object.entries(faults).entries()) {
-    const { code, failed, lines } = runs[i];
-    expect(failed, `${server}:\n${lines.join("\n")}`).toEqual([fault]);
-    expect(code, server).toBe(1);
-  }
-  // a client that misses a message is told so at once, by a sentinel, not at the end of its wait
-  for (const [i, server] of Object.keys(faults).entries())
-    if (/-only$/.test(server)) expect(runs[i].ms, server).toBeLessThan(15_000);
-  // a server that passes on every event, unknown ones too, answers none to its sender alone
-  const flood = /^no answer to read for its sender alone: filling a client with 16 MiB of create/;
-  expect(runs[0].lines.filter((line) => flood.test(line))).toHaveLength(1);
-});
+// The server (a file of test/broken/, and what to pass it), and the only check it must fail
+const FAULTS = {
+  "tcp-server passes-everything": "an unrecognised event (read) reaches no one",
+  "tcp-server forgets-leavers": "after a client leaves, events still reach the rest",
+  "tcp-server no-line-limit": "an endless line is answered, or its client dropped, within 1 MiB",
+  "tcp-server passes-bad-utf8": "a line that is not UTF-8 is passed on to no one, and stops no one",
+  "tcp-server keeps-slow-readers":
+    "a client that stops reading is dropped before 16 MiB wait for it",
+  "socketio-server sender-only": "speak becomes message to every client, the sender included",
+  "socketio-server others-only": "speak becomes message to every client, the sender included",
+  "socketio-server replays-to-newcomers": "a client that joins later gets only what follows",
+  "socketio-server replays-the-last": "a client that joins later gets only what follows",
+  "socketio-server passes-null-to-others":
+    "a bad payload is refused with an answer to its sender, and passed on to no one",
+  "socketio-server ignores-rooms": "lesson reaches the codefellows room's members only",
+  "delivery-server forgets-sessions":
+    "a client back from a dropped connection gets what it missed, once, in order",
+  "delivery-server passes-duplicates": "a record that comes twice, a retry, is passed on once",
+};
+
+test.concurrent.for(Object.entries(FAULTS))(
+  "broken %s fails the check that names its fault, and no other",
+  async ([server, fault], t) => {
+    const lesson = server.startsWith("tcp")
+      ? "tcp"
+      : server.startsWith("delivery")
+        ? "delivery"
+        : server.endsWith("rooms")
+          ? "namespaces"
+          : "socketio";
+    const wait = server.endsWith("no-line-limit") ? "5" : "15";
+    const port = (await broken(t, server)).port;
+    const started = Date.now();
+    const { code, failed, lines } = await check(lesson, port, wait);
+    t.expect(failed, `${server}:\n${lines.join("\n")}`).toEqual([fault]);
+    t.expect(code, server).toBe(1);
+    // a client that misses a message is told so at once, by a sentinel, not at the end of its wait
+    if (/-only$/.test(server)) t.expect(Date.now() - started, server).toBeLessThan(15_000);
+    // a server that passes on every event, unknown ones too, answers none to its sender alone
+    const flood = /^no answer to read for its sender alone: filling a client with 16 MiB of create/;
+    if (server.endsWith("passes-everything"))
+      t.expect(lines.filter((line) => flood.test(line))).toHaveLength(1);
+  },
+);
 
 test("a server that never answers join costs the checks no wait", async (t) => {
   const silent = await broken(t, "socketio-server no-join-ack");
@@ -171,7 +186,10 @@ test("a server that never answers join costs the checks no wait", async (t) => {
 });
 
 test("each check's clients are closed before the next check starts", async (t) => {
-  const { socketio, namespaces } = await lessonServers(t);
+  const [socketio, namespaces] = await Promise.all([
+    lessonServer(t, "socketio"),
+    lessonServer(t, "namespaces"),
+  ]);
   const most = { tcp: 0, socketio: 0, namespaces: 0 };
   for (const lesson of ["socketio", "namespaces"] as const) {
     const { engine } = { socketio, namespaces }[lesson].io;
