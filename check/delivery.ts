@@ -66,12 +66,12 @@ export async function checkDelivery(settings: DeliverySettings, print: Print = p
   async function client() {
     const socket = io(url, { forceNew: true, reconnection: false });
     open.add(socket);
-    await connected(socket);
-    const heard = new Heard<unknown>(wait);
+    const heard = new Heard<unknown>(wait); // from the start: what a server replays comes first
     socket.on(message, (payload: unknown) => {
       const speech = speechIn(payload);
       if (mine(speech)) heard.add(speech);
     });
+    await connected(socket);
     const until = (speech: unknown, hint: string) =>
       heard.until(speech, `a ${message} with ${JSON.stringify(speech)}`, hint);
     return { socket, heard, until, speak: (speech: unknown) => socket.emit(speak, speech) };
@@ -108,7 +108,8 @@ export async function checkDelivery(settings: DeliverySettings, print: Print = p
           const hint =
             "new Server(…, { connectionStateRecovery: {} }); and " +
             `io.emit("${message}", …) with no acknowledgement callback, or it is not kept`;
-          const got = await reader.until(text("after"), hint);
+          const heard = await reader.until(text("after"), hint);
+          const got = heard.slice(heard.indexOf(text("before"))); // a replay on connect is not this check's
           const wanted = ["before", "while away 1", "while away 2", "after"].map(text);
           must(isDeepStrictEqual(got, wanted), JSON.stringify(wanted), JSON.stringify(got), hint);
         },
@@ -125,8 +126,9 @@ export async function checkDelivery(settings: DeliverySettings, print: Print = p
           const hint =
             "remember the records passed on, by id and time, and pass a second on to no one";
           const got = await listener.until(text("after the retry"), hint);
-          const twice = JSON.stringify([retried, text("after the retry")]);
-          must(got.length === 2, twice, JSON.stringify(got), hint);
+          const once = JSON.stringify([retried, text("after the retry")]);
+          const copies = got.filter((said) => isDeepStrictEqual(said, retried)).length;
+          must(copies === 1, once, JSON.stringify(got), hint);
         },
       },
       {
