@@ -27,10 +27,10 @@ type Lesson = keyof typeof checkers;
 
 // What a checker printed, the names of the checks it failed, and its exit code. A check that
 // passes waits as long as it takes, up to --wait: here, with the whole suite running on two
-// cores, up to 15 s. Only the endless line of a server with no limit waits out its bound. The
+// cores, up to 15 s. Only a check that hears nothing at all waits out its bound. The
 // mutation run, a test at a time, sets CHECK_WAIT shorter: a mutant that makes a check wait for
 // nothing then fails in seconds.
-const WAIT_S = Number(process.env.CHECK_WAIT ?? 15);
+const WAIT_S = Number(process.env.CHECK_WAIT || 15);
 async function check(lesson: Lesson, port: number, wait = WAIT_S) {
   const printed = recorder(lesson);
   const args = ["--port", String(port), "--wait", String(wait)];
@@ -186,7 +186,10 @@ test.concurrent.for(LESSONS)(
 );
 
 // The server (a file of test/broken/, and what to pass it), and the only check it must fail, as
-// the checker says it: what it expected, what came instead, and the hint
+// the checker says it: what it expected, what came instead, and the hint. A check that hears
+// nothing at all waits out its --wait: for those, 5 s.
+const WAITS_OUT = /no-line-limit|no-line-buffer|no-ack|refuses-silently/;
+const SHORT_WAIT_S = Math.min(5, WAIT_S);
 const FAULTS = {
   "tcp-server passes-everything":
     'an unrecognised event (read) reaches no one: expected no "read {"check":"2","run":"RUN"}", got ["read {\\"check\\":\\"2\\",\\"run\\":\\"RUN\\"}","create {\\"check\\":\\"2 after\\",\\"run\\":\\"RUN\\"}"]. Hint: pass on only create, update, delete',
@@ -198,6 +201,10 @@ const FAULTS = {
     'a line that is not UTF-8 is passed on to no one, and stops no one: expected no line with the bad bytes, got ["create \ufffd\ufffd {\\"check\\":\\"7\\",\\"run\\":\\"RUN\\"}","update {\\"check\\":\\"7 after\\",\\"run\\":\\"RUN\\"}"]. Hint: refuse it: answer its sender, or drop it, and pass it on to no one',
   "tcp-server keeps-slow-readers":
     "a client that stops reading is dropped before 16 MiB wait for it: expected a disconnect, got none after 16 MiB. Hint: drop a client once 1 MiB waits for it, on every write to it: answers too",
+  "tcp-server no-line-buffer":
+    'two lines in one write are two events, and a line written in pieces is one: expected "delete {"check":"4c","run":"RUN"}", got ["create {\\"check\\":\\"4a\\",\\"run\\":\\"RUN\\"}","update {\\"check\\":\\"4b\\",\\"run\\":\\"RUN\\"}"]. Hint: keep an unfinished line until its \\n arrives',
+  "tcp-server refuses-cr":
+    'a line may end in \\r\\n, as nc and telnet send it: expected "create {"check":"5","run":"RUN"}", got ["update {\\"check\\":\\"5 after\\",\\"run\\":\\"RUN\\"}"]. Hint: drop a \\r before the \\n, or "create" ends in \\r: no event you know',
   "socketio-server sender-only":
     'speak becomes message to every client, the sender included: expected a message with {"id":ID,"change":"created"}, got ["check ID: sentinel 1"]. Hint: io.emit("message", …), not socket.emit',
   "socketio-server others-only":
@@ -208,12 +215,25 @@ const FAULTS = {
     'a client that joins later gets only what follows: expected ["check ID: after"], got ["check ID: before","check ID: after"]. Hint: replay nothing',
   "socketio-server passes-null-to-others":
     'a bad payload is refused with an answer to its sender, and passed on to no one: expected no message with null, got [null,"check ID: after null"]. Hint: refuse it: pass it on to no one',
+  "socketio-server drops-unknown-fields":
+    'the payload arrives as sent, object or text: expected [{"id":ID,"change":"updated","at":"TIME"},"check ID: plain"], got [{"id":ID,"change":"updated"},"check ID: plain"]. Hint: do not change what you pass on',
+  "socketio-server no-ack": `an acknowledgement comes back: expected an acknowledgement, got none in ${SHORT_WAIT_S} s. Hint: call the callback, the last argument: ack({ ok: true })`,
+  "socketio-server refuses-silently":
+    "a bad payload is refused with an answer to its sender, and passed on to no one: expected an answer like { ok: false, error }, got no answer. Hint: check what a speak carries, and say what is wrong",
+  "socketio-server leaks-from-core":
+    'what is said in / reaches / and stays in /: expected no "message "check RUN: in core"" at /home, got ["message \\"check RUN: in core\\"","message \\"check RUN: sentinel /\\""]. Hint: emit on the namespace, not io-wide',
+  "socketio-server leaks-from-home":
+    'what is said in /home reaches /home and stays in /home: expected no "message "check RUN: at home"" at /, got ["message \\"check RUN: at home\\""]. Hint: emit on the namespace, not io-wide',
+  "socketio-server leaks-from-school":
+    '/school reaches every socket of /school, in the room or not: expected no "message "check RUN: at school"" at /, got ["message \\"check RUN: at school\\""]. Hint: emit on the namespace, not io-wide',
   "socketio-server ignores-rooms":
     'lesson reaches the codefellows room\'s members only: expected no "lesson "check RUN: for the room"" at /school, got ["lesson \\"check RUN: joined\\"","lesson \\"check RUN: for the room\\""]. Hint: to("codefellows"): the room only',
   "delivery-server forgets-sessions":
     'a client back from a dropped connection gets what it missed, once, in order: expected ["check ID: before","check ID: while away 1","check ID: while away 2","check ID: after"], got ["check ID: before","check ID: after"]. Hint: new Server(…, { connectionStateRecovery: {} }); and io.emit("message", …) with no acknowledgement callback, or it is not kept',
   "delivery-server passes-duplicates":
     'a record that comes twice, a retry, is passed on once: expected [{"id":ID,"change":"created","at":"TIME"},"check ID: after the retry"], got [{"id":ID,"change":"created","at":"TIME"},{"id":ID,"change":"created","at":"TIME"},"check ID: after the retry"]. Hint: remember the records passed on, by id and time, and pass a second on to no one',
+  "delivery-server replays-the-last":
+    'a client that joins later gets only what follows: expected ["check ID: after"], got ["check ID: before","check ID: after"]. Hint: replay only to a client that comes back with its session',
 };
 // what a server that passes on every event, unknown ones too, prints first: it answers none to
 // its sender alone
@@ -227,10 +247,10 @@ test.concurrent.for(Object.entries(FAULTS))(
       ? "tcp"
       : server.startsWith("delivery")
         ? "delivery"
-        : server.endsWith("rooms")
+        : /rooms$|leaks-from/.test(server)
           ? "namespaces"
           : "socketio";
-    const wait = server.endsWith("no-line-limit") ? Math.min(5, WAIT_S) : WAIT_S;
+    const wait = WAITS_OUT.test(server) ? SHORT_WAIT_S : WAIT_S;
     const port = (await broken(t, server)).port;
     const started = Date.now();
     const { code, failed, lines } = await check(lesson, port, wait);

@@ -4,20 +4,22 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 
-export type DeliveryFault = "forgets-sessions" | "passes-duplicates";
+export type DeliveryFault = "forgets-sessions" | "passes-duplicates" | "replays-the-last";
 
 export async function startBrokenDelivery(fault: DeliveryFault) {
   // the first fault: no connectionStateRecovery, so a client that comes back starts afresh
   const io = new Server(0, fault === "forgets-sessions" ? {} : { connectionStateRecovery: {} });
   const passedOn = new Set<string>();
+  let last: unknown; // what "replays-the-last" sends a new client, not only one that comes back
   io.on("connection", (socket) => {
+    if (fault === "replays-the-last" && !socket.recovered && last) socket.emit("message", last);
     socket.on("speak", (speech, ack) => {
       const record = typeof speech === "object" ? `${speech?.id} ${speech?.at}` : undefined;
       // the second fault: a record that comes again is passed on again
       if (record && passedOn.has(record) && fault !== "passes-duplicates")
         return ack?.({ ok: true, duplicate: true });
       if (record) passedOn.add(record);
-      io.emit("message", { from: socket.id, speech });
+      io.emit("message", (last = { from: socket.id, speech }));
       ack?.({ ok: true });
     });
   });

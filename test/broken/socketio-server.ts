@@ -10,13 +10,22 @@ export type SocketIoFault =
   | "replays-to-newcomers"
   | "replays-the-last"
   | "passes-null-to-others"
+  | "drops-unknown-fields"
+  | "no-ack"
+  | "refuses-silently"
+  | "leaks-from-core"
+  | "leaks-from-home"
+  | "leaks-from-school"
   | "ignores-rooms"
   | "no-join-ack";
 
 export async function startBrokenSocketIo(fault: SocketIoFault) {
   const io = new Server(0);
   const said: unknown[] = []; // what "replays-to-newcomers" sends a new client; "…-the-last", one
-  for (const nsp of [io.of("/"), io.of("/home"), io.of("/school")]) {
+  const namespaces = [io.of("/"), io.of("/home"), io.of("/school")];
+  for (const nsp of namespaces) {
+    // the fault "leaks-from-…": what is said in that namespace reaches every namespace
+    const leaks = fault === `leaks-from-${nsp.name === "/" ? "core" : nsp.name.slice(1)}`;
     nsp.on("connection", (socket) => {
       if (fault === "replays-to-newcomers") for (const old of said) socket.emit("message", old);
       if (fault === "replays-the-last" && said.length) socket.emit("message", said.at(-1));
@@ -24,14 +33,19 @@ export async function startBrokenSocketIo(fault: SocketIoFault) {
         if (speech === null || speech === undefined) {
           // the fault: refused to its sender, but passed on to everyone else
           if (fault === "passes-null-to-others") socket.broadcast.emit("message", { speech });
+          if (fault === "refuses-silently") return; // the fault: not a word to its sender
           return ack?.({ ok: false, error: "nothing" });
         }
+        // the fault: a record rebuilt from the fields it knows, and the rest left behind
+        if (fault === "drops-unknown-fields" && typeof speech === "object")
+          speech = { id: speech.id, change: speech.change };
         said.push({ from: socket.id, speech });
         // the fault: socket.emit, or socket.broadcast.emit, not io.emit
         const to =
           fault === "sender-only" ? socket : fault === "others-only" ? socket.broadcast : nsp;
-        to.emit("message", { from: socket.id, speech });
-        ack?.({ ok: true });
+        for (const one of leaks ? namespaces : [to])
+          one.emit("message", { from: socket.id, speech });
+        if (fault !== "no-ack") ack?.({ ok: true }); // the fault: a good speak gets no answer
       });
       socket.on("join", (room, ack) => {
         socket.join(room);

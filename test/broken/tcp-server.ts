@@ -10,7 +10,9 @@ export type TcpFault =
   | "forgets-leavers"
   | "no-line-limit"
   | "passes-bad-utf8"
-  | "keeps-slow-readers";
+  | "keeps-slow-readers"
+  | "no-line-buffer"
+  | "refuses-cr";
 const EVENTS = ["create", "update", "delete"];
 
 export async function startBrokenTcp(fault: TcpFault, print: (line: string) => void = () => {}) {
@@ -33,7 +35,8 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
     let unfinished = ""; // bytes as latin1 characters, one each, until a line's end
     socket.on("data", (chunk: Buffer) => {
       const lines = (unfinished + chunk.toString("latin1")).split("\n");
-      unfinished = lines.pop() ?? "";
+      // the fault: each read taken as whole lines, and a line written in pieces as two
+      unfinished = fault === "no-line-buffer" ? "" : (lines.pop() ?? "");
       if (unfinished.length > 64 * 1024 && fault !== "no-line-limit")
         return void socket.removeAllListeners("data").end("error line too long\n");
       // what a chunk's lines bring each client, in one write: a write per line made a flood slow
@@ -47,6 +50,11 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
         const line = bytes.toString().replace(/\r$/, "");
         const event = line.split(" ")[0];
         if (!line) continue;
+        // the fault: a line read with a pattern whose "." stops at the \r of a \r\n
+        if (fault === "refuses-cr" && !/^\S+ .*$/.test(bytes.toString())) {
+          add(socket, "error a line is an event and its data\n");
+          continue;
+        }
         if (!EVENTS.includes(event) && fault !== "passes-everything") {
           add(socket, `error unknown event "${event}": this server passes on ${EVENTS}\n`);
           continue;
