@@ -1,6 +1,7 @@
 // @ts-check
-// npm run test:mutation: Stryker changes the lesson scripts and classroom/ one small way at a time
-// (a mutant) and runs the tests that cover the change; a mutant no test notices "survives".
+// npm run test:mutation: Stryker changes the lesson scripts, classroom/ and the checkers (check/)
+// one small way at a time (a mutant) and runs the tests that cover the change; a mutant no test
+// notices "survives".
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
@@ -17,6 +18,7 @@ export default {
     "socketio-demo/*.ts",
     "socketio-namespaces/*.ts",
     "!socketio-namespaces/cluster.ts", // a script of child processes: held end to end, in a terminal
+    "check/*.ts",
   ],
   coverageAnalysis: "perTest",
   // A mutant in code that runs once, as a module loads (a constant, a table of texts), would need the

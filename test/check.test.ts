@@ -11,7 +11,7 @@ import { checkTcp, tcpSettings } from "../check/tcp.ts";
 import { checkSocketIo, socketIoSettings } from "../check/socketio.ts";
 import { checkNamespaces, namespacesSettings } from "../check/namespaces.ts";
 import { checkDelivery, deliverySettings } from "../check/delivery.ts";
-import { printed, Stop, type Print } from "../check/report.ts";
+import { Heard, printed, runChecks, speechIn, Stop, type Print } from "../check/report.ts";
 import { ioClient, recorder, runScript, tcpClient, type Context } from "./helpers.ts";
 import { startBrokenTcp, type TcpFault } from "./broken/tcp-server.ts";
 import { startBrokenSocketIo, type SocketIoFault } from "./broken/socketio-server.ts";
@@ -393,4 +393,188 @@ test("from the command line: the checks then exit 0 or 1, or one line and exit 2
   expect(delivery.lines.at(-1)).toBe("2 passed, 2 failed");
   expect(delivery.code).toBe(1);
   expect(namespaces.code).toBe(1);
+});
+
+// What the four checkers share, check/report.ts, on its own: no server, and no wait but a fake one
+test("what a client heard is shown as its last three items, each cut short, and how it ended", () => {
+  const heard = new Heard<unknown>(1000);
+  expect(heard.got()).toBe("nothing");
+  for (const item of ["a", "b", "x".repeat(100), { id: 1 }]) heard.add(item);
+  const shown = `["b","${"x".repeat(79)}…",{"id":1}]`;
+  expect(heard.got()).toBe(shown);
+  heard.end("a disconnect");
+  heard.end("a second end"); // the first end is the one that counts
+  expect(heard.got()).toBe(`${shown}, then a disconnect`);
+});
+
+test("a wait for what a client hears: what came up to it, or at once a failure", async () => {
+  vi.useFakeTimers();
+  const heard = new Heard<string>(3000);
+  const failure = (got: string) => `expected "b", got ${got}. Hint: say b`;
+  // what came, up to and with what was awaited, as it arrives
+  const arrived = heard.until("b", '"b"', "say b", "s");
+  for (const item of ["a", "b", "c"]) heard.add(item);
+  await expect(arrived).resolves.toEqual(["a", "b"]);
+  await expect(heard.until("c", '"c"', "say c")).resolves.toEqual(["a", "b", "c"]);
+  // the sentinel first: nothing sent before it is still coming
+  const sentinelFirst = heard.until("b2", '"b"', "say b", "s");
+  heard.add("s");
+  await expect(sentinelFirst).rejects.toThrow(failure('["b","c","s"]'));
+  // nothing, until the wait is out
+  const never = heard.until("z", '"b"', "say b");
+  vi.advanceTimersByTime(2999);
+  heard.add("y");
+  const late = expect(never).rejects.toThrow(failure('["c","s","y"]'));
+  vi.advanceTimersByTime(1);
+  await late;
+  // an answer of any kind: an item, or the end of the connection, but not silence
+  const silent = new Heard<string>(3000);
+  const unanswered = expect(silent.answer("an answer", "answer")).rejects.toThrow(
+    "expected an answer, got nothing. Hint: answer",
+  );
+  vi.advanceTimersByTime(3000);
+  await unanswered;
+  const answered = silent.answer("an answer", "answer");
+  silent.add("ok");
+  await expect(answered).resolves.toBeUndefined();
+  const ending = new Heard<string>(3000);
+  const ended = ending.answer("an answer", "answer");
+  ending.end("a disconnect");
+  await expect(ended).resolves.toBeUndefined();
+  await expect(ending.until("x", '"x"', "say x")).rejects.toThrow(
+    'expected "x", got nothing, then a disconnect. Hint: say x',
+  );
+  vi.useRealTimers();
+});
+
+test("the checks run in turn, the last ones last, each bounded, and print in the order given", async () => {
+  vi.useFakeTimers();
+  const ran: string[] = [];
+  const check = (group: string, name: string, run: () => Promise<void>) => ({
+    group,
+    name,
+    run: () => (ran.push(name), run()),
+  });
+  const lines: string[] = [];
+  const done = runChecks(
+    [
+      check("first", "stops the server", async () => {}),
+      check("first", "passes", async () => {}),
+      check("then", "fails", async () => {
+        throw new Error("expected this, got that. Hint: do this");
+      }),
+      check("then", "never ends", () => new Promise(() => {})),
+    ],
+    {
+      print: (line) => lines.push(line),
+      closeClients: () => ran.push("closed"),
+      last: ["stops the server"],
+      wait: 6000, // twice that bounds a check: 12 s
+    },
+  );
+  await vi.advanceTimersByTimeAsync(11_999);
+  expect(lines).toEqual([]);
+  await vi.advanceTimersByTimeAsync(1);
+  await expect(done).resolves.toBe(1);
+  vi.useRealTimers();
+  expect(ran).toEqual([
+    ...["passes", "closed", "fails", "closed", "never ends", "closed"],
+    ...["stops the server", "closed"],
+  ]);
+  expect(lines).toEqual([
+    "\nfirst",
+    "✓ stops the server",
+    "✓ passes",
+    "\nthen",
+    "✗ fails: expected this, got that. Hint: do this",
+    "✗ never ends: expected an answer, got nothing within 12 s. Hint: does the server still run?",
+    "\n2 passed, 2 failed",
+  ]);
+  // a short wait: still 10 s for a check
+  vi.useFakeTimers();
+  const shortLines: string[] = [];
+  const short = runChecks([check("only", "never ends", () => new Promise(() => {}))], {
+    print: (line) => shortLines.push(line),
+    closeClients: () => {},
+    wait: 1000,
+  });
+  await vi.advanceTimersByTimeAsync(10_000);
+  await expect(short).resolves.toBe(1);
+  vi.useRealTimers();
+  expect(shortLines[1]).toBe(
+    "✗ never ends: expected an answer, got nothing within 10 s. Hint: does the server still run?",
+  );
+});
+
+test("what a message carried: the speech in it, or the payload of a server that sends it bare", () => {
+  expect(speechIn({ from: "x", speech: "hi" })).toBe("hi");
+  expect(speechIn({ from: "x", speech: null })).toBeNull();
+  expect(speechIn({ id: 1 })).toEqual({ id: 1 });
+  expect(speechIn("hi")).toBe("hi");
+  expect(speechIn(null)).toBeNull();
+});
+
+test("each checker's settings: the defaults, and the bounds of every flag", () => {
+  const asked = { wait: 5000, speak: "speak", message: "message" };
+  expect(tcpSettings([])).toEqual({
+    ...{ port: 4000, host: "localhost", events: ["create", "update", "delete"], unknown: "read" },
+    wait: 5000,
+  });
+  expect(socketIoSettings([])).toEqual({ url: "http://localhost:3000", ...asked });
+  expect(deliverySettings([])).toEqual({ url: "http://localhost:3000", ...asked });
+  expect(namespacesSettings([])).toEqual({
+    ...{ url: "http://localhost:3000", home: "/home", school: "/school", room: "codefellows" },
+    ...{ join: "join", lesson: "lesson", ...asked },
+  });
+  const refused = (settings: () => unknown, line: string) => {
+    expect(settings).toThrow(line);
+    expect(settings).toThrow(expect.objectContaining({ code: 2 }));
+  };
+  for (const [wait, ms] of [
+    ["1", 1000],
+    ["600", 600_000],
+    ["2.5", 2500],
+  ] as const)
+    expect(tcpSettings(["--wait", wait]).wait).toBe(ms);
+  for (const wait of ["0.5", "600.5", "601", "1e3", " 5", "5s", ""])
+    refused(() => tcpSettings(["--wait", wait]), `from 1 to 600, not ${JSON.stringify(wait)}`);
+  for (const port of ["1", "65535"]) expect(tcpSettings(["--port", port]).port).toBe(Number(port));
+  for (const port of ["65536", "1.5", "0", " 1", "0x10"])
+    refused(() => tcpSettings(["--port", port]), `from 1 to 65535, not ${JSON.stringify(port)}`);
+  expect(socketIoSettings(["--host", "example.test"]).url).toBe("http://example.test:3000");
+  expect(socketIoSettings(["--url", "https://example.test"]).url).toBe("https://example.test");
+  for (const url of ["ftp://example.test", "http//example.test", "http://"])
+    refused(() => socketIoSettings(["--url", url]), `like http://localhost:3000, not ${url}`);
+  refused(
+    () => deliverySettings(["--host", "h", "--url", "http://h"]),
+    "give --url, or --port and --host, not both",
+  );
+  expect(tcpSettings(["--events", "a,b,c", "--unknown", "d"])).toMatchObject({
+    events: ["a", "b", "c"],
+    unknown: "d",
+  });
+  for (const events of ["a,b", "a,a,b", "a,b,c d", "a,b,c,d"])
+    refused(() => tcpSettings(["--events", events]), `like create,update,delete, not ${events}`);
+  for (const unknown of ["a b", "create"])
+    refused(
+      () => tcpSettings(["--unknown", unknown]),
+      `not in --events, like read, not ${unknown}`,
+    );
+  for (const [flag, namespace] of [
+    ["--home", "/"],
+    ["--school", "/a b"],
+    ["--home", "x"],
+  ])
+    refused(
+      () => namespacesSettings([flag, namespace]),
+      `${flag} takes a namespace of its own, like /${flag.slice(2)}, not ${namespace}`,
+    );
+  refused(
+    () => namespacesSettings(["--home", "/x", "--school", "/x"]),
+    "--home takes a namespace of its own, like /home, not /x",
+  );
+  expect(namespacesSettings(["--home", "/h", "--room", "r"])).toMatchObject({
+    home: "/h",
+    room: "r",
+  });
 });
