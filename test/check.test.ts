@@ -31,9 +31,9 @@ type Lesson = keyof typeof checkers;
 // mutation run, a test at a time, sets CHECK_WAIT shorter: a mutant that makes a check wait for
 // nothing then fails in seconds.
 const WAIT_S = Number(process.env.CHECK_WAIT || 15);
-async function check(lesson: Lesson, port: number, wait = WAIT_S) {
+async function check(lesson: Lesson, port: number, wait = WAIT_S, ...more: string[]) {
   const printed = recorder(lesson);
-  const args = ["--port", String(port), "--wait", String(wait)];
+  const args = ["--port", String(port), "--wait", String(wait), ...more];
   const code = await checkers[lesson](args, printed.line);
   const lines = sameEachRun(printed.lines.map((line) => line.trim()).filter(Boolean));
   const failed = lines.filter((l) => l.startsWith("✗ ")).map((l) => l.slice(2).split(": ")[0]);
@@ -267,6 +267,36 @@ test.concurrent.for(Object.entries(FAULTS))(
     if (/-only$/.test(server)) t.expect(Date.now() - started, server).toBeLessThan(wait * 1000);
   },
 );
+
+test("the namespaces checker names a namespace it cannot reach, a refused join, and the flag to pass", async (t) => {
+  const [first, lesson, refusing] = await Promise.all([
+    lessonServer(t, "socketio"), // the first pass: no /home
+    lessonServer(t, "namespaces"),
+    broken(t, "socketio-server refuses-join"),
+  ]);
+  const runs = await Promise.all([
+    check("namespaces", first.port),
+    check("namespaces", lesson.port, WAIT_S, "--school", "/college"),
+    check("namespaces", refusing.port),
+  ]);
+  const fails = (why: string, school = "/school") => [
+    "the who-sees-what table",
+    ...PASSING.namespaces
+      .slice(1, -1)
+      .map((line) => `✗ ${line.slice(2).replaceAll("/school", school)}: ${why}`),
+    "0 passed, 4 failed",
+  ];
+  const missing = (namespace: string, flag: string) =>
+    `expected a connection to ${namespace}, got "Invalid namespace". Hint: create it, ` +
+    `io.of("${namespace}"), or pass ${flag} with your namespace's name`;
+  t.expect(runs[0].lines).toEqual(fails(missing("/home", "--home")));
+  t.expect(runs[1].lines).toEqual(fails(missing("/college", "--school"), "/college"));
+  const refused =
+    'expected join "codefellows" accepted, got {"ok":false,"error":"no such room"}. Hint: let a ' +
+    "socket join codefellows, or pass --room with your room's name";
+  t.expect(runs[2].lines).toEqual(fails(refused));
+  for (const { code } of runs) t.expect(code).toBe(1);
+});
 
 test("a server that never answers join costs the checks no wait", async (t) => {
   const silent = await broken(t, "socketio-server no-join-ack");

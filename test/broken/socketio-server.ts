@@ -17,6 +17,7 @@ export type SocketIoFault =
   | "leaks-from-home"
   | "leaks-from-school"
   | "ignores-rooms"
+  | "refuses-join"
   | "no-join-ack";
 
 export async function startBrokenSocketIo(fault: SocketIoFault) {
@@ -48,6 +49,8 @@ export async function startBrokenSocketIo(fault: SocketIoFault) {
         if (fault !== "no-ack") ack?.({ ok: true }); // the fault: a good speak gets no answer
       });
       socket.on("join", (room, ack) => {
+        // the fault: no room may be joined
+        if (fault === "refuses-join") return ack?.({ ok: false, error: "no such room" });
         socket.join(room);
         if (fault !== "no-join-ack") ack?.({ ok: true }); // the fault: no answer
       });
