@@ -381,7 +381,15 @@ test("with nothing listening, each checker says so in one line", async () => {
   await nothing.close(); // a free port
   for (const lesson of ["tcp", "socketio", "namespaces", "delivery"] as const) {
     const checking = checkers[lesson](["--port", String(nothing.port)], () => {});
-    await expect(checking, lesson).rejects.toThrow(/^nothing (listens on|answers Socket.IO at) /);
+    const where = `localhost:${nothing.port}`;
+    await expect(checking, lesson).rejects.toThrow(
+      lesson === "tcp"
+        ? `nothing listens on ${where} (ECONNREFUSED): start your server, or pass --port and --host`
+        : new RegExp(
+            `^nothing answers Socket.IO at http://${where} \\(.+\\): ` +
+              "start your server, or pass --port and --host, or --url$",
+          ),
+    );
     await expect(checking, lesson).rejects.toBeInstanceOf(Stop);
   }
 });
@@ -563,7 +571,7 @@ test("each checker's settings: the defaults, and the bounds of every flag", () =
   for (const [wait, ms] of [
     ["1", 1000],
     ["600", 600_000],
-    ["2.5", 2500],
+    ["2.25", 2250],
   ] as const)
     expect(tcpSettings(["--wait", wait]).wait).toBe(ms);
   for (const wait of ["0.5", "600.5", "601", "1e3", " 5", "5s", ""])
@@ -573,7 +581,7 @@ test("each checker's settings: the defaults, and the bounds of every flag", () =
     refused(() => tcpSettings(["--port", port]), `from 1 to 65535, not ${JSON.stringify(port)}`);
   expect(socketIoSettings(["--host", "example.test"]).url).toBe("http://example.test:3000");
   expect(socketIoSettings(["--url", "https://example.test"]).url).toBe("https://example.test");
-  for (const url of ["ftp://example.test", "http//example.test", "http://"])
+  for (const url of ["ftp://example.test", "http//example.test", "http://", "xhttp://example.test"])
     refused(() => socketIoSettings(["--url", url]), `like http://localhost:3000, not ${url}`);
   refused(
     () => deliverySettings(["--host", "h", "--url", "http://h"]),
