@@ -65,7 +65,7 @@ test("the README stays the way in, and every relative link in the READMEs and do
 });
 
 // The class types the lesson's steps into live/, and a half-typed step must not stop npm test
-// (prettier --check . && tsc && vitest run) before any test runs.
+// (Prettier, tsc, then Vitest) before any test runs.
 test("a badly formatted, ill-typed file in live/ is left out by prettier, tsc and vitest", async ({
   onTestFinished,
 }) => {
@@ -82,13 +82,52 @@ test("a badly formatted, ill-typed file in live/ is left out by prettier, tsc an
   expect(await getFileInfo(file, { ignorePath: ".prettierignore" })).toMatchObject({
     ignored: true,
   });
-  // The files tsc checks, as it reads tsconfig.json: TypeScript 7's API for that is marked unstable
-  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--showConfig"], {
-    encoding: "utf8",
-  });
-  const { files } = JSON.parse(tsc.stdout) as { files: string[] };
+  const files = tscFiles();
   expect(files).toContain("./classroom/terminal.ts"); // the list is the program's
   expect(files.filter((name) => name.includes("live/"))).toEqual([]);
   for (const config of [tests, browserTests])
     for (const pattern of config.test?.include ?? []) expect(pattern).toMatch(/^test\//);
+});
+
+// The files tsc checks, as it reads tsconfig.json: TypeScript 7's API for that is marked unstable
+function tscFiles() {
+  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--showConfig"], {
+    encoding: "utf8",
+  });
+  return (JSON.parse(tsc.stdout) as { files: string[] }).files;
+}
+
+// npm test reads the scripts through Prettier's cache, which passes a file it could not parse on the
+// run after the one that failed it: tsc parses each of them on every run, and fails such a file. The
+// rest (pages, styles, JSON), which tsc does not read, Prettier reads afresh each time.
+test("every file Prettier checks through its cache, tsc parses on every run", async () => {
+  const cached = "**/*.{ts,js,mjs}";
+  const npm = JSON.parse(readFileSync("package.json", "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  expect(npm.scripts.test).toBe(
+    "prettier --check --cache --cache-strategy content --cache-location " +
+      `node_modules/.cache/prettier/scripts "${cached}" && ` +
+      `prettier --check . "!${cached}" && tsc && vitest run`,
+  );
+  // the project's own folders: not the ignored ones (scratch/, where tests write as this one reads)
+  const ignored = readFileSync(".prettierignore", "utf8").split("\n");
+  const folders = readdirSync(".", { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !ignored.includes(`${entry.name}/`))
+    .filter((entry) => !/^(\.|node_modules$)/.test(entry.name))
+    .map((entry) => entry.name);
+  const code = [".", ...folders]
+    .flatMap((folder) =>
+      readdirSync(folder, { recursive: folder !== ".", encoding: "utf8" }).map((name) =>
+        join(folder, name),
+      ),
+    )
+    .filter((name) => /\.(ts|js|mjs)$/.test(name));
+  const checked: string[] = [];
+  for (const name of code)
+    if (!(await getFileInfo(name, { ignorePath: ".prettierignore" })).ignored) checked.push(name);
+  expect(checked).toContain("stryker.config.mjs");
+  expect(checked).toContain("classroom/page-lines.js");
+  const parsed = new Set(tscFiles().map((file) => file.replace(/^\.\//, "")));
+  expect(checked.filter((name) => !parsed.has(name))).toEqual([]);
 });
