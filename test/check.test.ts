@@ -131,6 +131,16 @@ test.concurrent.for(LESSONS)("the %s lesson's own server passes every check", as
   t.expect(code, lesson).toBe(0);
 });
 
+// TCP is a stream: what a client reads need not end at a line's end, and a line may end in \r\n
+test.concurrent(
+  "a TCP server whose lines end in \\r\\n and come in pieces passes every check",
+  async (t) => {
+    const { code, lines } = await check("tcp", (await broken(t, "tcp-server crlf-in-pieces")).port);
+    t.expect(lines).toEqual(PASSING.tcp);
+    t.expect(code).toBe(0);
+  },
+);
+
 // The class: terminals that speak every 50 ms, in each namespace in the very words that a checker
 // uses, and a logger that hears all the TCP server passes on.
 type Class = { talk: () => void; heard?: () => string[] };
@@ -205,6 +215,10 @@ const FAULTS = {
     'two lines in one write are two events, and a line written in pieces is one: expected "delete {"check":"4c","run":"RUN"}", got ["create {\\"check\\":\\"4a\\",\\"run\\":\\"RUN\\"}","update {\\"check\\":\\"4b\\",\\"run\\":\\"RUN\\"}"]. Hint: keep an unfinished line until its \\n arrives',
   "tcp-server refuses-cr":
     'a line may end in \\r\\n, as nc and telnet send it: expected "create {"check":"5","run":"RUN"}", got ["update {\\"check\\":\\"5 after\\",\\"run\\":\\"RUN\\"}"]. Hint: drop a \\r before the \\n, or "create" ends in \\r: no event you know',
+  "tcp-server long-line-ends-all":
+    'an endless line is answered, or its client dropped, within 1 MiB: expected "delete {"check":"6 after","run":"RUN"}", got ["error line too long"], then a disconnect. Hint: the other clients must still be served',
+  "tcp-server slow-reader-ends-all":
+    'a client that stops reading is dropped before 16 MiB wait for it: expected "delete {"check":"8 after","run":"RUN"}", got ["create {\\"check\\":\\"8 probe\\",\\"run\\":\\"RUN\\"}"], then a disconnect. Hint: the other clients must still be served',
   "socketio-server sender-only":
     'speak becomes message to every client, the sender included: expected a message with {"id":ID,"change":"created"}, got ["check ID: sentinel 1"]. Hint: io.emit("message", …), not socket.emit',
   "socketio-server others-only":
@@ -344,6 +358,8 @@ test("a bad flag is one line that says what to do, and --help the usage", () => 
   const refusals = [
     [() => tcpSettings(["--port", "forty"]), '--port takes a number from 1 to 65535, not "forty"'],
     [() => tcpSettings(["--events", "speak"]), /^--events takes three event names, like cr/],
+    [() => tcpSettings(["--events", "speak,speak,shout"]), /not speak,speak,shout$/],
+    [() => tcpSettings(["--events", "speak,shout,a b"]), /not speak,shout,a b$/],
     [() => tcpSettings(["--unknown", "create"]), /^--unknown takes an event name not in --ev/],
     [() => tcpSettings(["--prot", "4000"]), /^Unknown option '--prot'. usage: npm run check:tcp/],
     [() => deliverySettings(["--wait", "soon"]), /^--wait takes a number of seconds from 1 to 6/],

@@ -1,5 +1,6 @@
 // A TCP event server as a student might write one, for the checker's tests: it does all that the
-// lesson asks, but for the one fault it is started with (startBrokenTcp("passes-everything")).
+// lesson asks, but for the one fault it is started with (startBrokenTcp("passes-everything")), or
+// it writes as TCP allows and a lesson server does not (crlf-in-pieces), which is no fault.
 import { isUtf8 } from "node:buffer";
 import { once } from "node:events";
 import { createServer, type AddressInfo, type Socket } from "node:net";
@@ -12,16 +13,36 @@ export type TcpFault =
   | "passes-bad-utf8"
   | "keeps-slow-readers"
   | "no-line-buffer"
-  | "refuses-cr";
+  | "refuses-cr"
+  | "long-line-ends-all"
+  | "slow-reader-ends-all"
+  | "crlf-in-pieces";
 const EVENTS = ["create", "update", "delete"];
 
 export async function startBrokenTcp(fault: TcpFault, print: (line: string) => void = () => {}) {
   const pool = new Set<Socket>();
+  // who goes with a client dropped for what it did: everyone, with the fault named
+  const drop = (socket: Socket, ifFault: TcpFault) => (fault === ifFault ? [...pool] : [socket]);
   const send = (socket: Socket, text: string) => {
+    if (fault !== "crlf-in-pieces") return write(socket, text);
+    // no fault: lines that end in \r\n, each in two pieces a moment apart, as TCP may bring them
+    const crlf = text.replaceAll("\n", "\r\n");
+    const half = Math.ceil(crlf.length / 2);
+    const before = pieces.get(socket) ?? Promise.resolve();
+    const after = before.then(async () => {
+      write(socket, crlf.slice(0, half));
+      await new Promise((done) => setTimeout(done, 1));
+      write(socket, crlf.slice(half));
+    });
+    pieces.set(socket, after);
+  };
+  const pieces = new Map<Socket, Promise<void>>();
+  const write = (socket: Socket, text: string) => {
     if (!socket.writable) return; // ended, or gone
     socket.write(text);
     if (fault === "keeps-slow-readers") return; // the fault: what waits for a client has no bound
-    if (socket.writableLength > 1024 * 1024) socket.destroy();
+    if (socket.writableLength > 1024 * 1024)
+      for (const client of drop(socket, "slow-reader-ends-all")) client.destroy();
   };
   const server = createServer((socket) => {
     if (fault === "no-line-limit") socket.write("welcome\n"); // a greeting is no answer to a line
@@ -37,8 +58,12 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
       const lines = (unfinished + chunk.toString("latin1")).split("\n");
       // the fault: each read taken as whole lines, and a line written in pieces as two
       unfinished = fault === "no-line-buffer" ? "" : (lines.pop() ?? "");
-      if (unfinished.length > 64 * 1024 && fault !== "no-line-limit")
-        return void socket.removeAllListeners("data").end("error line too long\n");
+      if (unfinished.length > 64 * 1024 && fault !== "no-line-limit") {
+        socket.removeAllListeners("data");
+        for (const client of drop(socket, "long-line-ends-all"))
+          client.end("error line too long\n");
+        return;
+      }
       // what a chunk's lines bring each client, in one write: a write per line made a flood slow
       const out = new Map<Socket, string>();
       const add = (to: Socket, text: string) => out.set(to, (out.get(to) ?? "") + text);
