@@ -283,15 +283,17 @@ test.concurrent.for(Object.entries(FAULTS))(
 );
 
 test("the namespaces checker names a namespace it cannot reach, a refused join, and the flag to pass", async (t) => {
-  const [first, lesson, refusing] = await Promise.all([
+  const [first, lesson, ...refusing] = await Promise.all([
     lessonServer(t, "socketio"), // the first pass: no /home
     lessonServer(t, "namespaces"),
-    broken(t, "socketio-server refuses-join"),
+    broken(t, "socketio-server refuses-join"), // and two other ways to say no
+    broken(t, "socketio-server refuses-join-quietly"),
+    broken(t, "socketio-server refuses-join-in-words"),
   ]);
   const runs = await Promise.all([
     check("namespaces", first.port),
     check("namespaces", lesson.port, WAIT_S, "--school", "/college"),
-    check("namespaces", refusing.port),
+    ...refusing.map(({ port }) => check("namespaces", port)),
   ]);
   const fails = (why: string, school = "/school") => [
     "the who-sees-what table",
@@ -305,15 +307,18 @@ test("the namespaces checker names a namespace it cannot reach, a refused join, 
     `io.of("${namespace}"), or pass ${flag} with your namespace's name`;
   t.expect(runs[0].lines).toEqual(fails(missing("/home", "--home")));
   t.expect(runs[1].lines).toEqual(fails(missing("/college", "--school"), "/college"));
-  const refused =
-    'expected join "codefellows" accepted, got {"ok":false,"error":"no such room"}. Hint: let a ' +
+  const refused = (answer: object) =>
+    `expected join "codefellows" accepted, got ${JSON.stringify(answer)}. Hint: let a ` +
     "socket join codefellows, or pass --room with your room's name";
-  t.expect(runs[2].lines).toEqual(fails(refused));
+  t.expect(runs[2].lines).toEqual(fails(refused({ ok: false, error: "no such room" })));
+  t.expect(runs[3].lines).toEqual(fails(refused({ ok: false })));
+  t.expect(runs[4].lines).toEqual(fails(refused({ error: "no such room" })));
   for (const { code } of runs) t.expect(code).toBe(1);
 });
 
-test("a server that never answers join costs the checks no wait", async (t) => {
+test("a server that never answers join costs the checks no wait, and any answer but a refusal will do", async (t) => {
   const silent = await broken(t, "socketio-server no-join-ack");
+  const yes = await broken(t, "socketio-server accepts-join-with-true");
   const lesson = await startNamespaces(quiet); // it answers every join
   t.onTestFinished(lesson.close);
   const timed = async (port: number) => {
@@ -321,8 +326,13 @@ test("a server that never answers join costs the checks no wait", async (t) => {
     const { code, lines } = await check("namespaces", port, SHORT_WAIT_S);
     return { code, last: lines.at(-1), ms: Date.now() - started };
   };
-  const [unanswered, answered] = await Promise.all([timed(silent.port), timed(lesson.port)]);
+  const [unanswered, answered, accepted] = await Promise.all([
+    timed(silent.port),
+    timed(lesson.port),
+    check("namespaces", yes.port),
+  ]);
   expect(unanswered).toMatchObject({ code: 0, last: "4 passed, 0 failed" });
+  expect(accepted.lines).toEqual(PASSING.namespaces);
   const waited = "four checks that each awaited an answer to join would take 12 s more";
   expect(unanswered.ms - answered.ms, waited).toBeLessThan(6000);
 });
@@ -369,6 +379,14 @@ test("a bad flag is one line that says what to do, and --help the usage", () => 
     [
       () => namespacesSettings(["--home", "home"]),
       "--home takes a namespace of its own, like /home, not home",
+    ],
+    [
+      () => namespacesSettings(["--school", "school/x"]),
+      "--school takes a namespace of its own, like /school, not school/x",
+    ],
+    [
+      () => namespacesSettings(["--home", "/school"]),
+      "--home takes a namespace of its own, like /home, not /school",
     ],
   ] as const;
   for (const [settings, line] of refusals) {

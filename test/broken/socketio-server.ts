@@ -1,5 +1,6 @@
 // Socket.IO servers as a student might write them, for the checker's tests: each does all that its
-// lesson asks, but for the one fault it is started with.
+// lesson asks, but for the one fault it is started with, or it answers as the lesson does not
+// (accepts-join-with-true), which is no fault.
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
@@ -18,7 +19,16 @@ export type SocketIoFault =
   | "leaks-from-school"
   | "ignores-rooms"
   | "refuses-join"
-  | "no-join-ack";
+  | "refuses-join-quietly"
+  | "refuses-join-in-words"
+  | "no-join-ack"
+  | "accepts-join-with-true";
+// the fault "refuses-…": no room may be joined, and how the answer says so
+const REFUSALS: Partial<Record<SocketIoFault, object>> = {
+  "refuses-join": { ok: false, error: "no such room" },
+  "refuses-join-quietly": { ok: false },
+  "refuses-join-in-words": { error: "no such room" },
+};
 
 export async function startBrokenSocketIo(fault: SocketIoFault) {
   const io = new Server(0);
@@ -49,9 +59,9 @@ export async function startBrokenSocketIo(fault: SocketIoFault) {
         if (fault !== "no-ack") ack?.({ ok: true }); // the fault: a good speak gets no answer
       });
       socket.on("join", (room, ack) => {
-        // the fault: no room may be joined
-        if (fault === "refuses-join") return ack?.({ ok: false, error: "no such room" });
+        if (REFUSALS[fault]) return ack?.(REFUSALS[fault]);
         socket.join(room);
+        if (fault === "accepts-join-with-true") return ack?.(true); // no fault: any yes will do
         if (fault !== "no-join-ack") ack?.({ ok: true }); // the fault: no answer
       });
       socket.on("lesson", (speech) => {
