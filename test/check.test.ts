@@ -131,15 +131,17 @@ test.concurrent.for(LESSONS)("the %s lesson's own server passes every check", as
   t.expect(code, lesson).toBe(0);
 });
 
-// TCP is a stream: what a client reads need not end at a line's end, and a line may end in \r\n
-test.concurrent(
-  "a TCP server whose lines end in \\r\\n and come in pieces passes every check",
-  async (t) => {
-    const { code, lines } = await check("tcp", (await broken(t, "tcp-server crlf-in-pieces")).port);
-    t.expect(lines).toEqual(PASSING.tcp);
-    t.expect(code).toBe(0);
-  },
-);
+// TCP is a stream: what a client reads need not end at a line's end, and a line may end in \r\n.
+// And a server need not close its side when a client closes its own: the checker lets go of each
+// check's clients a second later.
+test.concurrent.for([
+  ["whose lines end in \\r\\n and come in pieces", "crlf-in-pieces"],
+  ["that never closes its side", "keeps-half-open"],
+])("a TCP server %s passes every check", async ([, server], t) => {
+  const { code, lines } = await check("tcp", (await broken(t, `tcp-server ${server}`)).port);
+  t.expect(lines).toEqual(PASSING.tcp);
+  t.expect(code).toBe(0);
+});
 
 // The class: terminals that speak every 50 ms, in each namespace in the very words that a checker
 // uses, and a logger that hears all the TCP server passes on.
@@ -198,7 +200,7 @@ test.concurrent.for(LESSONS)(
 // The server (a file of test/broken/, and what to pass it), and the only check it must fail, as
 // the checker says it: what it expected, what came instead, and the hint. A check that hears
 // nothing at all waits out its --wait: for those, 5 s.
-const WAITS_OUT = /no-line-limit|no-line-buffer|no-ack|refuses-silently/;
+const WAITS_OUT = /no-line-limit|no-line-buffer|pool-of-two|no-ack|refuses-silently/;
 const SHORT_WAIT_S = Math.min(5, WAIT_S);
 const FAULTS = {
   "tcp-server passes-everything":
@@ -215,6 +217,8 @@ const FAULTS = {
     'two lines in one write are two events, and a line written in pieces is one: expected "delete {"check":"4c","run":"RUN"}", got ["create {\\"check\\":\\"4a\\",\\"run\\":\\"RUN\\"}","update {\\"check\\":\\"4b\\",\\"run\\":\\"RUN\\"}"]. Hint: keep an unfinished line until its \\n arrives',
   "tcp-server refuses-cr":
     'a line may end in \\r\\n, as nc and telnet send it: expected "create {"check":"5","run":"RUN"}", got ["update {\\"check\\":\\"5 after\\",\\"run\\":\\"RUN\\"}"]. Hint: drop a \\r before the \\n, or "create" ends in \\r: no event you know',
+  "tcp-server pool-of-two":
+    'a recognised event (create) reaches every client, the sender included: expected "create {"check":"1","run":"RUN"}", got nothing. Hint: send each event to every socket in the pool',
   "tcp-server long-line-ends-all":
     'an endless line is answered, or its client dropped, within 1 MiB: expected "delete {"check":"6 after","run":"RUN"}", got ["error line too long"], then a disconnect. Hint: the other clients must still be served',
   "tcp-server slow-reader-ends-all":
@@ -369,6 +373,7 @@ test("a bad flag is one line that says what to do, and --help the usage", () => 
     [() => tcpSettings(["--port", "forty"]), '--port takes a number from 1 to 65535, not "forty"'],
     [() => tcpSettings(["--events", "speak"]), /^--events takes three event names, like cr/],
     [() => tcpSettings(["--events", "speak,speak,shout"]), /not speak,speak,shout$/],
+    [() => tcpSettings(["--events", "speak,shout,hum,speak"]), /not speak,shout,hum,speak$/],
     [() => tcpSettings(["--events", "speak,shout,a b"]), /not speak,shout,a b$/],
     [() => tcpSettings(["--unknown", "create"]), /^--unknown takes an event name not in --ev/],
     [() => tcpSettings(["--prot", "4000"]), /^Unknown option '--prot'. usage: npm run check:tcp/],

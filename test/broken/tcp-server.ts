@@ -16,7 +16,9 @@ export type TcpFault =
   | "refuses-cr"
   | "long-line-ends-all"
   | "slow-reader-ends-all"
-  | "crlf-in-pieces";
+  | "pool-of-two"
+  | "crlf-in-pieces"
+  | "keeps-half-open";
 const EVENTS = ["create", "update", "delete"];
 
 export async function startBrokenTcp(fault: TcpFault, print: (line: string) => void = () => {}) {
@@ -44,9 +46,12 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
     if (socket.writableLength > 1024 * 1024)
       for (const client of drop(socket, "slow-reader-ends-all")) client.destroy();
   };
-  const server = createServer((socket) => {
+  // no fault, "keeps-half-open": a client that ends its side is never answered with the server's
+  const server = createServer({ allowHalfOpen: fault === "keeps-half-open" }, (socket) => {
     if (fault === "no-line-limit") socket.write("welcome\n"); // a greeting is no answer to a line
     pool.add(socket);
+    // the fault: a pool of the two latest, as if a chat had two ends
+    if (fault === "pool-of-two" && pool.size > 2) pool.delete([...pool][0]);
     print(`${pool.size} in the pool`);
     if (fault === "forgets-leavers") {
       // the fault: a client stays in the pool, and its first error ends the server, as an

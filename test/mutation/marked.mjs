@@ -228,6 +228,30 @@ export const MARKED = [
       "Nagle's algorithm holds a small write only while an earlier one is unacknowledged: the " +
       "line's second piece goes 100 ms after its first, either way",
   },
+  {
+    file: "check/tcp.ts",
+    code: '() => endless.heard.items.length > 0 || endless.heard.ended !== ""',
+    why:
+      "it only ends the endless line early, once answered: the rest of the 1 MiB, sent to a " +
+      "server that has answered or closed, changes neither the answer nor the verdict",
+  },
+  {
+    file: "check/tcp.ts",
+    code: "!dropped",
+    within: "if (!dropped) slow.socket.resetAndDestroy();",
+    why:
+      "a client the server kept goes at once, or a second later as leave() destroys it: a " +
+      "timing; a reset to one already dropped does nothing",
+  },
+  {
+    file: "check/socketio.ts",
+    code: "true",
+    within: "forceNew: true",
+    why:
+      "io() gives a client a connection of its own whenever its manager already has a socket for " +
+      "the namespace, and all of a run are in one: all but a process's very first get one " +
+      "either way, and that first has the manager to itself",
+  },
 ];
 
 export const strykerPlugins = [
