@@ -97,9 +97,10 @@ function tscFiles() {
   return (JSON.parse(tsc.stdout) as { files: string[] }).files;
 }
 
-// npm test reads the scripts through Prettier's cache, which passes a file it could not parse on the
-// run after the one that failed it: tsc parses each of them on every run, and fails such a file. The
-// rest (pages, styles, JSON), which tsc does not read, Prettier reads afresh each time.
+// npm test reads the scripts through Prettier's cache, which passes a file that passed once and
+// then could not be parsed, on the run after the one that failed it: tsc parses each of them on
+// every run, and fails such a file. The rest (pages, styles, JSON), which tsc does not read,
+// Prettier reads afresh each time.
 test("every file Prettier checks through its cache, tsc parses on every run", async () => {
   const cached = "**/*.{ts,js,mjs}";
   const npm = JSON.parse(readFileSync("package.json", "utf8")) as {
@@ -110,11 +111,12 @@ test("every file Prettier checks through its cache, tsc parses on every run", as
       `node_modules/.cache/prettier/scripts "${cached}" && ` +
       `prettier --check . "!${cached}" && tsc && vitest run`,
   );
-  // the project's own folders: not the ignored ones (scratch/, where tests write as this one reads)
+  // the project's own folders: not the ignored ones (scratch/, where tests write as this one
+  // reads), nor those Prettier's glob skips
   const ignored = readFileSync(".prettierignore", "utf8").split("\n");
   const folders = readdirSync(".", { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && !ignored.includes(`${entry.name}/`))
-    .filter((entry) => !/^(\.|node_modules$)/.test(entry.name))
+    .filter((entry) => !["node_modules", ".git"].includes(entry.name))
     .map((entry) => entry.name);
   const code = [".", ...folders]
     .flatMap((folder) =>

@@ -198,13 +198,6 @@ export const MARKED = [
   },
   {
     file: "check/tcp.ts",
-    code: "clients.at(-1)?.send",
-    why:
-      "settle() always has clients; which of them speaks matters only while the server has not " +
-      "yet taken in the last to connect, a race no test can set up",
-  },
-  {
-    file: "check/tcp.ts",
     code: '""',
     within: 'lines.pop() ?? ""',
     why: "split() always leaves a last piece: the default is for the type",
@@ -230,13 +223,6 @@ export const MARKED = [
   },
   {
     file: "check/tcp.ts",
-    code: '() => endless.heard.items.length > 0 || endless.heard.ended !== ""',
-    why:
-      "it only ends the endless line early, once answered: the rest of the 1 MiB, sent to a " +
-      "server that has answered or closed, changes neither the answer nor the verdict",
-  },
-  {
-    file: "check/tcp.ts",
     code: "!dropped",
     within: "if (!dropped) slow.socket.resetAndDestroy();",
     why:
@@ -249,8 +235,8 @@ export const MARKED = [
     within: "forceNew: true",
     why:
       "io() gives a client a connection of its own whenever its manager already has a socket for " +
-      "the namespace, and all of a run are in one: all but a process's very first get one " +
-      "either way, and that first has the manager to itself",
+      "the namespace, and all of a run are in one: all but the first to each server address get " +
+      "one either way, and that first has the manager to itself",
   },
 ];
 
