@@ -286,10 +286,12 @@ test.concurrent.for(Object.entries(FAULTS))(
   },
 );
 
-test("the namespaces checker names a namespace it cannot reach, a refused join, and the flag to pass", async (t) => {
-  const [first, lesson, ...refusing] = await Promise.all([
+test("the namespaces checker names a namespace it cannot reach, a join refused or ignored, and the flag to pass", async (t) => {
+  const [first, lesson, full, ignoring, ...refusing] = await Promise.all([
     lessonServer(t, "socketio"), // the first pass: no /home
     lessonServer(t, "namespaces"),
+    broken(t, "socketio-server core-takes-one"), // the checker's first client, and no other
+    broken(t, "socketio-server ignores-join"),
     broken(t, "socketio-server refuses-join"), // and two other ways to say no
     broken(t, "socketio-server refuses-join-quietly"),
     broken(t, "socketio-server refuses-join-in-words"),
@@ -297,6 +299,8 @@ test("the namespaces checker names a namespace it cannot reach, a refused join, 
   const runs = await Promise.all([
     check("namespaces", first.port),
     check("namespaces", lesson.port, WAIT_S, "--school", "/college"),
+    check("namespaces", full.port),
+    check("namespaces", ignoring.port, 1), // each check waits out its second
     ...refusing.map(({ port }) => check("namespaces", port)),
   ]);
   const fails = (why: string, school = "/school") => [
@@ -314,9 +318,15 @@ test("the namespaces checker names a namespace it cannot reach, a refused join, 
   const refused = (answer: object) =>
     `expected join "codefellows" accepted, got ${JSON.stringify(answer)}. Hint: let a ` +
     "socket join codefellows, or pass --room with your room's name";
-  t.expect(runs[2].lines).toEqual(fails(refused({ ok: false, error: "no such room" })));
-  t.expect(runs[3].lines).toEqual(fails(refused({ ok: false })));
-  t.expect(runs[4].lines).toEqual(fails(refused({ error: "no such room" })));
+  const gone = 'expected a connection to /, got "full". Hint: does the server still run?';
+  t.expect(runs[2].lines).toEqual(fails(gone));
+  const ignored =
+    'expected "lesson "check RUN: joined"" at /school in codefellows, got nothing. Hint: ' +
+    "socket.join(room) on join, then lesson to the room's members";
+  t.expect(runs[3].lines).toEqual(fails(ignored));
+  t.expect(runs[4].lines).toEqual(fails(refused({ ok: false, error: "no such room" })));
+  t.expect(runs[5].lines).toEqual(fails(refused({ ok: false })));
+  t.expect(runs[6].lines).toEqual(fails(refused({ error: "no such room" })));
   for (const { code } of runs) t.expect(code).toBe(1);
 });
 

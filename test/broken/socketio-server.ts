@@ -22,6 +22,8 @@ export type SocketIoFault =
   | "refuses-join-quietly"
   | "refuses-join-in-words"
   | "no-join-ack"
+  | "ignores-join"
+  | "core-takes-one"
   | "accepts-join-with-true";
 // the fault "refuses-…": no room may be joined, and how the answer says so
 const REFUSALS: Partial<Record<SocketIoFault, object>> = {
@@ -34,6 +36,9 @@ export async function startBrokenSocketIo(fault: SocketIoFault) {
   const io = new Server(0);
   const said: unknown[] = []; // what "replays-to-newcomers" sends a new client; "…-the-last", one
   const namespaces = [io.of("/"), io.of("/home"), io.of("/school")];
+  let taken = 0; // the fault "core-takes-one": a first client in /, and no other, as if full
+  if (fault === "core-takes-one")
+    io.use((_, next) => next(taken++ ? new Error("full") : undefined));
   for (const nsp of namespaces) {
     // the fault "leaks-from-…": what is said in that namespace reaches every namespace
     const leaks = fault === `leaks-from-${nsp.name === "/" ? "core" : nsp.name.slice(1)}`;
@@ -60,6 +65,7 @@ export async function startBrokenSocketIo(fault: SocketIoFault) {
       });
       socket.on("join", (room, ack) => {
         if (REFUSALS[fault]) return ack?.(REFUSALS[fault]);
+        if (fault === "ignores-join") return; // the fault: no room, and no word of it
         socket.join(room);
         if (fault === "accepts-join-with-true") return ack?.(true); // no fault: any yes will do
         if (fault !== "no-join-ack") ack?.({ ok: true }); // the fault: no answer
