@@ -132,11 +132,11 @@ test.concurrent.for(LESSONS)("the %s lesson's own server passes every check", as
 });
 
 // TCP is a stream: what a client reads need not end at a line's end, and a line may end in \r\n.
-// And a server need not close its side when a client closes its own: the checker lets go of each
-// check's clients a second later.
+// And a server need not close its side when a client closes its own: the checker lets go of such
+// a client a second later.
 test.concurrent.for([
   ["whose lines end in \\r\\n and come in pieces", "crlf-in-pieces"],
-  ["that never closes its side", "keeps-half-open"],
+  ["that leaves a client's connection half open", "keeps-one-half-open"],
 ])("a TCP server %s passes every check", async ([, server], t) => {
   const { code, lines } = await check("tcp", (await broken(t, `tcp-server ${server}`)).port);
   t.expect(lines).toEqual(PASSING.tcp);

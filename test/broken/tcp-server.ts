@@ -18,7 +18,7 @@ export type TcpFault =
   | "slow-reader-ends-all"
   | "pool-of-two"
   | "crlf-in-pieces"
-  | "keeps-half-open";
+  | "keeps-one-half-open";
 const EVENTS = ["create", "update", "delete"];
 
 export async function startBrokenTcp(fault: TcpFault, print: (line: string) => void = () => {}) {
@@ -46,8 +46,14 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
     if (socket.writableLength > 1024 * 1024)
       for (const client of drop(socket, "slow-reader-ends-all")) client.destroy();
   };
-  // no fault, "keeps-half-open": a client that ends its side is never answered with the server's
-  const server = createServer({ allowHalfOpen: fault === "keeps-half-open" }, (socket) => {
+  // no fault, "keeps-one-half-open": the first client to speak, once it ends its side, is never
+  // answered with the server's; every other client is, as Node does by itself
+  let firstSpeaker: Socket | undefined;
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    socket.once("data", () => (firstSpeaker ??= socket));
+    socket.on("end", () => {
+      if (fault !== "keeps-one-half-open" || socket !== firstSpeaker) socket.end();
+    });
     if (fault === "no-line-limit") socket.write("welcome\n"); // a greeting is no answer to a line
     pool.add(socket);
     // the fault: a pool of the two latest, as if a chat had two ends
