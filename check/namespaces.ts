@@ -77,8 +77,7 @@ export async function checkNamespaces(settings: NamespacesSettings, print: Print
   // A logger: its own connection to one namespace, keeping each event of this run that it hears,
   // as "event speech".
   async function logger(namespace: string) {
-    const path = namespace === "/" ? "" : namespace;
-    const socket = io(`${o.url}${path}`, { forceNew: true, reconnection: false });
+    const socket = io(`${o.url}${namespace}`, { forceNew: true, reconnection: false });
     open.add(socket);
     await connected(socket, namespace);
     const heard = new Heard<string>(o.wait);

@@ -230,11 +230,6 @@ export const MARKED = [
       "timing; a reset to one already dropped does nothing",
   },
   {
-    file: "check/namespaces.ts",
-    code: 'namespace === "/" ? "" : namespace',
-    why: "socket.io-client reads a URL that ends in / as the namespace /: the path is left out for looks",
-  },
-  {
     file: "check/socketio.ts",
     code: "true",
     within: "forceNew: true",
