@@ -27,23 +27,30 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
   const drop = (socket: Socket, ifFault: TcpFault) => (fault === ifFault ? [...pool] : [socket]);
   const send = (socket: Socket, text: string) => {
     if (fault !== "crlf-in-pieces") return write(socket, text);
-    // no fault: lines that end in \r\n, each in two pieces a moment apart, as TCP may bring them
+    // no fault: lines that end in \r\n, each in two pieces a moment apart, as TCP may bring them;
+    // what waits for its turn counts towards the bound, as what waits in the socket does
     const crlf = text.replaceAll("\n", "\r\n");
-    const half = Math.ceil(crlf.length / 2);
+    const [half, bytes] = [Math.ceil(crlf.length / 2), Buffer.byteLength(crlf)];
+    queued.set(socket, (queued.get(socket) ?? 0) + bytes);
     const before = pieces.get(socket) ?? Promise.resolve();
     const after = before.then(async () => {
       write(socket, crlf.slice(0, half));
       await new Promise((done) => setTimeout(done, 1));
       write(socket, crlf.slice(half));
+      queued.set(socket, (queued.get(socket) ?? 0) - bytes);
     });
     pieces.set(socket, after);
+    bound(socket);
   };
-  const pieces = new Map<Socket, Promise<void>>();
+  const [pieces, queued] = [new Map<Socket, Promise<void>>(), new Map<Socket, number>()];
   const write = (socket: Socket, text: string) => {
     if (!socket.writable) return; // ended, or gone
     socket.write(text);
+    bound(socket);
+  };
+  const bound = (socket: Socket) => {
     if (fault === "keeps-slow-readers") return; // the fault: what waits for a client has no bound
-    if (socket.writableLength > 1024 * 1024)
+    if (socket.writableLength + (queued.get(socket) ?? 0) > 1024 * 1024)
       for (const client of drop(socket, "slow-reader-ends-all")) client.destroy();
   };
   // no fault, "keeps-one-half-open": the first client to speak, once it ends its side, is never
