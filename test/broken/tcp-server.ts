@@ -1,6 +1,7 @@
 // A TCP event server as a student might write one, for the checker's tests: it does all that the
 // lesson asks, but for the one fault it is started with (startBrokenTcp("passes-everything")), or
-// it writes as TCP allows and a lesson server does not (crlf-in-pieces), which is no fault.
+// it does as TCP allows and a lesson server does not (crlf-in-pieces, keeps-one-half-open), which
+// is no fault.
 import { isUtf8 } from "node:buffer";
 import { once } from "node:events";
 import { createServer, type AddressInfo, type Socket } from "node:net";
