@@ -207,9 +207,10 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
             await other.until(line, "TCP is a stream: split what you read at each \\n");
           sender.send(third.slice(0, 2));
           await new Promise((done) => setTimeout(done, 100)); // the rest of the line comes later
-          sender.send(`${third.slice(2)} ${mark("4c")}\n`);
+          const after = `${first} ${mark("4 after")}`;
+          sender.send(`${third.slice(2)} ${mark("4c")}\n${after}\n`); // a sentinel after
           const hint = "keep an unfinished line until its \\n arrives";
-          await other.until(`${third} ${mark("4c")}`, hint);
+          await other.until(`${third} ${mark("4c")}`, hint, after);
         },
       },
       {
