@@ -92,7 +92,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
   let readies = 0;
   async function settle(...clients: Client[]) {
     const line = `${first} {"ready":${++readies},"run":"${run}"}`;
-    clients.at(-1)?.send(`${line}\n`);
+    clients[clients.length - 1].send(`${line}\n`);
     for (let waited = 0; waited < 1000 && !clients.every((c) => c.ready.has(line)); waited += 20)
       await new Promise((done) => setTimeout(done, 20));
   }

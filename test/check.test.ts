@@ -133,13 +133,19 @@ test.concurrent.for(LESSONS)("the %s lesson's own server passes every check", as
 
 // TCP is a stream: what a client reads need not end at a line's end, and a line may end in \r\n.
 // And a server need not close its side when a client closes its own: the checker lets go of such
-// a client a second later.
+// a client a second later. Nor need it answer an unknown event: the checker then floods a client
+// that stops reading with events passed on, and says so first.
 test.concurrent.for([
-  ["whose lines end in \\r\\n and come in pieces", "crlf-in-pieces"],
-  ["that leaves a client's connection half open", "keeps-one-half-open"],
-])("a TCP server %s passes every check", async ([, server], t) => {
-  const { code, lines } = await check("tcp", (await broken(t, `tcp-server ${server}`)).port);
-  t.expect(lines).toEqual(PASSING.tcp);
+  ["TCP", "whose lines end in \\r\\n and come in pieces", "tcp-server crlf-in-pieces"],
+  ["TCP", "that leaves a client's connection half open", "tcp-server keeps-one-half-open"],
+  ["TCP", "that answers no unknown event", "tcp-server ignores-unknown"],
+])("a %s server %s passes every check", async ([, , server], t) => {
+  const lesson = server.startsWith("tcp") ? "tcp" : "socketio";
+  const { code, lines } = await check(lesson, (await broken(t, server)).port);
+  t.expect(lines).toEqual([
+    ...(server.endsWith("ignores-unknown") ? [FLOOD] : []),
+    ...PASSING[lesson],
+  ]);
   t.expect(code).toBe(0);
 });
 
@@ -287,6 +293,55 @@ test.concurrent.for(Object.entries(FAULTS))(
     if (atOnce) t.expect(Date.now() - started, server).toBeLessThan(wait * 1000);
   },
 );
+
+// A server that takes no more clients after the first check's: each check after it fails at once,
+// with what it waited for and its own hint.
+test.concurrent(
+  "a TCP server that stops listening fails each check after the first, and says why",
+  async (t) => {
+    const { code, lines } = await check(
+      "tcp",
+      (await broken(t, "tcp-server stops-listening")).port,
+    );
+    // each check after the first: what it waited for, and its hint
+    const waitedFor = [
+      ["create", "2 after", "pass on the events you recognise"],
+      ["update", "3 1", "remove a client from the pool when it closes, and handle its errors"],
+      ["create", "4a", "TCP is a stream: split what you read at each \\n"],
+      ["create", "5", 'drop a \\r before the \\n, or "create" ends in \\r: no event you know'],
+      ["delete", "6 after", "the other clients must still be served"],
+      ["update", "7 after", "refuse it: answer its sender, or drop it, and pass it on to no one"],
+      ["create", "8 probe", "pass on the events you recognise"],
+    ];
+    const failed = PASSING.tcp
+      .filter((line) => line.startsWith("✓ "))
+      .slice(1)
+      .map((line, i) => {
+        const [event, what, hint] = waitedFor[i];
+        const expected = `"${event} {"check":"${what}","run":"RUN"}"`;
+        return `✗ ${line.slice(2)}: expected ${expected}, got nothing, then a disconnect. Hint: ${hint}`;
+      });
+    t.expect(lines).toEqual([
+      ...PASSING.tcp.slice(0, 2),
+      ...failed.slice(0, 2),
+      PASSING.tcp[4],
+      ...failed.slice(2),
+      "1 passed, 7 failed",
+    ]);
+    t.expect(code).toBe(1);
+  },
+);
+
+// A class's lines are no answer to the checker's: a fault is found while a class uses the server.
+test.concurrent("a TCP server's fault is found while a class uses it", async (t) => {
+  const { port } = await broken(t, "tcp-server no-line-limit");
+  const talking = setInterval((await theClass.tcp(t, port)).talk, 50);
+  t.onTestFinished(() => clearInterval(talking));
+  const { failed, lines } = await check("tcp", port, SHORT_WAIT_S);
+  const fault = FAULTS["tcp-server no-line-limit"];
+  t.expect(failed).toEqual([fault.split(": ")[0]]);
+  t.expect(lines).toContain(`✗ ${fault}`);
+});
 
 test("the namespaces checker names a namespace it cannot reach, a join refused or ignored, and the flag to pass", async (t) => {
   const [first, lesson, full, ignoring, ...refusing] = await Promise.all([

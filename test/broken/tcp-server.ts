@@ -1,7 +1,7 @@
 // A TCP event server as a student might write one, for the checker's tests: it does all that the
 // lesson asks, but for the one fault it is started with (startBrokenTcp("passes-everything")), or
-// it does as TCP allows and a lesson server does not (crlf-in-pieces, keeps-one-half-open), which
-// is no fault.
+// it does as TCP allows and a lesson server does not (crlf-in-pieces, keeps-one-half-open,
+// ignores-unknown), which is no fault.
 import { isUtf8 } from "node:buffer";
 import { once } from "node:events";
 import { createServer, type AddressInfo, type Socket } from "node:net";
@@ -18,7 +18,9 @@ export type TcpFault =
   | "long-line-ends-all"
   | "slow-reader-ends-all"
   | "pool-of-two"
+  | "stops-listening"
   | "crlf-in-pieces"
+  | "ignores-unknown"
   | "keeps-one-half-open";
 const EVENTS = ["create", "update", "delete"];
 
@@ -57,7 +59,11 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
   // no fault, "keeps-one-half-open": the first client to speak, once it ends its side, is never
   // answered with the server's; every other client is, as Node does by itself
   let firstSpeaker: Socket | undefined;
+  let connections = 0;
   const server = createServer({ allowHalfOpen: true }, (socket) => {
+    // the fault: no one connects after the checker's probe and its first check's three clients,
+    // as if the server had stopped listening when a client before them made it throw
+    if (fault === "stops-listening" && ++connections === 4) server.close();
     socket.once("data", () => (firstSpeaker ??= socket));
     socket.on("end", () => {
       if (fault !== "keeps-one-half-open" || socket !== firstSpeaker) socket.end();
@@ -100,7 +106,9 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
           continue;
         }
         if (!EVENTS.includes(event) && fault !== "passes-everything") {
-          add(socket, `error unknown event "${event}": this server passes on ${EVENTS}\n`);
+          // no fault, "ignores-unknown": no answer, as in the lesson's first steps
+          if (fault !== "ignores-unknown")
+            add(socket, `error unknown event "${event}": this server passes on ${EVENTS}\n`);
           continue;
         }
         for (const client of pool) add(client, `${line}\n`);
