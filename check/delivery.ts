@@ -9,6 +9,7 @@ import { io, type Socket } from "socket.io-client";
 import {
   answersSocketIo,
   cli,
+  connected,
   disconnectAll,
   flags,
   WAIT,
@@ -55,11 +56,6 @@ export async function checkDelivery(settings: DeliverySettings, print: Print = p
     (typeof said === "string" && said.startsWith(text(""))) ||
     (typeof said === "object" && said !== null && "id" in said && said.id === run + 1);
   const open = new Set<Socket>();
-
-  const connected = (socket: Socket) =>
-    new Promise((done, fail) =>
-      socket.once("connect", () => done(null)).once("connect_error", fail),
-    );
 
   // A client that keeps what each message of this run carried, the speech in it or the whole
   // payload. It reconnects only when told: a check drops its connection on purpose.

@@ -3,7 +3,7 @@
 // all pass, 1 when one fails, 2 with one line for a bad flag or when nothing answers there.
 import { printable } from "../classroom/terminal.ts";
 import { isDeepStrictEqual, parseArgs, type ParseArgsConfig } from "node:util";
-import { io } from "socket.io-client";
+import { io, type Socket } from "socket.io-client";
 
 export type Print = (line: string) => void;
 
@@ -75,6 +75,14 @@ export function urlOf({ url, port, host }: { url?: string; port?: string; host?:
 // What a message carried: the speech in it, or the whole payload of a server that sends it bare.
 export const speechIn = (payload: unknown) =>
   payload && typeof payload === "object" && "speech" in payload ? payload.speech : payload;
+
+// Resolves once the socket is connected, or fails with what the server said instead.
+export const connected = (socket: Socket) =>
+  new Promise<void>((done, fail) =>
+    socket.once("connect", done).once("connect_error", ({ message }) => {
+      fail(new Failed("a connection", `"${message}"`, "does the server still run?"));
+    }),
+  );
 
 export function disconnectAll(open: Set<{ disconnect: () => unknown }>) {
   for (const socket of open) socket.disconnect();

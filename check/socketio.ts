@@ -8,6 +8,7 @@ import { io, type Socket } from "socket.io-client";
 import {
   answersSocketIo,
   cli,
+  connected,
   flags,
   WAIT,
   WAIT_USAGE,
@@ -68,9 +69,7 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
       if (mine(speech)) heard.add(speech);
     });
     socket.on("disconnect", (why) => heard.end(`a disconnect (${why})`));
-    await new Promise((done, fail) =>
-      socket.once("connect", () => done(null)).once("connect_error", fail),
-    );
+    await connected(socket);
     const until = (speech: unknown, hint: string, sentinel?: unknown) =>
       heard.until(speech, `a ${message} with ${JSON.stringify(speech)}`, hint, sentinel);
     const ask = (speech: unknown) =>

@@ -134,11 +134,19 @@ test.concurrent.for(LESSONS)("the %s lesson's own server passes every check", as
 // TCP is a stream: what a client reads need not end at a line's end, and a line may end in \r\n.
 // And a server need not close its side when a client closes its own: the checker lets go of such
 // a client a second later. Nor need it answer an unknown event: the checker then floods a client
-// that stops reading with events passed on, and says so first.
+// that stops reading with events passed on, and says so first. A refusal may say no in either
+// way, and a class's records with ids next to a checker's, or its ids as text, are not its own.
 test.concurrent.for([
   ["TCP", "whose lines end in \\r\\n and come in pieces", "tcp-server crlf-in-pieces"],
   ["TCP", "that leaves a client's connection half open", "tcp-server keeps-one-half-open"],
   ["TCP", "that answers no unknown event", "tcp-server ignores-unknown"],
+  [
+    "Socket.IO",
+    "that refuses null with { ok: false } alone",
+    "socketio-server refuses-null-quietly",
+  ],
+  ["Socket.IO", "that refuses null with { error } alone", "socketio-server refuses-null-in-words"],
+  ["Socket.IO", "whose class speaks next to a check", "socketio-server speaks-at-the-edges"],
 ])("a %s server %s passes every check", async ([, , server], t) => {
   const lesson = server.startsWith("tcp") ? "tcp" : "socketio";
   const { code, lines } = await check(lesson, (await broken(t, server)).port);
@@ -242,6 +250,10 @@ const FAULTS = {
   "socketio-server drops-unknown-fields":
     'the payload arrives as sent, object or text: expected [{"id":ID,"change":"updated","at":"TIME"},"check ID: plain"], got [{"id":ID,"change":"updated"},"check ID: plain"]. Hint: do not change what you pass on',
   "socketio-server no-ack": `an acknowledgement comes back: expected an acknowledgement, got none in ${SHORT_WAIT_S} s. Hint: call the callback, the last argument: ack({ ok: true })`,
+  "socketio-server accepts-null":
+    'a bad payload is refused with an answer to its sender, and passed on to no one: expected an answer like { ok: false, error }, got {"ok":true}. Hint: check what a speak carries, and say what is wrong',
+  "socketio-server answers-null-in-text":
+    'a bad payload is refused with an answer to its sender, and passed on to no one: expected an answer like { ok: false, error }, got "nothing". Hint: check what a speak carries, and say what is wrong',
   "socketio-server refuses-silently":
     "a bad payload is refused with an answer to its sender, and passed on to no one: expected an answer like { ok: false, error }, got no answer. Hint: check what a speak carries, and say what is wrong",
   "socketio-server leaks-from-core":
@@ -329,6 +341,38 @@ test.concurrent(
       "1 passed, 7 failed",
     ]);
     t.expect(code).toBe(1);
+  },
+);
+
+// A Socket.IO server that takes no client after the checker's probe, or none after the first
+// check's: each check fails with what it waited for, and its own hint. All fail: a second is wait
+// enough.
+test.concurrent(
+  "a Socket.IO server that takes no more clients fails each check after, and says why",
+  async (t) => {
+    const [none, dropping] = await Promise.all([
+      broken(t, "socketio-server core-takes-one"),
+      broken(t, "socketio-server drops-newcomers"),
+    ]);
+    const [refused, dropped] = await Promise.all([
+      check("socketio", none.port, 1),
+      check("socketio", dropping.port, 1),
+    ]);
+    const names = PASSING.socketio.filter((line) => line.startsWith("✓ ")).map((l) => l.slice(2));
+    const full = 'expected a connection, got "full". Hint: does the server still run?';
+    t.expect(refused.lines.filter((line) => line.startsWith("✗ "))).toEqual(
+      names.map((name) => `✗ ${name}: ${full}`),
+    );
+    const gone =
+      "got nothing, then a disconnect (io server disconnect). Hint: pass on what came in";
+    t.expect(dropped.lines.filter((line) => line.startsWith("✗ "))).toEqual([
+      `✗ ${names[1]}: expected a message with "check ID: plain", ${gone} speak, as it came`,
+      `✗ ${names[2]}: expected a message with "check ID: before", ${gone} speak`,
+      `✗ ${FAULTS["socketio-server refuses-silently"]}`,
+      `✗ ${names[4]}: expected an acknowledgement, got none in 1 s. Hint: call the callback, the last argument: ack({ ok: true })`,
+    ]);
+    t.expect(dropped.lines.at(-1)).toBe("1 passed, 4 failed");
+    for (const { code } of [refused, dropped]) t.expect(code).toBe(1);
   },
 );
 

@@ -14,6 +14,12 @@ export type SocketIoFault =
   | "drops-unknown-fields"
   | "no-ack"
   | "refuses-silently"
+  | "accepts-null"
+  | "answers-null-in-text"
+  | "refuses-null-quietly"
+  | "refuses-null-in-words"
+  | "drops-newcomers"
+  | "speaks-at-the-edges"
   | "leaks-from-core"
   | "leaks-from-home"
   | "leaks-from-school"
@@ -32,6 +38,15 @@ const REFUSALS: Partial<Record<SocketIoFault, object>> = {
   "refuses-join-in-words": { error: "no such room" },
 };
 
+// what a speak of null gets back: the lesson's refusal, or another way to say no (no fault), or
+// the fault "accepts-null", a yes, or "answers-null-in-text", a word that is no answer of the kind
+const NULL_ANSWERS: Partial<Record<SocketIoFault, unknown>> = {
+  "refuses-null-quietly": { ok: false },
+  "refuses-null-in-words": { error: "nothing" },
+  "accepts-null": { ok: true },
+  "answers-null-in-text": "nothing",
+};
+
 export async function startBrokenSocketIo(fault: SocketIoFault) {
   const io = new Server(0);
   const said: unknown[] = []; // what "replays-to-newcomers" sends a new client; "…-the-last", one
@@ -39,6 +54,20 @@ export async function startBrokenSocketIo(fault: SocketIoFault) {
   let taken = 0; // the fault "core-takes-one": a first client in /, and no other, as if full
   if (fault === "core-takes-one")
     io.use((_, next) => next(taken++ ? new Error("full") : undefined));
+  // the fault "drops-newcomers": the checker's probe and its first check's three clients, and
+  // every client after them disconnected as it connects
+  let connected = 0;
+  if (fault === "drops-newcomers")
+    io.on("connection", (socket) => ++connected > 4 && socket.disconnect(true));
+  // no fault, "speaks-at-the-edges": a class whose records have ids just outside a checker's run,
+  // or its ids as text, before each message; the run comes in its sentinels, "check <run>: …"
+  let run = 0;
+  const edges = () => [
+    { id: run },
+    { id: run + 10 },
+    { id: String(run + 1) },
+    { change: "created" },
+  ];
   for (const nsp of namespaces) {
     // the fault "leaks-from-…": what is said in that namespace reaches every namespace
     const leaks = fault === `leaks-from-${nsp.name === "/" ? "core" : nsp.name.slice(1)}`;
@@ -50,12 +79,18 @@ export async function startBrokenSocketIo(fault: SocketIoFault) {
           // the fault: refused to its sender, but passed on to everyone else
           if (fault === "passes-null-to-others") socket.broadcast.emit("message", { speech });
           if (fault === "refuses-silently") return; // the fault: not a word to its sender
-          return ack?.({ ok: false, error: "nothing" });
+          return ack?.(
+            fault in NULL_ANSWERS ? NULL_ANSWERS[fault] : { ok: false, error: "nothing" },
+          );
         }
         // the fault: a record rebuilt from the fields it knows, and the rest left behind
         if (fault === "drops-unknown-fields" && typeof speech === "object")
           speech = { id: speech.id, change: speech.change };
         said.push({ from: socket.id, speech });
+        if (fault === "speaks-at-the-edges") {
+          run ||= Number(/^check (\d+): /.exec(String(speech))?.[1] ?? 0);
+          if (run) for (const speech of edges()) nsp.emit("message", { from: "class", speech });
+        }
         // the fault: socket.emit, or socket.broadcast.emit, not io.emit
         const to =
           fault === "sender-only" ? socket : fault === "others-only" ? socket.broadcast : nsp;
