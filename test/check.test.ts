@@ -134,12 +134,14 @@ test.concurrent.for(LESSONS)("the %s lesson's own server passes every check", as
 // TCP is a stream: what a client reads need not end at a line's end, and a line may end in \r\n.
 // And a server need not close its side when a client closes its own: the checker lets go of such
 // a client a second later. Nor need it answer an unknown event: the checker then floods a client
-// that stops reading with events passed on, and says so first. A refusal may say no in either
-// way, and a class's records with ids next to a checker's, or its ids as text, are not its own.
+// that stops reading with events passed on, and says so first. A line that is not UTF-8 may cost
+// its client the connection instead of an answer. A refusal may say no in either way, and a
+// class's records with ids next to a checker's, or its ids as text, are not its own.
 test.concurrent.for([
   ["TCP", "whose lines end in \\r\\n and come in pieces", "tcp-server crlf-in-pieces"],
   ["TCP", "that leaves a client's connection half open", "tcp-server keeps-one-half-open"],
   ["TCP", "that answers no unknown event", "tcp-server ignores-unknown"],
+  ["TCP", "that drops a client for a line that is not UTF-8", "tcp-server drops-bad-utf8"],
   [
     "Socket.IO",
     "that refuses null with { ok: false } alone",

@@ -1,7 +1,7 @@
 // A TCP event server as a student might write one, for the checker's tests: it does all that the
 // lesson asks, but for the one fault it is started with (startBrokenTcp("passes-everything")), or
 // it does as TCP allows and a lesson server does not (crlf-in-pieces, keeps-one-half-open,
-// ignores-unknown), which is no fault.
+// ignores-unknown, drops-bad-utf8), which is no fault.
 import { isUtf8 } from "node:buffer";
 import { once } from "node:events";
 import { createServer, type AddressInfo, type Socket } from "node:net";
@@ -21,6 +21,7 @@ export type TcpFault =
   | "stops-listening"
   | "crlf-in-pieces"
   | "ignores-unknown"
+  | "drops-bad-utf8"
   | "keeps-one-half-open";
 const EVENTS = ["create", "update", "delete"];
 
@@ -94,6 +95,11 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
       const add = (to: Socket, text: string) => out.set(to, (out.get(to) ?? "") + text);
       for (const bytes of lines.map((line) => Buffer.from(line, "latin1"))) {
         if (!isUtf8(bytes) && fault !== "passes-bad-utf8") {
+          // no fault, "drops-bad-utf8": its client dropped, and the rest of what it sent with it
+          if (fault === "drops-bad-utf8") {
+            socket.destroy();
+            break;
+          }
           add(socket, "error line is not UTF-8\n");
           continue;
         }
