@@ -1,4 +1,4 @@
-// What the three checkers share: settings from flags, one line per behaviour (✓, or ✗ with what
+// What the four checkers share: settings from flags, one line per behaviour (✓, or ✗ with what
 // was expected, what came instead and a hint), "N passed, M failed" last, and the exit code: 0 when
 // all pass, 1 when one fails, 2 with one line for a bad flag or when nothing answers there.
 import { printable } from "../classroom/terminal.ts";

@@ -72,11 +72,15 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
     await connected(socket);
     const until = (speech: unknown, hint: string, sentinel?: unknown) =>
       heard.until(speech, `a ${message} with ${JSON.stringify(speech)}`, hint, sentinel);
-    const ask = (speech: unknown) =>
-      socket
-        .timeout(wait)
-        .emitWithAck(speak, speech)
-        .catch(() => undefined);
+    // The answer to a speak, or undefined: none came within the wait, or the client was dropped,
+    // before (a speak would wait in the client for a connection) or meanwhile
+    const ask = async (speech: unknown): Promise<unknown> =>
+      socket.connected
+        ? socket
+            .timeout(wait)
+            .emitWithAck(speak, speech)
+            .catch(() => undefined)
+        : undefined;
     return { socket, heard, until, ask, speak: (speech: unknown) => socket.emit(speak, speech) };
   }
   type Client = Awaited<ReturnType<typeof client>>;
@@ -172,7 +176,7 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
             answer &&
             typeof answer === "object" &&
             ("error" in answer || ("ok" in answer && !answer.ok));
-          const got = JSON.stringify(answer) ?? "no answer";
+          const got = JSON.stringify(answer) ?? (sender.heard.ended || "no answer");
           const hint = "check what a speak carries, and say what is wrong";
           must(Boolean(refused), "an answer like { ok: false, error }", got, hint);
           sender.speak(text("after null"));
@@ -189,7 +193,8 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
           const sender = await client();
           const answer = await sender.ask(record(5, "deleted"));
           const hint = "call the callback, the last argument: ack({ ok: true })";
-          must(answer !== undefined, "an acknowledgement", `none in ${wait / 1000} s`, hint);
+          const got = sender.heard.ended || `none in ${wait / 1000} s`;
+          must(answer !== undefined, "an acknowledgement", got, hint);
         },
       },
     ],

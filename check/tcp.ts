@@ -6,6 +6,7 @@ import { connect, type Socket } from "node:net";
 import { pathToFileURL } from "node:url";
 import {
   cli,
+  Failed,
   flags,
   Heard,
   must,
@@ -64,7 +65,11 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
   async function client() {
     const socket = connect({ port, host });
     open.add(socket);
-    await new Promise<void>((done) => socket.once("connect", done).once("error", () => done()));
+    await new Promise<void>((done, fail) =>
+      socket.once("connect", done).once("error", ({ code }: NodeJS.ErrnoException) => {
+        fail(new Failed("a connection", `${code}`, "does the server still run?"));
+      }),
+    );
     const heard = new Heard<string>(wait);
     const ready = new Set<string>();
     const closed = new Promise<void>((done) =>
@@ -93,7 +98,8 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
   async function settle(...clients: Client[]) {
     const line = `${first} {"ready":${++readies},"run":"${run}"}`;
     clients[clients.length - 1].send(`${line}\n`);
-    for (let waited = 0; waited < 1000 && !clients.every((c) => c.ready.has(line)); waited += 20)
+    const heard = (c: Client) => c.ready.has(line) || c.heard.ended; // a client gone hears nothing
+    for (let waited = 0; waited < 1000 && !clients.every(heard); waited += 20)
       await new Promise((done) => setTimeout(done, 20));
   }
 
@@ -207,7 +213,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
             await other.until(line, "TCP is a stream: split what you read at each \\n");
           sender.send(third.slice(0, 2));
           await new Promise((done) => setTimeout(done, 100)); // the rest of the line comes later
-          const after = `${first} ${mark("4 after")}`;
+          const after = `${third} ${mark("4 after")}`;
           sender.send(`${third.slice(2)} ${mark("4c")}\n${after}\n`); // a sentinel after
           const hint = "keep an unfinished line until its \\n arrives";
           await other.until(`${third} ${mark("4c")}`, hint, after);

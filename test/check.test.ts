@@ -52,6 +52,11 @@ function sameEachRun(lines: string[]) {
   );
 }
 
+// What the TCP checker prints first for a server that answers no unknown event to its sender
+// alone: one that passes on every event, unknown ones too, or one that answers none.
+const FLOOD =
+  "no answer to read for its sender alone: filling a client with 16 MiB of create lines to every client, now";
+
 // What each checker prints when every check passes, groups and all
 const PASSING = {
   tcp: [
@@ -151,7 +156,12 @@ test.concurrent.for([
   ["Socket.IO", "whose class speaks next to a check", "socketio-server speaks-at-the-edges"],
 ])("a %s server %s passes every check", async ([, , server], t) => {
   const lesson = server.startsWith("tcp") ? "tcp" : "socketio";
-  const { code, lines } = await check(lesson, (await broken(t, server)).port);
+  const started = await broken(t, server);
+  const { code, lines } = await check(lesson, started.port);
+  if (server.endsWith("speaks-at-the-edges")) {
+    const { edgesSent } = started as Awaited<ReturnType<typeof startBrokenSocketIo>>;
+    t.expect(edgesSent(), "records next to the checker's").toBeGreaterThan(0);
+  }
   t.expect(lines).toEqual([
     ...(server.endsWith("ignores-unknown") ? [FLOOD] : []),
     ...PASSING[lesson],
@@ -230,7 +240,7 @@ const FAULTS = {
   "tcp-server keeps-slow-readers":
     "a client that stops reading is dropped before 16 MiB wait for it: expected a disconnect, got none after 16 MiB. Hint: drop a client once 1 MiB waits for it, on every write to it: answers too",
   "tcp-server no-line-buffer":
-    'two lines in one write are two events, and a line written in pieces is one: expected "delete {"check":"4c","run":"RUN"}", got ["create {\\"check\\":\\"4a\\",\\"run\\":\\"RUN\\"}","update {\\"check\\":\\"4b\\",\\"run\\":\\"RUN\\"}","create {\\"check\\":\\"4 after\\",\\"run\\":\\"RUN\\"}"]. Hint: keep an unfinished line until its \\n arrives',
+    'two lines in one write are two events, and a line written in pieces is one: expected "delete {"check":"4c","run":"RUN"}", got ["create {\\"check\\":\\"4a\\",\\"run\\":\\"RUN\\"}","update {\\"check\\":\\"4b\\",\\"run\\":\\"RUN\\"}","delete {\\"check\\":\\"4 after\\",\\"run\\":\\"RUN\\"}"]. Hint: keep an unfinished line until its \\n arrives',
   "tcp-server refuses-cr":
     'a line may end in \\r\\n, as nc and telnet send it: expected "create {"check":"5","run":"RUN"}", got ["update {\\"check\\":\\"5 after\\",\\"run\\":\\"RUN\\"}"]. Hint: drop a \\r before the \\n, or "create" ends in \\r: no event you know',
   "tcp-server pool-of-two":
@@ -273,11 +283,6 @@ const FAULTS = {
   "delivery-server replays-the-last":
     'a client that joins later gets only what follows: expected ["check ID: after"], got ["check ID: before","check ID: after"]. Hint: replay only to a client that comes back with its session',
 };
-// what a server that passes on every event, unknown ones too, prints first: it answers none to
-// its sender alone
-const FLOOD =
-  "no answer to read for its sender alone: filling a client with 16 MiB of create lines to every client, now";
-
 test.concurrent.for(Object.entries(FAULTS))(
   "broken %s fails the check that names its fault, and no other",
   async ([server, fault], t) => {
@@ -288,7 +293,10 @@ test.concurrent.for(Object.entries(FAULTS))(
         : /rooms$|leaks-from/.test(server)
           ? "namespaces"
           : "socketio";
-    const wait = WAITS_OUT.test(server) ? SHORT_WAIT_S : WAIT_S;
+    // a client that misses a message is told so at once, by a sentinel, and a client that stops
+    // reading once the server has read the whole flood: not at the end of a wait, here a long one
+    const atOnce = /-only$|no-line-buffer|keeps-slow-readers/.test(server);
+    const wait = WAITS_OUT.test(server) ? SHORT_WAIT_S : atOnce ? 3 * WAIT_S : WAIT_S;
     const port = (await broken(t, server)).port;
     const started = Date.now();
     const { code, failed, lines } = await check(lesson, port, wait);
@@ -301,22 +309,24 @@ test.concurrent.for(Object.entries(FAULTS))(
       `${passing.filter((line) => line.startsWith("✓")).length - 1} passed, 1 failed`,
     ]);
     t.expect(code, server).toBe(1);
-    // a client that misses a message is told so at once, by a sentinel, not at the end of its wait,
-    // and a client that stops reading once the server has read the whole flood
-    const atOnce = /-only$|no-line-buffer|keeps-slow-readers/.test(server);
     if (atOnce) t.expect(Date.now() - started, server).toBeLessThan(wait * 1000);
   },
 );
 
-// A server that takes no more clients after the first check's: each check after it fails at once,
-// with what it waited for and its own hint.
+// A TCP server that takes no more clients after the first check: one refuses them, and each
+// later check says so; one drops each as it connects, and each later check fails with what it
+// waited for and its own hint. Neither waits: a client gone hears nothing.
 test.concurrent(
-  "a TCP server that stops listening fails each check after the first, and says why",
+  "a TCP server that takes no more clients fails each check after, and says why",
   async (t) => {
-    const { code, lines } = await check(
-      "tcp",
-      (await broken(t, "tcp-server stops-listening")).port,
-    );
+    const [refusing, dropping] = await Promise.all([
+      broken(t, "tcp-server stops-listening"),
+      broken(t, "tcp-server drops-newcomers"),
+    ]);
+    const [refused, dropped] = await Promise.all([
+      check("tcp", refusing.port),
+      check("tcp", dropping.port),
+    ]);
     // each check after the first: what it waited for, and its hint
     const waitedFor = [
       ["create", "2 after", "pass on the events you recognise"],
@@ -327,28 +337,31 @@ test.concurrent(
       ["update", "7 after", "refuse it: answer its sender, or drop it, and pass it on to no one"],
       ["create", "8 probe", "pass on the events you recognise"],
     ];
-    const failed = PASSING.tcp
-      .filter((line) => line.startsWith("✓ "))
-      .slice(1)
-      .map((line, i) => {
+    const after = PASSING.tcp.filter((line) => line.startsWith("✓ ")).slice(1);
+    const failing = (why: (i: number) => string) => [
+      ...PASSING.tcp.slice(0, 2),
+      ...after.slice(0, 2).map((line, i) => `✗ ${line.slice(2)}: ${why(i)}`),
+      PASSING.tcp[4],
+      ...after.slice(2).map((line, i) => `✗ ${line.slice(2)}: ${why(i + 2)}`),
+      "1 passed, 7 failed",
+    ];
+    t.expect(refused.lines).toEqual(
+      failing(() => "expected a connection, got ECONNREFUSED. Hint: does the server still run?"),
+    );
+    t.expect(dropped.lines).toEqual(
+      failing((i) => {
         const [event, what, hint] = waitedFor[i];
         const expected = `"${event} {"check":"${what}","run":"RUN"}"`;
-        return `✗ ${line.slice(2)}: expected ${expected}, got nothing, then a disconnect. Hint: ${hint}`;
-      });
-    t.expect(lines).toEqual([
-      ...PASSING.tcp.slice(0, 2),
-      ...failed.slice(0, 2),
-      PASSING.tcp[4],
-      ...failed.slice(2),
-      "1 passed, 7 failed",
-    ]);
-    t.expect(code).toBe(1);
+        return `expected ${expected}, got nothing, then a disconnect. Hint: ${hint}`;
+      }),
+    );
+    for (const { code } of [refused, dropped]) t.expect(code).toBe(1);
   },
 );
 
-// A Socket.IO server that takes no client after the checker's probe, or none after the first
-// check's: each check fails with what it waited for, and its own hint. All fail: a second is wait
-// enough.
+// A Socket.IO server that takes no client after the checker's probe: each check says so. One that
+// drops each client after the first check's as it connects: each later check fails at once with
+// what it waited for, and the drop.
 test.concurrent(
   "a Socket.IO server that takes no more clients fails each check after, and says why",
   async (t) => {
@@ -357,21 +370,24 @@ test.concurrent(
       broken(t, "socketio-server drops-newcomers"),
     ]);
     const [refused, dropped] = await Promise.all([
-      check("socketio", none.port, 1),
-      check("socketio", dropping.port, 1),
+      check("socketio", none.port),
+      check("socketio", dropping.port),
     ]);
     const names = PASSING.socketio.filter((line) => line.startsWith("✓ ")).map((l) => l.slice(2));
     const full = 'expected a connection, got "full". Hint: does the server still run?';
     t.expect(refused.lines.filter((line) => line.startsWith("✗ "))).toEqual(
       names.map((name) => `✗ ${name}: ${full}`),
     );
-    const gone =
-      "got nothing, then a disconnect (io server disconnect). Hint: pass on what came in";
+    const gone = "a disconnect (io server disconnect)";
+    const [pass, passAsIs] = [
+      "pass on what came in speak",
+      "pass on what came in speak, as it came",
+    ];
     t.expect(dropped.lines.filter((line) => line.startsWith("✗ "))).toEqual([
-      `✗ ${names[1]}: expected a message with "check ID: plain", ${gone} speak, as it came`,
-      `✗ ${names[2]}: expected a message with "check ID: before", ${gone} speak`,
-      `✗ ${FAULTS["socketio-server refuses-silently"]}`,
-      `✗ ${names[4]}: expected an acknowledgement, got none in 1 s. Hint: call the callback, the last argument: ack({ ok: true })`,
+      `✗ ${names[1]}: expected a message with "check ID: plain", got nothing, then ${gone}. Hint: ${passAsIs}`,
+      `✗ ${names[2]}: expected a message with "check ID: before", got nothing, then ${gone}. Hint: ${pass}`,
+      `✗ ${names[3]}: expected an answer like { ok: false, error }, got ${gone}. Hint: check what a speak carries, and say what is wrong`,
+      `✗ ${names[4]}: expected an acknowledgement, got ${gone}. Hint: call the callback, the last argument: ack({ ok: true })`,
     ]);
     t.expect(dropped.lines.at(-1)).toBe("1 passed, 4 failed");
     for (const { code } of [refused, dropped]) t.expect(code).toBe(1);
@@ -383,10 +399,11 @@ test.concurrent("a TCP server's fault is found while a class uses it", async (t)
   const { port } = await broken(t, "tcp-server no-line-limit");
   const talking = setInterval((await theClass.tcp(t, port)).talk, 50);
   t.onTestFinished(() => clearInterval(talking));
-  const { failed, lines } = await check("tcp", port, SHORT_WAIT_S);
+  const { code, failed, lines } = await check("tcp", port, SHORT_WAIT_S);
   const fault = FAULTS["tcp-server no-line-limit"];
   t.expect(failed).toEqual([fault.split(": ")[0]]);
   t.expect(lines).toContain(`✗ ${fault}`);
+  t.expect(code).toBe(1);
 });
 
 test("the namespaces checker names a namespace it cannot reach, a join refused or ignored, and the flag to pass", async (t) => {

@@ -1,6 +1,7 @@
 // Socket.IO servers as a student might write them, for the checker's tests: each does all that its
-// lesson asks, but for the one fault it is started with, or it answers as the lesson does not
-// (accepts-join-with-true), which is no fault.
+// lesson asks, but for the one fault it is started with, or it does as the lesson does not and may
+// (accepts-join-with-true, refuses-null-quietly, refuses-null-in-words, speaks-at-the-edges),
+// which is no fault.
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
@@ -54,14 +55,15 @@ export async function startBrokenSocketIo(fault: SocketIoFault) {
   let taken = 0; // the fault "core-takes-one": a first client in /, and no other, as if full
   if (fault === "core-takes-one")
     io.use((_, next) => next(taken++ ? new Error("full") : undefined));
-  // the fault "drops-newcomers": the checker's probe and its first check's three clients, and
-  // every client after them disconnected as it connects
+  // the fault "drops-newcomers": the checker's probe and its first check's three clients stay, and
+  // every client after them is disconnected as it connects
   let connected = 0;
   if (fault === "drops-newcomers")
     io.on("connection", (socket) => ++connected > 4 && socket.disconnect(true));
   // no fault, "speaks-at-the-edges": a class whose records have ids just outside a checker's run,
-  // or its ids as text, before each message; the run comes in its sentinels, "check <run>: …"
-  let run = 0;
+  // or its ids as text, or no id, before each message once it knows the run: from the first text
+  // of the run it passes on, "check <run>: …". How many it sent, for the test to see it did.
+  let [run, edgesSent] = [0, 0];
   const edges = () => [
     { id: run },
     { id: run + 10 },
@@ -89,7 +91,10 @@ export async function startBrokenSocketIo(fault: SocketIoFault) {
         said.push({ from: socket.id, speech });
         if (fault === "speaks-at-the-edges") {
           run ||= Number(/^check (\d+): /.exec(String(speech))?.[1] ?? 0);
-          if (run) for (const speech of edges()) nsp.emit("message", { from: "class", speech });
+          for (const speech of run ? edges() : []) {
+            nsp.emit("message", { from: "class", speech });
+            edgesSent += 1;
+          }
         }
         // the fault: socket.emit, or socket.broadcast.emit, not io.emit
         const to =
@@ -112,5 +117,6 @@ export async function startBrokenSocketIo(fault: SocketIoFault) {
     });
   }
   if (!io.httpServer.listening) await once(io.httpServer, "listening");
-  return { port: (io.httpServer.address() as AddressInfo).port, close: () => io.close() };
+  const port = (io.httpServer.address() as AddressInfo).port;
+  return { port, close: () => io.close(), edgesSent: () => edgesSent };
 }

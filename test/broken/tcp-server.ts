@@ -19,6 +19,7 @@ export type TcpFault =
   | "slow-reader-ends-all"
   | "pool-of-two"
   | "stops-listening"
+  | "drops-newcomers"
   | "crlf-in-pieces"
   | "ignores-unknown"
   | "drops-bad-utf8"
@@ -60,11 +61,11 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
   // no fault, "keeps-one-half-open": the first client to speak, once it ends its side, is never
   // answered with the server's; every other client is, as Node does by itself
   let firstSpeaker: Socket | undefined;
-  let connections = 0;
+  // the faults "stops-listening" and "drops-newcomers": once it has passed on the first check's
+  // last line, no one connects, as if its listening socket had closed, or each newcomer is dropped
+  let firstCheckDone = false;
   const server = createServer({ allowHalfOpen: true }, (socket) => {
-    // the fault: no one connects after the checker's probe and its first check's three clients,
-    // as if the server had stopped listening when a client before them made it throw
-    if (fault === "stops-listening" && ++connections === 4) server.close();
+    if (fault === "drops-newcomers" && firstCheckDone) return void socket.destroy();
     socket.once("data", () => (firstSpeaker ??= socket));
     socket.on("end", () => {
       if (fault !== "keeps-one-half-open" || socket !== firstSpeaker) socket.end();
@@ -118,6 +119,8 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
           continue;
         }
         for (const client of pool) add(client, `${line}\n`);
+        firstCheckDone ||= line.includes('"check":"1 after"');
+        if (fault === "stops-listening" && firstCheckDone && server.listening) server.close();
       }
       for (const [client, text] of out) send(client, text);
     });
