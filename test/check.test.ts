@@ -114,6 +114,10 @@ async function broken(t: Context, server: string) {
   return started;
 }
 
+// Broken servers started, and each checked, all at once.
+const checkEach = (t: Context, lesson: Lesson, servers: string[]) =>
+  Promise.all(servers.map(async (server) => check(lesson, (await broken(t, server)).port)));
+
 const quiet = { port: 0, print: () => {} };
 const LESSONS = Object.keys(checkers) as Lesson[];
 const starters = {
@@ -319,14 +323,8 @@ test.concurrent.for(Object.entries(FAULTS))(
 test.concurrent(
   "a TCP server that takes no more clients fails each check after, and says why",
   async (t) => {
-    const [refusing, dropping] = await Promise.all([
-      broken(t, "tcp-server stops-listening"),
-      broken(t, "tcp-server drops-newcomers"),
-    ]);
-    const [refused, dropped] = await Promise.all([
-      check("tcp", refusing.port),
-      check("tcp", dropping.port),
-    ]);
+    const servers = ["tcp-server stops-listening", "tcp-server drops-newcomers"];
+    const [refused, dropped] = await checkEach(t, "tcp", servers);
     // each check after the first: what it waited for, and its hint
     const waitedFor = [
       ["create", "2 after", "pass on the events you recognise"],
@@ -365,14 +363,8 @@ test.concurrent(
 test.concurrent(
   "a Socket.IO server that takes no more clients fails each check after, and says why",
   async (t) => {
-    const [none, dropping] = await Promise.all([
-      broken(t, "socketio-server core-takes-one"),
-      broken(t, "socketio-server drops-newcomers"),
-    ]);
-    const [refused, dropped] = await Promise.all([
-      check("socketio", none.port),
-      check("socketio", dropping.port),
-    ]);
+    const servers = ["socketio-server core-takes-one", "socketio-server drops-newcomers"];
+    const [refused, dropped] = await checkEach(t, "socketio", servers);
     const names = PASSING.socketio.filter((line) => line.startsWith("✓ ")).map((l) => l.slice(2));
     const full = 'expected a connection, got "full". Hint: does the server still run?';
     t.expect(refused.lines.filter((line) => line.startsWith("✗ "))).toEqual(
