@@ -44,7 +44,7 @@ function logger(t: Context, port: number, host?: string) {
 const eventsOf = (lines: string[]) =>
   lines.filter((line) => /^(create|update|delete|read) /.test(line));
 
-test("two loggers hear create, update, delete in order, never read", async (t) => {
+test.concurrent("two loggers hear create, update, delete in order, never read", async (t) => {
   const { port } = await server(t);
   const loggers = [logger(t, port), logger(t, port)];
   await Promise.all(loggers.map((l) => l.connected));
@@ -61,14 +61,14 @@ test("two loggers hear create, update, delete in order, never read", async (t) =
   ];
   for (const { heard } of loggers) {
     await heard.until(/^delete sentinel$/);
-    expect(eventsOf(upTo(heard.lines, /^delete sentinel$/))).toEqual(expected);
-    expect(heard.lines[0]).toBe(`connected to localhost:${port}`);
+    t.expect(eventsOf(upTo(heard.lines, /^delete sentinel$/))).toEqual(expected);
+    t.expect(heard.lines[0]).toBe(`connected to localhost:${port}`);
   }
-  expect(sent.lines).toContain(`connected to localhost:${port}`); // maybe after a drop or two
+  t.expect(sent.lines).toContain(`connected to localhost:${port}`); // maybe after a drop or two
   await sent.until(/^heard delete sentinel$/); // the app hears what it sends, as everyone does
 });
 
-test("the pool grows and shrinks as clients come and go", async (t) => {
+test.concurrent("the pool grows and shrinks as clients come and go", async (t) => {
   const { port, pool, log } = await server(t);
   const first = await tcpClient(t, port);
   await log.until(/connected \(1 in the pool\)/);
@@ -78,25 +78,25 @@ test("the pool grows and shrinks as clients come and go", async (t) => {
   await log.until(/disconnected \(1 in the pool\)/);
   second.socket.end();
   await log.until(/disconnected \(0 in the pool\)/);
-  expect(pool.size).toBe(0);
+  t.expect(pool.size).toBe(0);
 });
 
-test("unknown events go back to the sender as an error and reach no one", async (t) => {
+test.concurrent("unknown events go back to the sender as an error and reach no one", async (t) => {
   const { port, log } = await server(t);
   const sender = await tcpClient(t, port);
   const listener = await tcpClient(t, port);
   sender.send("update 1\nread 42\nfly away\ncreate sentinel\n"); // one write: the server reads it as one chunk
   await listener.heard.until(/^create sentinel$/);
-  expect(listener.heard.lines).toEqual(["update 1", "create sentinel"]);
+  t.expect(listener.heard.lines).toEqual(["update 1", "create sentinel"]);
   const [id] = [...(/^(\w{6}) connected/.exec(log.lines[0]) ?? [])].slice(1);
-  expect(log.lines.filter((l) => !/connected/.test(l))).toEqual([
+  t.expect(log.lines.filter((l) => !/connected/.test(l))).toEqual([
     `update from ${id}: 1`,
     `${id} sent unknown event "read": not passed on`,
     `${id} sent unknown event "fly": not passed on`,
     `create from ${id}: sentinel`,
   ]);
   await sender.heard.until(4);
-  expect(sender.heard.lines).toEqual([
+  t.expect(sender.heard.lines).toEqual([
     // in the order sent, errors included
     "update 1",
     'error unknown event "read": this server passes on create, update, delete',
@@ -159,40 +159,46 @@ test("the line reader hands over every line of one chunk, skips empty lines and 
     expect(read(Buffer.from(`update a${code}b\n`)), JSON.stringify(code)).toEqual([control]);
 });
 
-test("lines written in pieces, together, with \\r\\n and with multi-byte characters reach a listener whole", async (t) => {
-  const { port } = await server(t);
-  const sender = await tcpClient(t, port);
-  const listener = await tcpClient(t, port);
-  sender.socket.setNoDelay(true);
-  const snowman = Buffer.from("create ☃ snow\n");
-  sender.send(snowman.subarray(0, 8));
-  sender.send(snowman.subarray(8));
-  sender.send("upd");
-  sender.send('ate {"id":1}\r\n\r\n\ndelete {"id":2}\ncreate {"id":3}\n');
-  await listener.heard.until(4);
-  expect(listener.heard.lines).toEqual([
-    "create ☃ snow",
-    'update {"id":1}',
-    'delete {"id":2}',
-    'create {"id":3}',
-  ]);
-});
+test.concurrent(
+  "lines written in pieces, together, with \\r\\n and with multi-byte characters reach a listener whole",
+  async (t) => {
+    const { port } = await server(t);
+    const sender = await tcpClient(t, port);
+    const listener = await tcpClient(t, port);
+    sender.socket.setNoDelay(true);
+    const snowman = Buffer.from("create ☃ snow\n");
+    sender.send(snowman.subarray(0, 8));
+    sender.send(snowman.subarray(8));
+    sender.send("upd");
+    sender.send('ate {"id":1}\r\n\r\n\ndelete {"id":2}\ncreate {"id":3}\n');
+    await listener.heard.until(4);
+    t.expect(listener.heard.lines).toEqual([
+      "create ☃ snow",
+      'update {"id":1}',
+      'delete {"id":2}',
+      'create {"id":3}',
+    ]);
+  },
+);
 
-test("a line over 64 KiB gets its sender an error and a disconnect; everyone else keeps receiving", async (t) => {
-  const { port, log } = await server(t);
-  const sender = await tcpClient(t, port);
-  const listener = await tcpClient(t, port);
-  sender.send("create " + "x".repeat(70 * 1024)); // no newline yet: the server must not wait for one
-  await waitFor(sender.socket, "close");
-  expect(sender.heard.lines).toEqual(["error line longer than 64 KiB: disconnecting"]);
-  await log.until(/dropped: line longer than 64 KiB/);
-  const other = await tcpClient(t, port);
-  other.send("update sentinel\n");
-  await listener.heard.until(/^update sentinel$/);
-  expect(listener.heard.lines).toEqual(["update sentinel"]);
-});
+test.concurrent(
+  "a line over 64 KiB gets its sender an error and a disconnect; everyone else keeps receiving",
+  async (t) => {
+    const { port, log } = await server(t);
+    const sender = await tcpClient(t, port);
+    const listener = await tcpClient(t, port);
+    sender.send("create " + "x".repeat(70 * 1024)); // no newline yet: the server must not wait for one
+    await waitFor(sender.socket, "close");
+    t.expect(sender.heard.lines).toEqual(["error line longer than 64 KiB: disconnecting"]);
+    await log.until(/dropped: line longer than 64 KiB/);
+    const other = await tcpClient(t, port);
+    other.send("update sentinel\n");
+    await listener.heard.until(/^update sentinel$/);
+    t.expect(listener.heard.lines).toEqual(["update sentinel"]);
+  },
+);
 
-test("bytes that are not UTF-8 get an error back and are not passed on", async (t) => {
+test.concurrent("bytes that are not UTF-8 get an error back and are not passed on", async (t) => {
   const { port, log } = await server(t);
   const sender = await tcpClient(t, port);
   const listener = await tcpClient(t, port);
@@ -204,8 +210,8 @@ test("bytes that are not UTF-8 get an error back and are not passed on", async (
     ]),
   );
   await listener.heard.until(/^create sentinel$/);
-  expect(listener.heard.lines).toEqual(["create sentinel"]);
-  expect(sender.heard.lines[0]).toBe("error line is not valid UTF-8: not passed on");
+  t.expect(listener.heard.lines).toEqual(["create sentinel"]);
+  t.expect(sender.heard.lines[0]).toBe("error line is not valid UTF-8: not passed on");
   await log.until(/sent a bad line: line is not valid UTF-8/);
 });
 
@@ -258,61 +264,72 @@ for (const [what, line] of Object.entries(UNREAD_ANSWERS)) {
   });
 }
 
-test("a client the server drops leaves the pool at once, and is gone within a second though it never reads", async (t) => {
-  const { port, log, pool } = await server(t);
-  const listener = await tcpClient(t, port);
-  const dropped = await tcpClient(t, port);
-  dropped.socket.pause(); // it never reads the server's goodbye
-  dropped.send("create " + "x".repeat(70 * 1024));
-  await log.until(/dropped: line longer than 64 KiB/);
-  expect(pool.size).toBe(1);
-  await log.until(/^\w{6} disconnected \(1 in the pool\)$/, 3000); // its socket closed on the server
-  listener.send("update sentinel\n");
-  await listener.heard.until(/^update sentinel$/);
-  expect(log.lines.filter((line) => /ERR_|EPIPE/.test(line))).toEqual([]);
-});
+test.concurrent(
+  "a client the server drops leaves the pool at once, and is gone within a second though it never reads",
+  async (t) => {
+    const { port, log, pool } = await server(t);
+    const listener = await tcpClient(t, port);
+    const dropped = await tcpClient(t, port);
+    dropped.socket.pause(); // it never reads the server's goodbye
+    dropped.send("create " + "x".repeat(70 * 1024));
+    await log.until(/dropped: line longer than 64 KiB/);
+    t.expect(pool.size).toBe(1);
+    await log.until(/^\w{6} disconnected \(1 in the pool\)$/, 3000); // its socket closed on the server
+    listener.send("update sentinel\n");
+    await listener.heard.until(/^update sentinel$/);
+    t.expect(log.lines.filter((line) => /ERR_|EPIPE/.test(line))).toEqual([]);
+  },
+);
 
-test("clients that reset their connection leave the pool; a broadcast still reaches everyone else", async (t) => {
-  const { port, pool, log } = await server(t);
-  const listener = await tcpClient(t, port);
-  const doomed = await Promise.all([1, 2, 3].map(() => tcpClient(t, port)));
-  const sender = await tcpClient(t, port);
-  await log.until(/\(5 in the pool\)/);
-  for (const client of doomed) client.socket.resetAndDestroy();
-  sender.send("create after-reset\n"); // races the resets: the loop may meet dead sockets
-  await listener.heard.until(/^create after-reset$/);
-  await log.until(/disconnected \(2 in the pool\)/);
-  expect(pool.size).toBe(2);
-  expect(log.lines.filter((l) => /^\w{6} (ECONNRESET|EPIPE)$/.test(l)).length).toBeGreaterThan(0);
-  sender.send("delete sentinel\n");
-  await listener.heard.until(/^delete sentinel$/);
-  expect(listener.heard.lines).toEqual(["create after-reset", "delete sentinel"]);
-});
+test.concurrent(
+  "clients that reset their connection leave the pool; a broadcast still reaches everyone else",
+  async (t) => {
+    const { port, pool, log } = await server(t);
+    const listener = await tcpClient(t, port);
+    const doomed = await Promise.all([1, 2, 3].map(() => tcpClient(t, port)));
+    const sender = await tcpClient(t, port);
+    await log.until(/\(5 in the pool\)/);
+    for (const client of doomed) client.socket.resetAndDestroy();
+    sender.send("create after-reset\n"); // races the resets: the loop may meet dead sockets
+    await listener.heard.until(/^create after-reset$/);
+    await log.until(/disconnected \(2 in the pool\)/);
+    t.expect(pool.size).toBe(2);
+    t.expect(log.lines.filter((l) => /^\w{6} (ECONNRESET|EPIPE)$/.test(l)).length).toBeGreaterThan(
+      0,
+    );
+    sender.send("delete sentinel\n");
+    await listener.heard.until(/^delete sentinel$/);
+    t.expect(listener.heard.lines).toEqual(["create after-reset", "delete sentinel"]);
+  },
+);
 
-test("a logger started before its server connects when it comes up, and again after a restart", async (t) => {
-  const port = await freePort(); // a free port, with nothing on it yet
-  const { connection, heard } = logger(t, port);
-  await heard.until(
-    /no server on localhost:\d+: start it with npm run tcp:server -- --port \d+ \(retrying\)$/,
-  );
-  const first = await server(t, port);
-  await waitFor(connection, "connect");
-  const speaker = await tcpClient(t, port);
-  speaker.send("create before-restart\n");
-  await heard.until(/^create before-restart$/);
+test.concurrent(
+  "a logger started before its server connects when it comes up, and again after a restart",
+  async (t) => {
+    const port = await freePort(); // a free port, with nothing on it yet
+    const { connection, heard } = logger(t, port);
+    await heard.until(
+      /no server on localhost:\d+: start it with npm run tcp:server -- --port \d+ \(retrying\)$/,
+    );
+    const first = await server(t, port);
+    await waitFor(connection, "connect");
+    const speaker = await tcpClient(t, port);
+    speaker.send("create before-restart\n");
+    await heard.until(/^create before-restart$/);
 
-  await first.close();
-  await heard.until(/lost the server/);
-  const second = await server(t, port);
-  await waitFor(connection, "connect");
-  await heard.until(/back: reconnected/);
-  const again = await tcpClient(t, second.port);
-  again.send("update after-restart\n");
-  await heard.until(/^update after-restart$/);
-  expect(eventsOf(heard.lines)).toEqual(["create before-restart", "update after-restart"]);
-});
+    await first.close();
+    await heard.until(/lost the server/);
+    const second = await server(t, port);
+    await waitFor(connection, "connect");
+    await heard.until(/back: reconnected/);
+    const again = await tcpClient(t, second.port);
+    again.send("update after-restart\n");
+    await heard.until(/^update after-restart$/);
+    t.expect(eventsOf(heard.lines)).toEqual(["create before-restart", "update after-restart"]);
+  },
+);
 
-test("a closed logger leaves the pool and does not try again", async (t) => {
+test.concurrent("a closed logger leaves the pool and does not try again", async (t) => {
   const { port, log } = await server(t);
   const { connection, connected, close } = logger(t, port);
   await connected;
@@ -320,124 +337,138 @@ test("a closed logger leaves the pool and does not try again", async (t) => {
   connection.on("retry", (delay: number) => retries.push(delay));
   await close();
   await log.until(/disconnected \(0 in the pool\)/);
-  expect(retries).toEqual([]);
+  t.expect(retries).toEqual([]);
 });
 
-test("a server that cannot listen rejects with the reason why", async (t) => {
+test.concurrent("a server that cannot listen rejects with the reason why", async (t) => {
   const { port } = await server(t);
-  await expect(startServer({ port, print: () => {} })).rejects.toMatchObject({
+  await t.expect(startServer({ port, print: () => {} })).rejects.toMatchObject({
     code: "EADDRINUSE",
   });
 });
 
-test("the app drops events while it has no server, instead of queueing them", async (t) => {
-  const port = await freePort();
-  const said = recorder("app");
-  const app = startApp({ port, every: 10, print: said.line });
-  t.onTestFinished(() => app.close());
-  await said.until(/^dropped \w+ \{"id":3,/);
-  const { log } = await server(t, port);
-  await said.until(/^sent (create|update|delete) /);
-  app.connection.send("delete sentinel");
-  await log.until(/delete from \w+: sentinel/);
-  const idsOf = (lines: string[]) =>
-    lines.map((line) => /"id":(\d+)/.exec(line)?.[1]).filter(Boolean);
-  const dropped = idsOf(said.lines.filter((line) => line.startsWith("dropped")));
-  expect(dropped.length).toBeGreaterThanOrEqual(3);
-  for (const id of dropped) expect(idsOf(log.lines)).not.toContain(id);
-});
+test.concurrent(
+  "the app drops events while it has no server, instead of queueing them",
+  async (t) => {
+    const port = await freePort();
+    const said = recorder("app");
+    const app = startApp({ port, every: 10, print: said.line });
+    t.onTestFinished(() => app.close());
+    await said.until(/^dropped \w+ \{"id":3,/);
+    const { log } = await server(t, port);
+    await said.until(/^sent (create|update|delete) /);
+    app.connection.send("delete sentinel");
+    await log.until(/delete from \w+: sentinel/);
+    const idsOf = (lines: string[]) =>
+      lines.map((line) => /"id":(\d+)/.exec(line)?.[1]).filter(Boolean);
+    const dropped = idsOf(said.lines.filter((line) => line.startsWith("dropped")));
+    t.expect(dropped.length).toBeGreaterThanOrEqual(3);
+    for (const id of dropped) t.expect(idsOf(log.lines)).not.toContain(id);
+  },
+);
 
-test("npm run tcp:server with --help or a busy port ends, not waiting for a save", async (t) => {
-  const help = runScriptCommand(t, "tcp:server", ["--help"]);
-  expect(await help.exitCode()).toBe(0);
-  expect(help.out.lines[0]).toMatch(/^npm run tcp:server: The TCP lesson's event server/);
-  const { port } = await server(t);
-  const busy = runScriptCommand(t, "tcp:server", ["--port", String(port)]);
-  expect(await busy.exitCode()).toBe(2);
-  expect(busy.out.lines).toEqual([
-    `port ${port} is busy: is a tcp:server already running? Stop it (Ctrl-C), or pick another: npm run tcp:server -- --port ${port + 1}`,
-  ]);
-});
+test.concurrent(
+  "npm run tcp:server with --help or a busy port ends, not waiting for a save",
+  async (t) => {
+    const help = runScriptCommand(t, "tcp:server", ["--help"]);
+    t.expect(await help.exitCode()).toBe(0);
+    t.expect(help.out.lines[0]).toMatch(/^npm run tcp:server: The TCP lesson's event server/);
+    const { port } = await server(t);
+    const busy = runScriptCommand(t, "tcp:server", ["--port", String(port)]);
+    t.expect(await busy.exitCode()).toBe(2);
+    t.expect(busy.out.lines).toEqual([
+      `port ${port} is busy: is a tcp:server already running? Stop it (Ctrl-C), or pick another: npm run tcp:server -- --port ${port + 1}`,
+    ]);
+  },
+);
 
-test("one terminal: npm run tcp labels each script's lines as the README shows, and Ctrl-C stops them all", async (t) => {
-  const port = await freePort(); // a free port: --port reaches all three scripts
-  const lesson = runScriptCommand(t, "tcp", ["--port", String(port)], {
-    ownGroup: true,
-    env: FAST,
-  });
-  const of = (label: string) => (lines: string[]) =>
-    lines.flatMap((line) => (line.startsWith(`[${label}] `) ? [line.slice(label.length + 3)] : []));
-  const [server, logger, app] = [of("server"), of("logger"), of("app")];
-  const sent = (lines: string[]) =>
-    app(lines).flatMap((line) => / sent (.*)$/.exec(line)?.[1] ?? []);
-  const passedOn = (lines: string[]) => lines.filter((l) => /^(create|update|delete) /.test(l));
-  const logged = (lines: string[]) =>
-    logger(lines)
-      .map(withoutTime)
-      .filter((line) => /^(create|update|delete|read) /.test(line));
-  // From the first event the logger heard (the three start at once), the app's events to the
-  // first one passed on after a read: the logger must hear those, in order, and never the read.
-  const [first] = await lesson.out.until((lines) => logged(lines).length > 0).then(logged);
-  const fromFirst = (lines: string[]) => sent(lines).slice(sent(lines).indexOf(first));
-  const afterRead = (lines: string[]) =>
-    fromFirst(lines).slice(fromFirst(lines).findIndex((l) => l.startsWith("read ")) + 1);
-  await lesson.out.until(
-    (lines) =>
-      sent(lines).includes(first) &&
-      fromFirst(lines).some((l) => l.startsWith("read ")) &&
-      passedOn(afterRead(lines)).length > 0,
-    12_000,
-  );
-  const sentinel = passedOn(afterRead(lesson.out.lines))[0];
-  const all = passedOn(fromFirst(lesson.out.lines));
-  const wanted = all.slice(0, all.indexOf(sentinel) + 1);
-  await lesson.out.until((lines) => logged(lines).includes(sentinel));
-  await lesson.out.until((lines) => app(lines).some((l) => l.endsWith(` heard ${sentinel}`)));
-  expect(logged(lesson.out.lines).slice(0, wanted.length)).toEqual(wanted);
-  const printed = () => ({
-    server: server(lesson.out.lines),
-    logger: logger(lesson.out.lines),
-    app: app(lesson.out.lines),
-  });
-  expectReadmeOutput("tcp", printed());
-  expect(lesson.out.lines[0]).toMatch(/^\[server\] .* listening on port /); // the clients after it:
-  expect(lesson.out.lines.filter((line) => / no server /.test(line))).toEqual([]); // none says "no server"
-  // A student's nc sends escape codes that would clear the projected screen and retitle its window:
-  // refused, so that they reach no one, every nc of the class included
-  const nc = await tcpClient(t, port);
-  nc.send("create \x1b[2J\x1b]0;pwned\x07\ncreate after\n");
-  const refusal = "line holds control characters, escape codes among them";
-  await nc.heard.until(/^create after$/);
-  const ours = nc.heard.lines.filter((line) => !line.includes('"thing":')); // not the app's
-  expect(ours).toEqual([`error ${refusal}: not passed on`, "create after"]);
-  await lesson.out.until((lines) => logged(lines).includes("create after"));
-  expect(server(lesson.out.lines)).toContainEqual(
-    expect.stringMatching(`sent a bad line: ${refusal}$`),
-  );
-  expect(lesson.out.lines.join("\n")).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+test.concurrent(
+  "one terminal: npm run tcp labels each script's lines as the README shows, and Ctrl-C stops them all",
+  async (t) => {
+    const port = await freePort(); // a free port: --port reaches all three scripts
+    const lesson = runScriptCommand(t, "tcp", ["--port", String(port)], {
+      ownGroup: true,
+      env: FAST,
+    });
+    const of = (label: string) => (lines: string[]) =>
+      lines.flatMap((line) =>
+        line.startsWith(`[${label}] `) ? [line.slice(label.length + 3)] : [],
+      );
+    const [server, logger, app] = [of("server"), of("logger"), of("app")];
+    const sent = (lines: string[]) =>
+      app(lines).flatMap((line) => / sent (.*)$/.exec(line)?.[1] ?? []);
+    const passedOn = (lines: string[]) => lines.filter((l) => /^(create|update|delete) /.test(l));
+    const logged = (lines: string[]) =>
+      logger(lines)
+        .map(withoutTime)
+        .filter((line) => /^(create|update|delete|read) /.test(line));
+    // From the first event the logger heard (the three start at once), the app's events to the
+    // first one passed on after a read: the logger must hear those, in order, and never the read.
+    const [first] = await lesson.out.until((lines) => logged(lines).length > 0).then(logged);
+    const fromFirst = (lines: string[]) => sent(lines).slice(sent(lines).indexOf(first));
+    const afterRead = (lines: string[]) =>
+      fromFirst(lines).slice(fromFirst(lines).findIndex((l) => l.startsWith("read ")) + 1);
+    await lesson.out.until(
+      (lines) =>
+        sent(lines).includes(first) &&
+        fromFirst(lines).some((l) => l.startsWith("read ")) &&
+        passedOn(afterRead(lines)).length > 0,
+      12_000,
+    );
+    const sentinel = passedOn(afterRead(lesson.out.lines))[0];
+    const all = passedOn(fromFirst(lesson.out.lines));
+    const wanted = all.slice(0, all.indexOf(sentinel) + 1);
+    await lesson.out.until((lines) => logged(lines).includes(sentinel));
+    await lesson.out.until((lines) => app(lines).some((l) => l.endsWith(` heard ${sentinel}`)));
+    t.expect(logged(lesson.out.lines).slice(0, wanted.length)).toEqual(wanted);
+    const printed = () => ({
+      server: server(lesson.out.lines),
+      logger: logger(lesson.out.lines),
+      app: app(lesson.out.lines),
+    });
+    expectReadmeOutput("tcp", printed());
+    t.expect(lesson.out.lines[0]).toMatch(/^\[server\] .* listening on port /); // the clients after it:
+    t.expect(lesson.out.lines.filter((line) => / no server /.test(line))).toEqual([]); // none says "no server"
+    // A student's nc sends escape codes that would clear the projected screen and retitle its window:
+    // refused, so that they reach no one, every nc of the class included
+    const nc = await tcpClient(t, port);
+    nc.send("create \x1b[2J\x1b]0;pwned\x07\ncreate after\n");
+    const refusal = "line holds control characters, escape codes among them";
+    await nc.heard.until(/^create after$/);
+    const ours = nc.heard.lines.filter((line) => !line.includes('"thing":')); // not the app's
+    t.expect(ours).toEqual([`error ${refusal}: not passed on`, "create after"]);
+    await lesson.out.until((lines) => logged(lines).includes("create after"));
+    t.expect(server(lesson.out.lines)).toContainEqual(
+      t.expect.stringMatching(`sent a bad line: ${refusal}$`),
+    );
+    t.expect(lesson.out.lines.join("\n")).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
 
-  await lesson.stop(); // Ctrl-C: SIGINT to every process of the terminal's group
-  await expect.poll(() => stillRunning(lesson.child.pid)).toEqual([]); // concurrently, 3 scripts
-  const again = await startServer({ port, print: () => {} }); // the port is free again
-  await again.close();
-});
+    await lesson.stop(); // Ctrl-C: SIGINT to every process of the terminal's group
+    await t.expect.poll(() => stillRunning(lesson.child.pid)).toEqual([]); // concurrently, 3 scripts
+    const again = await startServer({ port, print: () => {} }); // the port is free again
+    await again.close();
+  },
+);
 
-test("HOST picks the one address a server listens on, and an address not of this machine is one line", async (t) => {
-  const wrong = startServer({ port: 0, host: "203.0.113.7", print: () => {} }); // a documentation address
-  await expect(wrong).rejects.toMatchObject({ code: "EADDRNOTAVAIL" }); // one line: see classroom's tests
+test.concurrent(
+  "HOST picks the one address a server listens on, and an address not of this machine is one line",
+  async (t) => {
+    const wrong = startServer({ port: 0, host: "203.0.113.7", print: () => {} }); // a documentation address
+    await t.expect(wrong).rejects.toMatchObject({ code: "EADDRNOTAVAIL" }); // one line: see classroom's tests
 
-  const { port, close } = await startServer({ port: 0, host: "127.0.0.1", print: () => {} });
-  t.onTestFinished(close);
-  const near = logger(t, port, "127.0.0.1");
-  await near.connected;
-  const far = logger(t, port, "127.0.0.2"); // this machine too, but not the address the server took
-  await far.heard.until(/^(no server|cannot reach)/);
-  expect(far.heard.lines).toEqual([
-    `no server on 127.0.0.2:${port}: start it with npm run tcp:server -- --port ${port} (retrying)`,
-  ]);
-});
+    const { port, close } = await startServer({ port: 0, host: "127.0.0.1", print: () => {} });
+    t.onTestFinished(close);
+    const near = logger(t, port, "127.0.0.1");
+    await near.connected;
+    const far = logger(t, port, "127.0.0.2"); // this machine too, but not the address the server took
+    await far.heard.until(/^(no server|cannot reach)/);
+    t.expect(far.heard.lines).toEqual([
+      `no server on 127.0.0.2:${port}: start it with npm run tcp:server -- --port ${port} (retrying)`,
+    ]);
+  },
+);
 
-test("the app sends one read in every four events, in a random order", async (t) => {
+test.concurrent("the app sends one read in every four events, in a random order", async (t) => {
   const { port } = await server(t);
   const sent = recorder("app");
   const app = startApp({ port, every: 5, print: sent.line });
@@ -447,8 +478,8 @@ test("the app sends one read in every four events, in a random order", async (t)
   await sent.until(() => events().length >= 40);
   const fours = Array.from({ length: 10 }, (_, i) => events().slice(i * 4, i * 4 + 4));
   for (const four of fours)
-    expect([...four].sort()).toEqual(["create", "delete", "read", "update"]);
-  expect(new Set(fours.map((four) => four.join())).size).toBeGreaterThan(1); // not the same order each time
+    t.expect([...four].sort()).toEqual(["create", "delete", "read", "update"]);
+  t.expect(new Set(fours.map((four) => four.join())).size).toBeGreaterThan(1); // not the same order each time
 });
 
 test("with no server a client says so once per outage, retrying from 0.1 s and doubling to 4 s", async (t) => {
@@ -500,24 +531,27 @@ test("a client closing against a server that never closes its side is gone withi
   expect(connection.connected).toBe(false);
 });
 
-test("a logger given an unknown HOST says so in one line", async (t) => {
+test.concurrent("a logger given an unknown HOST says so in one line", async (t) => {
   const heard = recorder("logger");
   const started = startLogger({ host: "no-such-host.invalid", port: 4000, print: heard.line });
   t.onTestFinished(started.close);
   await heard.until(1, 5000);
-  expect(heard.lines).toEqual(['unknown host "no-such-host.invalid": check --host (retrying)']);
+  t.expect(heard.lines).toEqual(['unknown host "no-such-host.invalid": check --host (retrying)']);
 });
 
-test("a logger reaches the server through another address of it, as a student's laptop would", async (t) => {
-  const address = "127.0.0.2"; // a server bound to 127.0.0.1 alone would refuse it, as it would a laptop
-  const { port } = await server(t);
-  const { heard, connected } = logger(t, port, address);
-  await connected;
-  const speaker = await tcpClient(t, port);
-  speaker.send("create over-the-network\n");
-  await heard.until(/^create over-the-network$/);
-  expect(heard.lines).toEqual([`connected to ${address}:${port}`, "create over-the-network"]);
-});
+test.concurrent(
+  "a logger reaches the server through another address of it, as a student's laptop would",
+  async (t) => {
+    const address = "127.0.0.2"; // a server bound to 127.0.0.1 alone would refuse it, as it would a laptop
+    const { port } = await server(t);
+    const { heard, connected } = logger(t, port, address);
+    await connected;
+    const speaker = await tcpClient(t, port);
+    speaker.send("create over-the-network\n");
+    await heard.until(/^create over-the-network$/);
+    t.expect(heard.lines).toEqual([`connected to ${address}:${port}`, "create over-the-network"]);
+  },
+);
 
 // Three restarts under tsx, one after another: on a loaded machine, over a minute
 test(
