@@ -398,72 +398,78 @@ test.concurrent("a TCP server's fault is found while a class uses it", async (t)
   t.expect(code).toBe(1);
 });
 
-test("the namespaces checker names a namespace it cannot reach, a join refused or ignored, and the flag to pass", async (t) => {
-  const [first, lesson, full, ignoring, ...refusing] = await Promise.all([
-    lessonServer(t, "socketio"), // the first pass: no /home
-    lessonServer(t, "namespaces"),
-    broken(t, "socketio-server core-takes-one"), // the checker's first client, and no other
-    broken(t, "socketio-server ignores-join"),
-    broken(t, "socketio-server refuses-join"), // and two other ways to say no
-    broken(t, "socketio-server refuses-join-quietly"),
-    broken(t, "socketio-server refuses-join-in-words"),
-  ]);
-  const runs = await Promise.all([
-    check("namespaces", first.port),
-    check("namespaces", lesson.port, WAIT_S, "--school", "/college"),
-    check("namespaces", full.port),
-    check("namespaces", ignoring.port, 1), // each check waits out its second
-    ...refusing.map(({ port }) => check("namespaces", port)),
-  ]);
-  const fails = (why: string, school = "/school") => [
-    "the who-sees-what table",
-    ...PASSING.namespaces
-      .slice(1, -1)
-      .map((line) => `✗ ${line.slice(2).replaceAll("/school", school)}: ${why}`),
-    "0 passed, 4 failed",
-  ];
-  const missing = (namespace: string, flag: string) =>
-    `expected a connection to ${namespace}, got "Invalid namespace". Hint: create it, ` +
-    `io.of("${namespace}"), or pass ${flag} with your namespace's name`;
-  t.expect(runs[0].lines).toEqual(fails(missing("/home", "--home")));
-  t.expect(runs[1].lines).toEqual(fails(missing("/college", "--school"), "/college"));
-  const refused = (answer: object) =>
-    `expected join "codefellows" accepted, got ${JSON.stringify(answer)}. Hint: let a ` +
-    "socket join codefellows, or pass --room with your room's name";
-  const gone = 'expected a connection to /, got "full". Hint: does the server still run?';
-  t.expect(runs[2].lines).toEqual(fails(gone));
-  const ignored =
-    'expected "lesson "check RUN: joined"" at /school in codefellows, got nothing. Hint: ' +
-    "socket.join(room) on join, then lesson to the room's members";
-  t.expect(runs[3].lines).toEqual(fails(ignored));
-  t.expect(runs[4].lines).toEqual(fails(refused({ ok: false, error: "no such room" })));
-  t.expect(runs[5].lines).toEqual(fails(refused({ ok: false })));
-  t.expect(runs[6].lines).toEqual(fails(refused({ error: "no such room" })));
-  for (const { code } of runs) t.expect(code).toBe(1);
-});
+test.concurrent(
+  "the namespaces checker names a namespace it cannot reach, a join refused or ignored, and the flag to pass",
+  async (t) => {
+    const [first, lesson, full, ignoring, ...refusing] = await Promise.all([
+      lessonServer(t, "socketio"), // the first pass: no /home
+      lessonServer(t, "namespaces"),
+      broken(t, "socketio-server core-takes-one"), // the checker's first client, and no other
+      broken(t, "socketio-server ignores-join"),
+      broken(t, "socketio-server refuses-join"), // and two other ways to say no
+      broken(t, "socketio-server refuses-join-quietly"),
+      broken(t, "socketio-server refuses-join-in-words"),
+    ]);
+    const runs = await Promise.all([
+      check("namespaces", first.port),
+      check("namespaces", lesson.port, WAIT_S, "--school", "/college"),
+      check("namespaces", full.port),
+      check("namespaces", ignoring.port, 1), // each check waits out its second
+      ...refusing.map(({ port }) => check("namespaces", port)),
+    ]);
+    const fails = (why: string, school = "/school") => [
+      "the who-sees-what table",
+      ...PASSING.namespaces
+        .slice(1, -1)
+        .map((line) => `✗ ${line.slice(2).replaceAll("/school", school)}: ${why}`),
+      "0 passed, 4 failed",
+    ];
+    const missing = (namespace: string, flag: string) =>
+      `expected a connection to ${namespace}, got "Invalid namespace". Hint: create it, ` +
+      `io.of("${namespace}"), or pass ${flag} with your namespace's name`;
+    t.expect(runs[0].lines).toEqual(fails(missing("/home", "--home")));
+    t.expect(runs[1].lines).toEqual(fails(missing("/college", "--school"), "/college"));
+    const refused = (answer: object) =>
+      `expected join "codefellows" accepted, got ${JSON.stringify(answer)}. Hint: let a ` +
+      "socket join codefellows, or pass --room with your room's name";
+    const gone = 'expected a connection to /, got "full". Hint: does the server still run?';
+    t.expect(runs[2].lines).toEqual(fails(gone));
+    const ignored =
+      'expected "lesson "check RUN: joined"" at /school in codefellows, got nothing. Hint: ' +
+      "socket.join(room) on join, then lesson to the room's members";
+    t.expect(runs[3].lines).toEqual(fails(ignored));
+    t.expect(runs[4].lines).toEqual(fails(refused({ ok: false, error: "no such room" })));
+    t.expect(runs[5].lines).toEqual(fails(refused({ ok: false })));
+    t.expect(runs[6].lines).toEqual(fails(refused({ error: "no such room" })));
+    for (const { code } of runs) t.expect(code).toBe(1);
+  },
+);
 
-test("a server that never answers join costs the checks no wait, and any answer but a refusal will do", async (t) => {
-  const silent = await broken(t, "socketio-server no-join-ack");
-  const yes = await broken(t, "socketio-server accepts-join-with-true");
-  const lesson = await startNamespaces(quiet); // it answers every join
-  t.onTestFinished(lesson.close);
-  const timed = async (port: number) => {
-    const started = Date.now();
-    const { code, lines } = await check("namespaces", port, SHORT_WAIT_S);
-    return { code, last: lines.at(-1), ms: Date.now() - started };
-  };
-  const [unanswered, answered, accepted] = await Promise.all([
-    timed(silent.port),
-    timed(lesson.port),
-    check("namespaces", yes.port),
-  ]);
-  expect(unanswered).toMatchObject({ code: 0, last: "4 passed, 0 failed" });
-  expect(accepted.lines).toEqual(PASSING.namespaces);
-  const waited = "four checks that each awaited an answer to join would take 12 s more";
-  expect(unanswered.ms - answered.ms, waited).toBeLessThan(6000);
-});
+test.concurrent(
+  "a server that never answers join costs the checks no wait, and any answer but a refusal will do",
+  async (t) => {
+    const silent = await broken(t, "socketio-server no-join-ack");
+    const yes = await broken(t, "socketio-server accepts-join-with-true");
+    const lesson = await startNamespaces(quiet); // it answers every join
+    t.onTestFinished(lesson.close);
+    const timed = async (port: number) => {
+      const started = Date.now();
+      const { code, lines } = await check("namespaces", port, SHORT_WAIT_S);
+      return { code, last: lines.at(-1), ms: Date.now() - started };
+    };
+    const [unanswered, answered, accepted] = await Promise.all([
+      timed(silent.port),
+      timed(lesson.port),
+      check("namespaces", yes.port),
+    ]);
+    t.expect(unanswered).toMatchObject({ code: 0, last: "4 passed, 0 failed" });
+    t.expect(accepted.lines).toEqual(PASSING.namespaces);
+    const waited = "four checks that each awaited an answer to join would take 12 s more";
+    t.expect(unanswered.ms - answered.ms, waited).toBeLessThan(6000);
+  },
+);
 
-test("each check's clients are closed before the next check starts", async (t) => {
+test.concurrent("each check's clients are closed before the next check starts", async (t) => {
   const [socketio, namespaces] = await Promise.all([
     lessonServer(t, "socketio"),
     lessonServer(t, "namespaces"),
@@ -485,9 +491,9 @@ test("each check's clients are closed before the next check starts", async (t) =
   most.tcp = Math.max(...pools);
   // a check holds three clients at most, or five connections for the namespaces, and two of the
   // check before may still be on their way out as the next check's arrive
-  expect(most.tcp).toBeLessThanOrEqual(5);
-  expect(most.socketio).toBeLessThanOrEqual(5);
-  expect(most.namespaces).toBeLessThanOrEqual(7);
+  t.expect(most.tcp).toBeLessThanOrEqual(5);
+  t.expect(most.socketio).toBeLessThanOrEqual(5);
+  t.expect(most.namespaces).toBeLessThanOrEqual(7);
 });
 
 test("a bad flag is one line that says what to do, and --help the usage", () => {
@@ -555,44 +561,50 @@ test("with nothing listening, each checker says so in one line", async () => {
   }
 });
 
-test("from the command line: the checks then exit 0 or 1, or one line and exit 2", async (t) => {
-  const server = await startSocketIo(quiet);
-  t.onTestFinished(server.close);
-  const run = async (lesson: Lesson, ...args: string[]) => {
-    const script = runScript(t, `check/${lesson}.ts`, {}, { args });
-    const code = await script.exitCode();
-    return { code, lines: script.out.lines.filter(Boolean) };
-  };
-  const [tcp, socketio, namespaces, delivery, help] = await Promise.all([
-    run("tcp", "--port", "forty"),
-    run("socketio", "--port", String(server.port)),
-    run("namespaces", "--url", `http://localhost:${server.port}`), // the first pass: no /home
-    run("delivery", "--port", String(server.port)), // at most once: nothing kept, nothing dropped
-    run("namespaces", "--help"),
-  ]);
-  expect(help.code).toBe(0);
-  expect(help.lines[0]).toMatch(/^usage: npm run check:namespaces -- --port 3000/);
-  expect(help.lines.at(-1)).toMatch(/^Checks the namespaces lesson's/); // a line each, as written
-  expect(tcp).toEqual({ code: 2, lines: ['--port takes a number from 1 to 65535, not "forty"'] });
-  expect(socketio.lines.at(-1)).toBe("5 passed, 0 failed");
-  expect(socketio.code).toBe(0);
-  const failed = namespaces.lines.filter((line) => line.startsWith("✗"));
-  expect(failed).toHaveLength(4);
-  for (const line of failed) {
-    expect(line).toContain('expected a connection to /home, got "Invalid namespace"');
-    expect(line).toContain('Hint: create it, io.of("/home"), or pass --home');
-  }
-  expect(namespaces.lines.at(-1)).toBe("0 passed, 4 failed");
-  expect(
-    delivery.lines.filter((line) => line.startsWith("✗ ")).map((l) => l.split(":")[0]),
-  ).toEqual([
-    "✗ a client back from a dropped connection gets what it missed, once, in order",
-    "✗ a record that comes twice, a retry, is passed on once",
-  ]);
-  expect(delivery.lines.at(-1)).toBe("2 passed, 2 failed");
-  expect(delivery.code).toBe(1);
-  expect(namespaces.code).toBe(1);
-});
+test.concurrent(
+  "from the command line: the checks then exit 0 or 1, or one line and exit 2",
+  async (t) => {
+    const server = await startSocketIo(quiet);
+    t.onTestFinished(server.close);
+    const run = async (lesson: Lesson, ...args: string[]) => {
+      const script = runScript(t, `check/${lesson}.ts`, {}, { args });
+      const code = await script.exitCode();
+      return { code, lines: script.out.lines.filter(Boolean) };
+    };
+    const [tcp, socketio, namespaces, delivery, help] = await Promise.all([
+      run("tcp", "--port", "forty"),
+      run("socketio", "--port", String(server.port)),
+      run("namespaces", "--url", `http://localhost:${server.port}`), // the first pass: no /home
+      run("delivery", "--port", String(server.port)), // at most once: nothing kept, nothing dropped
+      run("namespaces", "--help"),
+    ]);
+    t.expect(help.code).toBe(0);
+    t.expect(help.lines[0]).toMatch(/^usage: npm run check:namespaces -- --port 3000/);
+    t.expect(help.lines.at(-1)).toMatch(/^Checks the namespaces lesson's/); // a line each, as written
+    t.expect(tcp).toEqual({
+      code: 2,
+      lines: ['--port takes a number from 1 to 65535, not "forty"'],
+    });
+    t.expect(socketio.lines.at(-1)).toBe("5 passed, 0 failed");
+    t.expect(socketio.code).toBe(0);
+    const failed = namespaces.lines.filter((line) => line.startsWith("✗"));
+    t.expect(failed).toHaveLength(4);
+    for (const line of failed) {
+      t.expect(line).toContain('expected a connection to /home, got "Invalid namespace"');
+      t.expect(line).toContain('Hint: create it, io.of("/home"), or pass --home');
+    }
+    t.expect(namespaces.lines.at(-1)).toBe("0 passed, 4 failed");
+    t.expect(
+      delivery.lines.filter((line) => line.startsWith("✗ ")).map((l) => l.split(":")[0]),
+    ).toEqual([
+      "✗ a client back from a dropped connection gets what it missed, once, in order",
+      "✗ a record that comes twice, a retry, is passed on once",
+    ]);
+    t.expect(delivery.lines.at(-1)).toBe("2 passed, 2 failed");
+    t.expect(delivery.code).toBe(1);
+    t.expect(namespaces.code).toBe(1);
+  },
+);
 
 // What the four checkers share, check/report.ts, on its own: no server, and no wait but a fake one
 test("what a client heard is shown as its last three items, each cut short, and how it ended", () => {
