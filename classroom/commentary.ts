@@ -6,6 +6,8 @@ export const LINES_PER_SECOND = 30;
 
 export type Commentary = ReturnType<typeof commentary>;
 
+const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 export function commentary(print: Print, clients: () => number) {
   let lines = 0;
   let events = 0;
@@ -13,7 +15,8 @@ export function commentary(print: Print, clients: () => number) {
   let summarising = false;
   const tick = setInterval(() => {
     if (summarising && lines > 0) {
-      print(`last second: ${events} events passed on, ${dropped} dropped, ${clients()} clients`);
+      const [passedOn, connected] = [counted(events, "event"), counted(clients(), "client")];
+      print(`last second: ${passedOn} passed on, ${dropped} dropped, ${connected}`);
     }
     if (summarising && lines <= LINES_PER_SECOND) {
       summarising = false;
