@@ -1,6 +1,7 @@
 // The busy store's apps as the tests drive them, in either pass: ten listening apps, two for each
 // kind, and the busy app pumping until every kind has gone out twice, then a sentinel of each kind.
-import { expect, vi } from "vitest";
+import { readFile } from "node:fs/promises";
+import { expect, vi, type TestContext } from "vitest";
 import type { Options } from "../classroom/settings.ts";
 import { KINDS, type Kind } from "../socketio-demo/events.ts";
 import { recorder, type Context } from "./helpers.ts";
@@ -67,5 +68,21 @@ export async function expectEachHandlesItsKind(
     ).toEqual(mine.map(([kind, json]) => `handled ${kind} from ${from}: ${json}`));
     const received = receivesAll ? sent.length : mine.length;
     await heard.until((lines) => lines.includes(`received ${received}, handled ${mine.length}`));
+  }
+}
+
+// The busy store's page and its script, served by a lesson's server from that lesson's page/ folder.
+export async function expectBusyPage(t: TestContext, port: number, lesson: string) {
+  for (const [name, type] of [
+    ["busy.html", "text/html"],
+    ["busy.js", "text/javascript"],
+  ]) {
+    const response = await fetch(`http://localhost:${port}/${name}`);
+    const file = await readFile(new URL(`../${lesson}/page/${name}`, import.meta.url), "utf8");
+    t.expect([
+      response.status,
+      response.headers.get("content-type"),
+      await response.text(),
+    ]).toEqual([200, `${type}; charset=utf-8`, file]);
   }
 }

@@ -33,7 +33,7 @@ import {
   type Context,
 } from "./helpers.ts";
 import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
-import { expectEachHandlesItsKind, listeners, pump } from "./busy.ts";
+import { expectEachHandlesItsKind, listeners, pump, expectBusyPage } from "./busy.ts";
 
 async function server(t: Context, port = 0, settings: Options = {}) {
   const log = recorder("server");
@@ -676,24 +676,6 @@ test.concurrent(
   },
 );
 
-test.concurrent(
-  "the busy store's page is served at /busy.html, its script beside it",
-  async (t) => {
-    const { port } = await server(t);
-    for (const [name, type] of [
-      ["busy.html", "text/html"],
-      ["busy.js", "text/javascript"],
-    ]) {
-      const response = await fetch(`http://localhost:${port}/${name}`);
-      const file = readFileSync(
-        new URL(`../socketio-namespaces/page/${name}`, import.meta.url),
-        "utf8",
-      );
-      t.expect([
-        response.status,
-        response.headers.get("content-type"),
-        await response.text(),
-      ]).toEqual([200, `${type}; charset=utf-8`, file]);
-    }
-  },
+test.concurrent("the busy store's page is served at /busy.html, its script beside it", async (t) =>
+  expectBusyPage(t, (await server(t)).port, "socketio-namespaces"),
 );
