@@ -133,6 +133,317 @@ async function lessonServer<L extends Lesson>(t: Context, lesson: L) {
   return server;
 }
 
+// A test on a fake clock that awaits what never comes fails in two seconds, not after a minute:
+// under mutation, a test that stops to wait costs a test runner its restart.
+const ON_A_FAKE_CLOCK = { timeout: 2000 };
+
+// First what takes milliseconds: the flags, the output, the report's parts. A mutation run, a test
+// at a time, stops at a mutant's first failing test, before the servers below are started at all.
+test("a bad flag is one line that says what to do, and --help the usage", () => {
+  const refusals = [
+    [() => tcpSettings(["--port", "forty"]), '--port takes a number from 1 to 65535, not "forty"'],
+    [() => tcpSettings(["--events", "speak"]), /^--events takes three event names, like cr/],
+    [() => tcpSettings(["--events", "speak,speak,shout"]), /not speak,speak,shout$/],
+    [() => tcpSettings(["--events", "speak,shout,hum,speak"]), /not speak,shout,hum,speak$/],
+    [() => tcpSettings(["--events", "speak,shout,a b"]), /not speak,shout,a b$/],
+    [() => tcpSettings(["--unknown", "create"]), /^--unknown takes an event name not in --ev/],
+    [() => tcpSettings(["--prot", "4000"]), /^Unknown option '--prot'. usage: npm run check:tcp/],
+    [() => deliverySettings(["--wait", "soon"]), /^--wait takes a number of seconds from 1 to 6/],
+    [() => socketIoSettings(["--port", "0"]), '--port takes a number from 1 to 65535, not "0"'],
+    [() => socketIoSettings(["--url", "localhost:3000"]), /^--url takes a URL like http:/],
+    [() => socketIoSettings(["--port", "3000", "--url", "http://localhost:3000"]), /not both$/],
+    [
+      () => namespacesSettings(["--home", "home"]),
+      "--home takes a namespace of its own, like /home, not home",
+    ],
+    [
+      () => namespacesSettings(["--school", "school/x"]),
+      "--school takes a namespace of its own, like /school, not school/x",
+    ],
+    [
+      () => namespacesSettings(["--home", "/school"]),
+      "--home takes a namespace of its own, like /home, not /school",
+    ],
+  ] as const;
+  for (const [settings, line] of refusals) {
+    expect(settings).toThrow(line);
+    expect(settings).toThrow(expect.objectContaining({ code: 2 }));
+  }
+  expect(() => namespacesSettings(["--help"])).toThrow(/^usage: npm run check:namespaces /);
+  expect(() => namespacesSettings(["--help"])).toThrow(expect.objectContaining({ code: 0 }));
+  expect(() => deliverySettings(["--help"])).toThrow(/^usage: npm run check:delivery /);
+  expect(socketIoSettings(["--host", "::1", "--port", "3001"]).url).toBe("http://[::1]:3001");
+  expect(socketIoSettings(["--url", "http://localhost:3002/"]).url).toBe("http://localhost:3002");
+  expect(namespacesSettings(["--wait", "2.5"]).wait).toBe(2500);
+  expect(tcpSettings([]).wait).toBe(5000);
+});
+
+test("a server's words in a checker's output show escape codes as text, a line each", (t) => {
+  const shown: unknown[] = [];
+  const logged = vi.spyOn(console, "log").mockImplementation((line) => void shown.push(line));
+  t.onTestFinished(() => logged.mockRestore());
+  printed("error \x1b[2J\x1b]0;pwned\x07\x9b\nnext");
+  expect(shown).toEqual([String.raw`error \x1b[2J\x1b]0;pwned\x07\x9b`, "next"]);
+});
+
+test("with nothing listening, each checker says so in one line", async () => {
+  const nothing = await startTcp(quiet);
+  await nothing.close(); // a free port
+  for (const lesson of ["tcp", "socketio", "namespaces", "delivery"] as const) {
+    const checking = checkers[lesson](["--port", String(nothing.port)], () => {});
+    const where = `localhost:${nothing.port}`;
+    await expect(checking, lesson).rejects.toThrow(
+      lesson === "tcp"
+        ? `nothing listens on ${where} (ECONNREFUSED): start your server, or pass --port and --host`
+        : new RegExp(
+            `^nothing answers Socket.IO at http://${where} \\(.+\\): ` +
+              "start your server, or pass --port and --host, or --url$",
+          ),
+    );
+    await expect(checking, lesson).rejects.toBeInstanceOf(Stop);
+  }
+});
+
+// What the four checkers share, check/report.ts, on its own: no server, and no wait but a fake one
+test("what a client heard is shown as its last three items, each cut short, and how it ended", () => {
+  const heard = new Heard<unknown>(1000);
+  expect(heard.got()).toBe("nothing");
+  for (const item of ["a", "b", "x".repeat(100), { id: 1 }]) heard.add(item);
+  const shown = `["b","${"x".repeat(79)}…",{"id":1}]`;
+  expect(heard.got()).toBe(shown);
+  heard.end("a disconnect");
+  heard.end("a second end"); // the first end is the one that counts
+  expect(heard.got()).toBe(`${shown}, then a disconnect`);
+});
+
+test(
+  "a wait for what a client hears: what came up to it, or at once a failure",
+  ON_A_FAKE_CLOCK,
+  async (t) => {
+    vi.useFakeTimers();
+    // the real clock back though an expect fails: the files after this one share it
+    t.onTestFinished(() => void vi.useRealTimers());
+    const heard = new Heard<string>(3000);
+    const failure = (got: string) => `expected "b", got ${got}. Hint: say b`;
+    // what came, up to and with what was awaited, as it arrives
+    const arrived = heard.until("b", '"b"', "say b", "s");
+    for (const item of ["a", "b", "c"]) heard.add(item);
+    await expect(arrived).resolves.toEqual(["a", "b"]);
+    await expect(heard.until("c", '"c"', "say c")).resolves.toEqual(["a", "b", "c"]);
+    // the sentinel first: nothing sent before it is still coming
+    const sentinelFirst = heard.until("b2", '"b"', "say b", "s");
+    heard.add("s");
+    await expect(sentinelFirst).rejects.toThrow(failure('["b","c","s"]'));
+    // nothing, until the wait is out
+    const never = heard.until("z", '"b"', "say b");
+    vi.advanceTimersByTime(2999);
+    heard.add("y");
+    const late = expect(never).rejects.toThrow(failure('["c","s","y"]'));
+    vi.advanceTimersByTime(1);
+    await late;
+    // an answer of any kind: an item, or the end of the connection, but not silence
+    const silent = new Heard<string>(3000);
+    const unanswered = expect(silent.answer("an answer", "answer")).rejects.toThrow(
+      "expected an answer, got nothing. Hint: answer",
+    );
+    vi.advanceTimersByTime(3000);
+    await unanswered;
+    const answered = silent.answer("an answer", "answer");
+    silent.add("ok");
+    await expect(answered).resolves.toBeUndefined();
+    const ending = new Heard<string>(3000);
+    const ended = ending.answer("an answer", "answer");
+    ending.end("a disconnect");
+    await expect(ended).resolves.toBeUndefined();
+    await expect(ending.until("x", '"x"', "say x")).rejects.toThrow(
+      'expected "x", got nothing, then a disconnect. Hint: say x',
+    );
+    vi.useRealTimers();
+  },
+);
+
+test(
+  "the checks run in turn, the last ones last, each bounded, and print in the order given",
+  ON_A_FAKE_CLOCK,
+  async (t) => {
+    vi.useFakeTimers();
+    t.onTestFinished(() => void vi.useRealTimers());
+    const ran: string[] = [];
+    const check = (group: string, name: string, run: () => Promise<void>) => ({
+      group,
+      name,
+      run: () => (ran.push(name), run()),
+    });
+    const lines: string[] = [];
+    const done = runChecks(
+      [
+        check("first", "stops the server", async () => {}),
+        check("first", "passes", async () => {}),
+        check("then", "fails", async () => {
+          throw new Error("expected this, got that. Hint: do this");
+        }),
+        check("then", "never ends", () => new Promise(() => {})),
+      ],
+      {
+        print: (line) => lines.push(line),
+        closeClients: () => ran.push("closed"),
+        last: ["stops the server"],
+        wait: 6000, // twice that bounds a check: 12 s
+      },
+    );
+    await vi.advanceTimersByTimeAsync(11_999);
+    expect(lines).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(done).resolves.toBe(1);
+    vi.useRealTimers();
+    expect(ran).toEqual([
+      ...["passes", "closed", "fails", "closed", "never ends", "closed"],
+      ...["stops the server", "closed"],
+    ]);
+    expect(lines).toEqual([
+      "\nfirst",
+      "✓ stops the server",
+      "✓ passes",
+      "\nthen",
+      "✗ fails: expected this, got that. Hint: do this",
+      "✗ never ends: expected an answer, got nothing within 12 s. Hint: does the server still run?",
+      "\n2 passed, 2 failed",
+    ]);
+    // a short wait: still 10 s for a check
+    vi.useFakeTimers();
+    const shortLines: string[] = [];
+    const short = runChecks([check("only", "never ends", () => new Promise(() => {}))], {
+      print: (line) => shortLines.push(line),
+      closeClients: () => {},
+      wait: 1000,
+    });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(short).resolves.toBe(1);
+    vi.useRealTimers();
+    expect(shortLines[1]).toBe(
+      "✗ never ends: expected an answer, got nothing within 10 s. Hint: does the server still run?",
+    );
+  },
+);
+
+test("what a message carried: the speech in it, or the payload of a server that sends it bare", () => {
+  expect(speechIn({ from: "x", speech: "hi" })).toBe("hi");
+  expect(speechIn({ from: "x", speech: null })).toBeNull();
+  expect(speechIn({ id: 1 })).toEqual({ id: 1 });
+  expect(speechIn("hi")).toBe("hi");
+  expect(speechIn(null)).toBeNull();
+});
+
+test("each checker's settings: the defaults, and the bounds of every flag", () => {
+  const asked = { wait: 5000, speak: "speak", message: "message" };
+  expect(tcpSettings([])).toEqual({
+    ...{ port: 4000, host: "localhost", events: ["create", "update", "delete"], unknown: "read" },
+    wait: 5000,
+  });
+  expect(socketIoSettings([])).toEqual({ url: "http://localhost:3000", ...asked });
+  expect(deliverySettings([])).toEqual({ url: "http://localhost:3000", ...asked });
+  expect(namespacesSettings([])).toEqual({
+    ...{ url: "http://localhost:3000", home: "/home", school: "/school", room: "codefellows" },
+    ...{ join: "join", lesson: "lesson", ...asked },
+  });
+  const refused = (settings: () => unknown, line: string) => {
+    expect(settings).toThrow(line);
+    expect(settings).toThrow(expect.objectContaining({ code: 2 }));
+  };
+  for (const [wait, ms] of [
+    ["1", 1000],
+    ["600", 600_000],
+    ["2.25", 2250],
+  ] as const)
+    expect(tcpSettings(["--wait", wait]).wait).toBe(ms);
+  for (const wait of ["0.5", "600.5", "601", "1e3", " 5", "5s", ""])
+    refused(() => tcpSettings(["--wait", wait]), `from 1 to 600, not ${JSON.stringify(wait)}`);
+  for (const port of ["1", "65535"]) expect(tcpSettings(["--port", port]).port).toBe(Number(port));
+  for (const port of ["65536", "1.5", "0", " 1", "0x10"])
+    refused(() => tcpSettings(["--port", port]), `from 1 to 65535, not ${JSON.stringify(port)}`);
+  expect(socketIoSettings(["--host", "example.test"]).url).toBe("http://example.test:3000");
+  expect(socketIoSettings(["--url", "https://example.test"]).url).toBe("https://example.test");
+  for (const url of ["ftp://example.test", "http//example.test", "http://", "xhttp://example.test"])
+    refused(() => socketIoSettings(["--url", url]), `like http://localhost:3000, not ${url}`);
+  refused(
+    () => deliverySettings(["--host", "h", "--url", "http://h"]),
+    "give --url, or --port and --host, not both",
+  );
+  expect(tcpSettings(["--events", "a,b,c", "--unknown", "d"])).toMatchObject({
+    events: ["a", "b", "c"],
+    unknown: "d",
+  });
+  for (const events of ["a,b", "a,a,b", "a,b,c d", "a,b,c,d"])
+    refused(() => tcpSettings(["--events", events]), `like create,update,delete, not ${events}`);
+  for (const unknown of ["a b", "create"])
+    refused(
+      () => tcpSettings(["--unknown", unknown]),
+      `not in --events, like read, not ${unknown}`,
+    );
+  for (const [flag, namespace] of [
+    ["--home", "/"],
+    ["--school", "/a b"],
+    ["--home", "x"],
+  ])
+    refused(
+      () => namespacesSettings([flag, namespace]),
+      `${flag} takes a namespace of its own, like /${flag.slice(2)}, not ${namespace}`,
+    );
+  refused(
+    () => namespacesSettings(["--home", "/x", "--school", "/x"]),
+    "--home takes a namespace of its own, like /home, not /x",
+  );
+  expect(namespacesSettings(["--home", "/h", "--room", "r"])).toMatchObject({
+    home: "/h",
+    room: "r",
+  });
+});
+
+test.concurrent(
+  "from the command line: the checks then exit 0 or 1, or one line and exit 2",
+  async (t) => {
+    const server = await startSocketIo(quiet);
+    t.onTestFinished(server.close);
+    const run = async (lesson: Lesson, ...args: string[]) => {
+      const script = runScript(t, `check/${lesson}.ts`, {}, { args });
+      const code = await script.exitCode();
+      return { code, lines: script.out.lines.filter(Boolean) };
+    };
+    const [tcp, socketio, namespaces, delivery, help] = await Promise.all([
+      run("tcp", "--port", "forty"),
+      run("socketio", "--port", String(server.port)),
+      run("namespaces", "--url", `http://localhost:${server.port}`), // the first pass: no /home
+      run("delivery", "--port", String(server.port)), // at most once: nothing kept, nothing dropped
+      run("namespaces", "--help"),
+    ]);
+    t.expect(help.code).toBe(0);
+    t.expect(help.lines[0]).toMatch(/^usage: npm run check:namespaces -- --port 3000/);
+    t.expect(help.lines.at(-1)).toMatch(/^Checks the namespaces lesson's/); // a line each, as written
+    t.expect(tcp).toEqual({
+      code: 2,
+      lines: ['--port takes a number from 1 to 65535, not "forty"'],
+    });
+    t.expect(socketio.lines.at(-1)).toBe("5 passed, 0 failed");
+    t.expect(socketio.code).toBe(0);
+    const failed = namespaces.lines.filter((line) => line.startsWith("✗"));
+    t.expect(failed).toHaveLength(4);
+    for (const line of failed) {
+      t.expect(line).toContain('expected a connection to /home, got "Invalid namespace"');
+      t.expect(line).toContain('Hint: create it, io.of("/home"), or pass --home');
+    }
+    t.expect(namespaces.lines.at(-1)).toBe("0 passed, 4 failed");
+    t.expect(
+      delivery.lines.filter((line) => line.startsWith("✗ ")).map((l) => l.split(":")[0]),
+    ).toEqual([
+      "✗ a client back from a dropped connection gets what it missed, once, in order",
+      "✗ a record that comes twice, a retry, is passed on once",
+    ]);
+    t.expect(delivery.lines.at(-1)).toBe("2 passed, 2 failed");
+    t.expect(delivery.code).toBe(1);
+    t.expect(namespaces.code).toBe(1);
+  },
+);
+
 // A test a lesson, and a test a broken server: a change to one checker runs only its own tests
 test.concurrent.for(LESSONS)("the %s lesson's own server passes every check", async (lesson, t) => {
   const { code, lines } = await check(lesson, (await lessonServer(t, lesson)).port);
@@ -287,7 +598,10 @@ const FAULTS = {
   "delivery-server replays-the-last":
     'a client that joins later gets only what follows: expected ["check ID: after"], got ["check ID: before","check ID: after"]. Hint: replay only to a client that comes back with its session',
 };
-test.concurrent.for(Object.entries(FAULTS))(
+// Those that wait out a check last: a mutation run, a test at a time, stops at the first test that
+// fails, and a mutant that any other would find is found before a wait.
+const byWait = ([server]: [string, string]) => Number(WAITS_OUT.test(server));
+test.concurrent.for(Object.entries(FAULTS).sort((a, b) => byWait(a) - byWait(b)))(
   "broken %s fails the check that names its fault, and no other",
   async ([server, fault], t) => {
     const lesson = server.startsWith("tcp")
@@ -494,301 +808,4 @@ test.concurrent("each check's clients are closed before the next check starts", 
   t.expect(most.tcp).toBeLessThanOrEqual(5);
   t.expect(most.socketio).toBeLessThanOrEqual(5);
   t.expect(most.namespaces).toBeLessThanOrEqual(7);
-});
-
-test("a bad flag is one line that says what to do, and --help the usage", () => {
-  const refusals = [
-    [() => tcpSettings(["--port", "forty"]), '--port takes a number from 1 to 65535, not "forty"'],
-    [() => tcpSettings(["--events", "speak"]), /^--events takes three event names, like cr/],
-    [() => tcpSettings(["--events", "speak,speak,shout"]), /not speak,speak,shout$/],
-    [() => tcpSettings(["--events", "speak,shout,hum,speak"]), /not speak,shout,hum,speak$/],
-    [() => tcpSettings(["--events", "speak,shout,a b"]), /not speak,shout,a b$/],
-    [() => tcpSettings(["--unknown", "create"]), /^--unknown takes an event name not in --ev/],
-    [() => tcpSettings(["--prot", "4000"]), /^Unknown option '--prot'. usage: npm run check:tcp/],
-    [() => deliverySettings(["--wait", "soon"]), /^--wait takes a number of seconds from 1 to 6/],
-    [() => socketIoSettings(["--port", "0"]), '--port takes a number from 1 to 65535, not "0"'],
-    [() => socketIoSettings(["--url", "localhost:3000"]), /^--url takes a URL like http:/],
-    [() => socketIoSettings(["--port", "3000", "--url", "http://localhost:3000"]), /not both$/],
-    [
-      () => namespacesSettings(["--home", "home"]),
-      "--home takes a namespace of its own, like /home, not home",
-    ],
-    [
-      () => namespacesSettings(["--school", "school/x"]),
-      "--school takes a namespace of its own, like /school, not school/x",
-    ],
-    [
-      () => namespacesSettings(["--home", "/school"]),
-      "--home takes a namespace of its own, like /home, not /school",
-    ],
-  ] as const;
-  for (const [settings, line] of refusals) {
-    expect(settings).toThrow(line);
-    expect(settings).toThrow(expect.objectContaining({ code: 2 }));
-  }
-  expect(() => namespacesSettings(["--help"])).toThrow(/^usage: npm run check:namespaces /);
-  expect(() => namespacesSettings(["--help"])).toThrow(expect.objectContaining({ code: 0 }));
-  expect(() => deliverySettings(["--help"])).toThrow(/^usage: npm run check:delivery /);
-  expect(socketIoSettings(["--host", "::1", "--port", "3001"]).url).toBe("http://[::1]:3001");
-  expect(socketIoSettings(["--url", "http://localhost:3002/"]).url).toBe("http://localhost:3002");
-  expect(namespacesSettings(["--wait", "2.5"]).wait).toBe(2500);
-  expect(tcpSettings([]).wait).toBe(5000);
-});
-
-test("a server's words in a checker's output show escape codes as text, a line each", (t) => {
-  const shown: unknown[] = [];
-  const logged = vi.spyOn(console, "log").mockImplementation((line) => void shown.push(line));
-  t.onTestFinished(() => logged.mockRestore());
-  printed("error \x1b[2J\x1b]0;pwned\x07\x9b\nnext");
-  expect(shown).toEqual([String.raw`error \x1b[2J\x1b]0;pwned\x07\x9b`, "next"]);
-});
-
-test("with nothing listening, each checker says so in one line", async () => {
-  const nothing = await startTcp(quiet);
-  await nothing.close(); // a free port
-  for (const lesson of ["tcp", "socketio", "namespaces", "delivery"] as const) {
-    const checking = checkers[lesson](["--port", String(nothing.port)], () => {});
-    const where = `localhost:${nothing.port}`;
-    await expect(checking, lesson).rejects.toThrow(
-      lesson === "tcp"
-        ? `nothing listens on ${where} (ECONNREFUSED): start your server, or pass --port and --host`
-        : new RegExp(
-            `^nothing answers Socket.IO at http://${where} \\(.+\\): ` +
-              "start your server, or pass --port and --host, or --url$",
-          ),
-    );
-    await expect(checking, lesson).rejects.toBeInstanceOf(Stop);
-  }
-});
-
-test.concurrent(
-  "from the command line: the checks then exit 0 or 1, or one line and exit 2",
-  async (t) => {
-    const server = await startSocketIo(quiet);
-    t.onTestFinished(server.close);
-    const run = async (lesson: Lesson, ...args: string[]) => {
-      const script = runScript(t, `check/${lesson}.ts`, {}, { args });
-      const code = await script.exitCode();
-      return { code, lines: script.out.lines.filter(Boolean) };
-    };
-    const [tcp, socketio, namespaces, delivery, help] = await Promise.all([
-      run("tcp", "--port", "forty"),
-      run("socketio", "--port", String(server.port)),
-      run("namespaces", "--url", `http://localhost:${server.port}`), // the first pass: no /home
-      run("delivery", "--port", String(server.port)), // at most once: nothing kept, nothing dropped
-      run("namespaces", "--help"),
-    ]);
-    t.expect(help.code).toBe(0);
-    t.expect(help.lines[0]).toMatch(/^usage: npm run check:namespaces -- --port 3000/);
-    t.expect(help.lines.at(-1)).toMatch(/^Checks the namespaces lesson's/); // a line each, as written
-    t.expect(tcp).toEqual({
-      code: 2,
-      lines: ['--port takes a number from 1 to 65535, not "forty"'],
-    });
-    t.expect(socketio.lines.at(-1)).toBe("5 passed, 0 failed");
-    t.expect(socketio.code).toBe(0);
-    const failed = namespaces.lines.filter((line) => line.startsWith("✗"));
-    t.expect(failed).toHaveLength(4);
-    for (const line of failed) {
-      t.expect(line).toContain('expected a connection to /home, got "Invalid namespace"');
-      t.expect(line).toContain('Hint: create it, io.of("/home"), or pass --home');
-    }
-    t.expect(namespaces.lines.at(-1)).toBe("0 passed, 4 failed");
-    t.expect(
-      delivery.lines.filter((line) => line.startsWith("✗ ")).map((l) => l.split(":")[0]),
-    ).toEqual([
-      "✗ a client back from a dropped connection gets what it missed, once, in order",
-      "✗ a record that comes twice, a retry, is passed on once",
-    ]);
-    t.expect(delivery.lines.at(-1)).toBe("2 passed, 2 failed");
-    t.expect(delivery.code).toBe(1);
-    t.expect(namespaces.code).toBe(1);
-  },
-);
-
-// What the four checkers share, check/report.ts, on its own: no server, and no wait but a fake one
-test("what a client heard is shown as its last three items, each cut short, and how it ended", () => {
-  const heard = new Heard<unknown>(1000);
-  expect(heard.got()).toBe("nothing");
-  for (const item of ["a", "b", "x".repeat(100), { id: 1 }]) heard.add(item);
-  const shown = `["b","${"x".repeat(79)}…",{"id":1}]`;
-  expect(heard.got()).toBe(shown);
-  heard.end("a disconnect");
-  heard.end("a second end"); // the first end is the one that counts
-  expect(heard.got()).toBe(`${shown}, then a disconnect`);
-});
-
-test("a wait for what a client hears: what came up to it, or at once a failure", async (t) => {
-  vi.useFakeTimers();
-  // the real clock back though an expect fails: the files after this one share it
-  t.onTestFinished(() => void vi.useRealTimers());
-  const heard = new Heard<string>(3000);
-  const failure = (got: string) => `expected "b", got ${got}. Hint: say b`;
-  // what came, up to and with what was awaited, as it arrives
-  const arrived = heard.until("b", '"b"', "say b", "s");
-  for (const item of ["a", "b", "c"]) heard.add(item);
-  await expect(arrived).resolves.toEqual(["a", "b"]);
-  await expect(heard.until("c", '"c"', "say c")).resolves.toEqual(["a", "b", "c"]);
-  // the sentinel first: nothing sent before it is still coming
-  const sentinelFirst = heard.until("b2", '"b"', "say b", "s");
-  heard.add("s");
-  await expect(sentinelFirst).rejects.toThrow(failure('["b","c","s"]'));
-  // nothing, until the wait is out
-  const never = heard.until("z", '"b"', "say b");
-  vi.advanceTimersByTime(2999);
-  heard.add("y");
-  const late = expect(never).rejects.toThrow(failure('["c","s","y"]'));
-  vi.advanceTimersByTime(1);
-  await late;
-  // an answer of any kind: an item, or the end of the connection, but not silence
-  const silent = new Heard<string>(3000);
-  const unanswered = expect(silent.answer("an answer", "answer")).rejects.toThrow(
-    "expected an answer, got nothing. Hint: answer",
-  );
-  vi.advanceTimersByTime(3000);
-  await unanswered;
-  const answered = silent.answer("an answer", "answer");
-  silent.add("ok");
-  await expect(answered).resolves.toBeUndefined();
-  const ending = new Heard<string>(3000);
-  const ended = ending.answer("an answer", "answer");
-  ending.end("a disconnect");
-  await expect(ended).resolves.toBeUndefined();
-  await expect(ending.until("x", '"x"', "say x")).rejects.toThrow(
-    'expected "x", got nothing, then a disconnect. Hint: say x',
-  );
-  vi.useRealTimers();
-});
-
-test("the checks run in turn, the last ones last, each bounded, and print in the order given", async (t) => {
-  vi.useFakeTimers();
-  t.onTestFinished(() => void vi.useRealTimers());
-  const ran: string[] = [];
-  const check = (group: string, name: string, run: () => Promise<void>) => ({
-    group,
-    name,
-    run: () => (ran.push(name), run()),
-  });
-  const lines: string[] = [];
-  const done = runChecks(
-    [
-      check("first", "stops the server", async () => {}),
-      check("first", "passes", async () => {}),
-      check("then", "fails", async () => {
-        throw new Error("expected this, got that. Hint: do this");
-      }),
-      check("then", "never ends", () => new Promise(() => {})),
-    ],
-    {
-      print: (line) => lines.push(line),
-      closeClients: () => ran.push("closed"),
-      last: ["stops the server"],
-      wait: 6000, // twice that bounds a check: 12 s
-    },
-  );
-  await vi.advanceTimersByTimeAsync(11_999);
-  expect(lines).toEqual([]);
-  await vi.advanceTimersByTimeAsync(1);
-  await expect(done).resolves.toBe(1);
-  vi.useRealTimers();
-  expect(ran).toEqual([
-    ...["passes", "closed", "fails", "closed", "never ends", "closed"],
-    ...["stops the server", "closed"],
-  ]);
-  expect(lines).toEqual([
-    "\nfirst",
-    "✓ stops the server",
-    "✓ passes",
-    "\nthen",
-    "✗ fails: expected this, got that. Hint: do this",
-    "✗ never ends: expected an answer, got nothing within 12 s. Hint: does the server still run?",
-    "\n2 passed, 2 failed",
-  ]);
-  // a short wait: still 10 s for a check
-  vi.useFakeTimers();
-  const shortLines: string[] = [];
-  const short = runChecks([check("only", "never ends", () => new Promise(() => {}))], {
-    print: (line) => shortLines.push(line),
-    closeClients: () => {},
-    wait: 1000,
-  });
-  await vi.advanceTimersByTimeAsync(10_000);
-  await expect(short).resolves.toBe(1);
-  vi.useRealTimers();
-  expect(shortLines[1]).toBe(
-    "✗ never ends: expected an answer, got nothing within 10 s. Hint: does the server still run?",
-  );
-});
-
-test("what a message carried: the speech in it, or the payload of a server that sends it bare", () => {
-  expect(speechIn({ from: "x", speech: "hi" })).toBe("hi");
-  expect(speechIn({ from: "x", speech: null })).toBeNull();
-  expect(speechIn({ id: 1 })).toEqual({ id: 1 });
-  expect(speechIn("hi")).toBe("hi");
-  expect(speechIn(null)).toBeNull();
-});
-
-test("each checker's settings: the defaults, and the bounds of every flag", () => {
-  const asked = { wait: 5000, speak: "speak", message: "message" };
-  expect(tcpSettings([])).toEqual({
-    ...{ port: 4000, host: "localhost", events: ["create", "update", "delete"], unknown: "read" },
-    wait: 5000,
-  });
-  expect(socketIoSettings([])).toEqual({ url: "http://localhost:3000", ...asked });
-  expect(deliverySettings([])).toEqual({ url: "http://localhost:3000", ...asked });
-  expect(namespacesSettings([])).toEqual({
-    ...{ url: "http://localhost:3000", home: "/home", school: "/school", room: "codefellows" },
-    ...{ join: "join", lesson: "lesson", ...asked },
-  });
-  const refused = (settings: () => unknown, line: string) => {
-    expect(settings).toThrow(line);
-    expect(settings).toThrow(expect.objectContaining({ code: 2 }));
-  };
-  for (const [wait, ms] of [
-    ["1", 1000],
-    ["600", 600_000],
-    ["2.25", 2250],
-  ] as const)
-    expect(tcpSettings(["--wait", wait]).wait).toBe(ms);
-  for (const wait of ["0.5", "600.5", "601", "1e3", " 5", "5s", ""])
-    refused(() => tcpSettings(["--wait", wait]), `from 1 to 600, not ${JSON.stringify(wait)}`);
-  for (const port of ["1", "65535"]) expect(tcpSettings(["--port", port]).port).toBe(Number(port));
-  for (const port of ["65536", "1.5", "0", " 1", "0x10"])
-    refused(() => tcpSettings(["--port", port]), `from 1 to 65535, not ${JSON.stringify(port)}`);
-  expect(socketIoSettings(["--host", "example.test"]).url).toBe("http://example.test:3000");
-  expect(socketIoSettings(["--url", "https://example.test"]).url).toBe("https://example.test");
-  for (const url of ["ftp://example.test", "http//example.test", "http://", "xhttp://example.test"])
-    refused(() => socketIoSettings(["--url", url]), `like http://localhost:3000, not ${url}`);
-  refused(
-    () => deliverySettings(["--host", "h", "--url", "http://h"]),
-    "give --url, or --port and --host, not both",
-  );
-  expect(tcpSettings(["--events", "a,b,c", "--unknown", "d"])).toMatchObject({
-    events: ["a", "b", "c"],
-    unknown: "d",
-  });
-  for (const events of ["a,b", "a,a,b", "a,b,c d", "a,b,c,d"])
-    refused(() => tcpSettings(["--events", events]), `like create,update,delete, not ${events}`);
-  for (const unknown of ["a b", "create"])
-    refused(
-      () => tcpSettings(["--unknown", unknown]),
-      `not in --events, like read, not ${unknown}`,
-    );
-  for (const [flag, namespace] of [
-    ["--home", "/"],
-    ["--school", "/a b"],
-    ["--home", "x"],
-  ])
-    refused(
-      () => namespacesSettings([flag, namespace]),
-      `${flag} takes a namespace of its own, like /${flag.slice(2)}, not ${namespace}`,
-    );
-  refused(
-    () => namespacesSettings(["--home", "/x", "--school", "/x"]),
-    "--home takes a namespace of its own, like /home, not /x",
-  );
-  expect(namespacesSettings(["--home", "/h", "--room", "r"])).toMatchObject({
-    home: "/h",
-    room: "r",
-  });
 });

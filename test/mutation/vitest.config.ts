@@ -1,5 +1,6 @@
 import { defineConfig, mergeConfig } from "vitest/config";
 import project from "../../vitest.config.ts";
+import QuickestFirst from "./sequencer.ts";
 
 // The tests as npm test runs them, less the one that reads the source as written: under Stryker the
 // source is rewritten with every mutant in it. Each file gets its own modules, as when the mutation
@@ -9,6 +10,11 @@ import project from "../../vitest.config.ts";
 export default mergeConfig(
   project,
   defineConfig({
-    test: { exclude: ["test/layout.test.ts"], isolate: true, env: { CHECK_WAIT: "3" } },
+    test: {
+      exclude: ["test/layout.test.ts"],
+      isolate: true,
+      env: { CHECK_WAIT: "3" },
+      sequence: { sequencer: QuickestFirst },
+    },
   }),
 );
