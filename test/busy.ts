@@ -1,10 +1,13 @@
 // The busy store's apps as the tests drive them, in either pass: ten listening apps, two for each
 // kind, and the busy app pumping until every kind has gone out twice, then a sentinel of each kind.
+import { once } from "node:events";
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import { Server } from "socket.io";
 import { expect, vi, type TestContext } from "vitest";
 import type { Options } from "../classroom/settings.ts";
 import { KINDS, type Kind } from "../socketio-demo/events.ts";
-import { recorder, type Context } from "./helpers.ts";
+import { freePort, recorder, type Context } from "./helpers.ts";
 
 type Started = {
   socket: { id?: string; emit(kind: Kind, speech: string): unknown };
@@ -85,4 +88,51 @@ export async function expectBusyPage(t: TestContext, port: number, lesson: strin
       await response.text(),
     ]).toEqual([200, `${type}; charset=utf-8`, file]);
   }
+}
+
+// The busy app on its own, at its own pace (every 200 ms): with no server, a line for each event it
+// could not send, its ids counting on, and none after it closes; then, at a server that refuses
+// everything (namespace: "/store" in the second pass), the refusal as the server words it.
+export async function expectDropsAndRefusals(t: TestContext, start: Start, namespace = "") {
+  vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] }); // the app's ticks, ours to move
+  t.onTestFinished(() => void vi.useRealTimers());
+  const port = await freePort(); // nothing listens there
+  const alone = recorder("busy app, no server");
+  const app = start({ port, print: alone.line });
+  t.onTestFinished(app.close);
+  await alone.until(new RegExp(`^no server at http://localhost:${port}${namespace}: `));
+  const dropped = () =>
+    alone.lines.flatMap((line) => {
+      const [, kind, note] = /^dropped (\w+) (\{.*\}) \(not connected\)$/.exec(line) ?? [];
+      return kind ? [{ kind, note }] : [];
+    });
+  vi.advanceTimersByTime(199);
+  t.expect(dropped()).toEqual([]);
+  vi.advanceTimersByTime(401);
+  t.expect(dropped().map(({ note }) => note)).toEqual(
+    [1, 2, 3].map((id) => JSON.stringify({ id, change: "created" })),
+  );
+  for (const { kind } of dropped()) t.expect(KINDS).toContain(kind);
+  app.close();
+  vi.advanceTimersByTime(1000);
+  t.expect(dropped()).toHaveLength(3);
+
+  const http = createServer().listen(0, "127.0.0.1");
+  await once(http, "listening");
+  const io = new Server(http);
+  t.onTestFinished(() => new Promise<void>((done) => io.close(() => done())));
+  io.of(namespace || "/").on("connection", (socket) =>
+    socket.onAny((...args) => args.at(-1)({ ok: false, error: "closed for stock-taking" })),
+  );
+  const refused = recorder("busy app, refused");
+  const { port: open } = http.address() as { port: number };
+  const second = start({ port: open, print: refused.line });
+  t.onTestFinished(second.close);
+  await refused.until(/^connected to /);
+  vi.advanceTimersByTime(200);
+  await refused.until(/^refused: /);
+  t.expect(refused.lines.slice(1)).toEqual([
+    expect.stringMatching(/^\w+ \{"id":1,"change":"created"\}$/),
+    "refused: closed for stock-taking",
+  ]);
 }

@@ -33,7 +33,13 @@ import {
   freePort,
   type Context,
 } from "./helpers.ts";
-import { expectEachHandlesItsKind, listeners, pump, expectBusyPage } from "./busy.ts";
+import {
+  expectBusyPage,
+  expectDropsAndRefusals,
+  expectEachHandlesItsKind,
+  listeners,
+  pump,
+} from "./busy.ts";
 
 async function server(t: Context, port = 0, settings: Options = {}) {
   const log = recorder("server");
@@ -643,15 +649,15 @@ test("a class flooding the server gets one summary a second in its log, and ever
   expect(listener.heard.lines.filter((line) => line.startsWith("message ")).length).toBe(100);
 });
 
-test.concurrent(
-  "the busy store: each listening app handles exactly its kind, and every event reaches every app",
-  async (t) => {
-    const { port } = await server(t);
-    const apps = await listeners(t, port, startListener, /^connected to /);
-    const sent = await pump(t, port, startBusyApp);
-    await expectEachHandlesItsKind(apps, sent, true); // received: all of them, cared about or not
-  },
-);
+test("the busy store: each listening app handles exactly its kind, and every event reaches every app", async (t) => {
+  const { port } = await server(t);
+  const apps = await listeners(t, port, startListener, /^connected to /);
+  const sent = await pump(t, port, startBusyApp);
+  await expectEachHandlesItsKind(apps, sent, true); // received: all of them, cared about or not
+});
+
+test("the busy app drops what it cannot send, ids counting on, and prints a refusal", (t) =>
+  expectDropsAndRefusals(t, startBusyApp));
 
 test("a listening app counts once a second what reached it and what it handled", async (t) => {
   vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] }); // the count's tick: ours to move

@@ -33,7 +33,13 @@ import {
   type Context,
 } from "./helpers.ts";
 import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
-import { expectEachHandlesItsKind, listeners, pump, expectBusyPage } from "./busy.ts";
+import {
+  expectBusyPage,
+  expectDropsAndRefusals,
+  expectEachHandlesItsKind,
+  listeners,
+  pump,
+} from "./busy.ts";
 
 async function server(t: Context, port = 0, settings: Options = {}) {
   const log = recorder("server");
@@ -620,17 +626,17 @@ test.concurrent(
   },
 );
 
-test.concurrent(
-  "the busy store with a room for each kind: each listening app receives its own kind, and only that",
-  async (t) => {
-    const { port, io } = await server(t);
-    const apps = await listeners(t, port, startListener, /^joined room /);
-    const refunds = apps.filter((app) => app.cares === "refund").map((app) => app.socket.id);
-    t.expect(io.of("/store").adapter.rooms.get("refund")).toEqual(new Set(refunds)); // in any order
-    const sent = await pump(t, port, startBusyApp);
-    await expectEachHandlesItsKind(apps, sent, false); // received: its own kind, all it handles
-  },
-);
+test("the busy store with a room for each kind: each listening app receives its own kind, and only that", async (t) => {
+  const { port, io } = await server(t);
+  const apps = await listeners(t, port, startListener, /^joined room /);
+  const refunds = apps.filter((app) => app.cares === "refund").map((app) => app.socket.id);
+  t.expect(io.of("/store").adapter.rooms.get("refund")).toEqual(new Set(refunds)); // in any order
+  const sent = await pump(t, port, startBusyApp);
+  await expectEachHandlesItsKind(apps, sent, false); // received: its own kind, all it handles
+});
+
+test("the busy app drops what it cannot send, ids counting on, and prints a refusal", (t) =>
+  expectDropsAndRefusals(t, startBusyApp, "/store"));
 
 test.concurrent(
   "/store joins a room of a kind and no other; it takes the kinds, /school does not",
