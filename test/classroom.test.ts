@@ -1,4 +1,5 @@
 import { afterAll, expect, test, vi } from "vitest";
+import { EventEmitter } from "node:events";
 import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { connect } from "node:net";
@@ -9,6 +10,7 @@ import { Server } from "socket.io";
 import { io } from "socket.io-client";
 import { serveAdminUi } from "../classroom/admin-ui.ts";
 import { commentary } from "../classroom/commentary.ts";
+import { catchRejections, endClient } from "../classroom/redis-client.ts";
 import { freePort, startRedisServer } from "../classroom/redis-server.ts";
 import { listen } from "../classroom/socketio-server.ts";
 import { connectRedis } from "../socketio-namespaces/redis.ts";
@@ -21,6 +23,7 @@ import {
   listeningLine,
   log,
   printable,
+  STOP_MS,
   stopOnSignal,
 } from "../classroom/terminal.ts";
 import { get, recorder, runScript, startRedis, waitFor, type Context } from "./helpers.ts";
@@ -411,6 +414,58 @@ test("a private redis-server is ready once it answers, or says in one line that 
     /^redis-server is not installed: apt-get install redis-server \(or brew install redis\)$/,
   );
 });
+
+// What the servers' Redis clients share: an answer that no one waits for fails unheard, and an end
+// waits STOP_MS at most for a close, and ends a client that was still connecting once it gets there.
+test("a Redis command no one waits for fails unheard; the caller who waits still hears it", async (t) => {
+  const unheard = vi.fn();
+  process.on("unhandledRejection", unheard);
+  t.onTestFinished(() => void process.off("unhandledRejection", unheard));
+  const sent: unknown[][] = [];
+  const client = {
+    name: "redis",
+    publish(this: { name: string }, ...args: never[]) {
+      sent.push([this.name, ...args]);
+      return Promise.reject(new Error("Redis is gone"));
+    },
+  };
+  catchRejections(client, "publish");
+  void client.publish(...("ab".split("") as never[])); // as the adapter does, its answer unread
+  await expect(client.publish()).rejects.toThrow("Redis is gone");
+  await new Promise((done) => setImmediate(done)); // where a rejection would be unhandled
+  expect(unheard).not.toHaveBeenCalled();
+  expect(sent).toEqual([["redis", "a", "b"], ["redis"]]);
+});
+
+test(
+  "a Redis client's end: a close waited for STOP_MS at most, a connecting one ended once ready",
+  { timeout: STOP_MS + 3000 }, // a close waited for without end fails here, not after a minute
+  async () => {
+    const fake = (isReady: boolean, close: () => Promise<unknown>) => {
+      const client = Object.assign(new EventEmitter(), { isReady, did: [] as string[] });
+      return Object.assign(client, {
+        close: () => (client.did.push("close"), close()),
+        destroy: () => void client.did.push("destroy"),
+      });
+    };
+    const quick = fake(true, async () => {});
+    await endClient(quick);
+    expect(quick.did).toEqual(["close", "destroy"]);
+    const failing = fake(true, () => Promise.reject(new Error("Redis is gone")));
+    await endClient(failing);
+    expect(failing.did).toEqual(["close", "destroy"]);
+    const hung = fake(true, () => new Promise(() => {})); // a Redis that died mid-close
+    const started = performance.now();
+    await endClient(hung); // its wait is node:timers/promises', which fake timers leave alone
+    expect(performance.now() - started).toBeGreaterThanOrEqual(STOP_MS - 1);
+    expect(hung.did).toEqual(["close", "destroy"]);
+    const connecting = fake(false, async () => {});
+    await endClient(connecting);
+    expect(connecting.did).toEqual(["destroy"]);
+    connecting.emit("ready"); // it got there after all: ended again, not left connected
+    expect(connecting.did).toEqual(["destroy", "destroy"]);
+  },
+);
 
 test("with no Redis at REDIS_URL, connecting says so and leaves nothing running", async (t) => {
   const nothing = await freePort();
