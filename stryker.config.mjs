@@ -17,7 +17,9 @@ export default {
     "tcp-demo/*.ts",
     "socketio-demo/*.ts",
     "socketio-namespaces/*.ts",
-    "!socketio-namespaces/cluster.ts", // a script of child processes: held end to end, in a terminal
+    // scripts that only ever run as processes of their own, held end to end, in a terminal:
+    "!socketio-namespaces/cluster.ts", // child processes, a server for each
+    "!classroom/watch.ts", // the checks before tsx watch, then tsx watch itself
     "check/*.ts",
   ],
   coverageAnalysis: "perTest",
