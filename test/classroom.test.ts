@@ -524,9 +524,40 @@ test("Ctrl-C ends a script within two seconds whatever its close waits for; a fa
   expect(exit.mock.calls[0]).toEqual([2]);
 });
 
+// A script of one terminal, as a line of code for node to run
+const node = (code: string) => `node -e '${code}'`;
+
+test("one terminal: a script that ends ends them all, with its code; Ctrl-C closes the clients first", async () => {
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const before = signals.map((signal) => process.listenerCount(signal));
+  const listening = 'console.log("listening on port 1");';
+  const forever = { name: "forever", command: node(`${listening} setInterval(() => {}, 1000)`) };
+  const ending = (code: number) => ({
+    name: `exits ${code}`,
+    command: node(`${listening} setTimeout(() => process.exit(${code}), 50)`),
+  });
+  const did: string[] = [];
+  const client = {
+    name: "client",
+    start: () => (did.push("started"), { close: () => void did.push("closed") }),
+  };
+  const output = new PassThrough().resume(); // what the terminal shows is the test above's
+  // a failure, or an end, stops forever too: the terminal's code is 0 only if every script's is
+  expect(await together([forever, ending(3)], [], output)).toBe(1);
+  expect(await together([forever, ending(0)], [], output)).toBe(1);
+  expect(await together([ending(0)], [client], output)).toBe(0);
+  expect(did).toEqual(["started", "closed"]);
+  const ctrlC = together([forever], [client], output);
+  await vi.waitFor(() => expect(did).toHaveLength(3), { timeout: 10_000 });
+  process.emit("SIGINT");
+  expect(did.at(-1)).toBe("closed"); // at once: no client says it lost its server
+  expect(await ctrlC).toBe(1); // forever, stopped by Ctrl-C
+  expect(did).toHaveLength(4); // closed once, not again as the terminal ends
+  expect(signals.map((signal) => process.listenerCount(signal))).toEqual(before);
+});
+
 test("one terminal: a client's first line is a connect, not no server: clients start once every server listens", async () => {
   const [early, late] = [await freePort(), await freePort()];
-  const node = (code: string) => `node -e '${code}'`;
   const server = (port: number, ms: number) => ({
     name: `server ${port}`,
     command: node(
