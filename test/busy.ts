@@ -3,7 +3,7 @@
 import { once } from "node:events";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
-import { Server } from "socket.io";
+import { Server, type Socket } from "socket.io";
 import { expect, vi, type TestContext } from "vitest";
 import type { Options } from "../classroom/settings.ts";
 import { KINDS, type Kind } from "../socketio-demo/events.ts";
@@ -117,15 +117,10 @@ export async function expectDropsAndRefusals(t: TestContext, start: Start, names
   vi.advanceTimersByTime(1000);
   t.expect(dropped()).toHaveLength(3);
 
-  const http = createServer().listen(0, "127.0.0.1");
-  await once(http, "listening");
-  const io = new Server(http);
-  t.onTestFinished(() => new Promise<void>((done) => io.close(() => done())));
-  io.of(namespace || "/").on("connection", (socket) =>
+  const open = await standIn(t, namespace, (socket) =>
     socket.onAny((...args) => args.at(-1)({ ok: false, error: "closed for stock-taking" })),
   );
   const refused = recorder("busy app, refused");
-  const { port: open } = http.address() as { port: number };
   const second = start({ port: open, print: refused.line });
   t.onTestFinished(second.close);
   await refused.until(/^connected to /);
@@ -135,4 +130,53 @@ export async function expectDropsAndRefusals(t: TestContext, start: Start, names
     expect.stringMatching(/^\w+ \{"id":1,"change":"created"\}$/),
     "refused: closed for stock-taking",
   ]);
+}
+
+// The second pass's listening app on its own (cares: refund), at a server that refuses its join,
+// says welcome, then sends a refund, an order and a refund: it says why it is not in its room, the
+// welcome is not counted, the order is received and not handled, and the count comes once a second.
+export async function expectCountsAlone(t: TestContext, start: Start, namespace: string) {
+  vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] }); // the count's tick: ours to move
+  t.onTestFinished(() => void vi.useRealTimers());
+  const port = await standIn(t, namespace, (socket) => {
+    socket.on("join", (_room: string, answer: (r: object) => void) =>
+      answer({ ok: false, error: "no such room" }),
+    );
+    socket.emit("welcome", "to this app alone");
+    const sent: [string, unknown][] = [
+      ["refund", 1],
+      ["order", 2],
+      ["refund", "sentinel"],
+    ];
+    for (const [kind, speech] of sent) socket.emit(kind, { from: "the store", speech });
+  });
+  const heard = recorder("refund app");
+  const app = start({ port, cares: "refund", print: heard.line });
+  t.onTestFinished(app.close);
+  await heard.until(/"sentinel"$/);
+  await heard.until(/^no such room$/);
+  vi.advanceTimersByTime(999);
+  const counts = () => heard.lines.filter((line) => line.startsWith("received "));
+  t.expect(counts()).toEqual([]);
+  vi.advanceTimersByTime(1);
+  t.expect(counts()).toEqual(["received 3, handled 2"]);
+  // the refusal of its join comes as it may, among what the server sent
+  const rest = heard.lines.filter((line) => !/^(connected to |no such room$)/.test(line));
+  t.expect(rest).toEqual([
+    "handled refund from the store: 1",
+    'handled refund from the store: "sentinel"',
+    "received 3, handled 2",
+  ]);
+  t.expect(heard.lines.filter((line) => line === "no such room")).toHaveLength(1);
+}
+
+// A stand-in for the lesson's server, in this process: each connection to the namespace given is
+// the test's to answer. Resolves with its port.
+async function standIn(t: TestContext, namespace: string, connected: (socket: Socket) => void) {
+  const http = createServer().listen(0, "127.0.0.1");
+  await once(http, "listening");
+  const io = new Server(http);
+  t.onTestFinished(() => new Promise<void>((done) => io.close(() => done())));
+  io.of(namespace || "/").on("connection", connected);
+  return (http.address() as { port: number }).port;
 }

@@ -35,6 +35,7 @@ import {
 import { app, events, expectEachSlice, loggers } from "./namespaces.ts";
 import {
   expectBusyPage,
+  expectCountsAlone,
   expectDropsAndRefusals,
   expectEachHandlesItsKind,
   listeners,
@@ -634,6 +635,9 @@ test("the busy store with a room for each kind: each listening app receives its 
   const sent = await pump(t, port, startBusyApp);
   await expectEachHandlesItsKind(apps, sent, false); // received: its own kind, all it handles
 });
+
+test("a listening app counts what reached it once a second, not the welcome, and handles its kind", (t) =>
+  expectCountsAlone(t, startListener, "/store"));
 
 test("the busy app drops what it cannot send, ids counting on, and prints a refusal", (t) =>
   expectDropsAndRefusals(t, startBusyApp, "/store"));
