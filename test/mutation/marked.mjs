@@ -238,6 +238,20 @@ export const MARKED = [
       "the namespace, and all of a run are in one: all but the first to each server address get " +
       "one either way, and that first has the manager to itself",
   },
+  {
+    file: "socketio-namespaces/busy-listener.ts",
+    code: "{ forceNew: true }",
+    why:
+      "every client of a process that a listening app shares is in /store, and io() gives each " +
+      "after the first a connection of its own either way; the first has the manager to itself",
+  },
+  {
+    file: "classroom/redis-client.ts",
+    code: "{ ref: false }",
+    why:
+      "the bound on a close is awaited either way; a timer that holds the event loop only keeps " +
+      "a process alive after its last close, which a child process shows, where no mutant is on",
+  },
 ];
 
 export const strykerPlugins = [
