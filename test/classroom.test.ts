@@ -547,12 +547,15 @@ test("one terminal: a script that ends ends them all, with its code; Ctrl-C clos
   expect(await together([forever, ending(0)], [], output)).toBe(1);
   expect(await together([ending(0)], [client], output)).toBe(0);
   expect(did).toEqual(["started", "closed"]);
-  const ctrlC = together([forever], [client], output);
-  await vi.waitFor(() => expect(did).toHaveLength(3), { timeout: 10_000 });
-  process.emit("SIGINT");
-  expect(did.at(-1)).toBe("closed"); // at once: no client says it lost its server
-  expect(await ctrlC).toBe(1); // forever, stopped by Ctrl-C
-  expect(did).toHaveLength(4); // closed once, not again as the terminal ends
+  for (const signal of signals) {
+    const stopped = together([forever], [client], output);
+    await vi.waitFor(() => expect(did.at(-1)).toBe("started"), { timeout: 10_000 });
+    const closed = did.length + 1;
+    process.emit(signal); // Ctrl-C, or a kill
+    expect([did.length, did.at(-1)]).toEqual([closed, "closed"]); // at once: none says it lost its server
+    expect(await stopped).toBe(1); // forever, stopped
+    expect(did).toHaveLength(closed); // closed once, not again as the terminal ends
+  }
   expect(signals.map((signal) => process.listenerCount(signal))).toEqual(before);
 });
 
