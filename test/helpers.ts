@@ -22,6 +22,9 @@ export const FAST = { TICK_MS: "100" };
 // loaded 2-core machine can take seconds to start a child process.
 export const WAIT_MS = 5000;
 export const START_MS = 20_000; // for what a child process prints
+// for what a lesson's last process prints, when each of its processes starts once the one before is up:
+// npm run delivery is a watcher, a Redis, the server under tsx, then its clients
+export const LESSON_MS = 45_000;
 
 // Collects printed lines; until() resolves once the lines satisfy a condition, or fails saying what it had.
 export function recorder(name = "recorder", defaultMs = WAIT_MS) {

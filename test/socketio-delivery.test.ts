@@ -20,6 +20,7 @@ import {
   expectReadmeOutput,
   FAST,
   freePort,
+  LESSON_MS,
   ioClient,
   needRedisServer,
   recorder,
@@ -385,7 +386,7 @@ test.concurrent(
       ownGroup: true,
       env: FAST,
     });
-    const said = await lesson.out.until(/^\[logger\] \S+ #3 message from /, 20_000);
+    const said = await lesson.out.until(/^\[logger\] \S+ #3 message from /, LESSON_MS);
     expect(said[0]).toMatch(/^\[server\] \S+ a private Redis at redis:\/\/127\.0\.0\.1:\d+ keeps /);
     const url = /(redis:\/\/\S+) keeps/.exec(said[0])?.[1] ?? "";
     expect(said.filter((l) => / no server /.test(l))).toEqual([]); // the clients after the server
