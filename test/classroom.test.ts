@@ -5,6 +5,7 @@ import { createServer } from "node:http";
 import { connect } from "node:net";
 import { createInterface } from "node:readline";
 import { PassThrough } from "node:stream";
+import { styleText } from "node:util";
 import { hostname, networkInterfaces } from "node:os";
 import { Server } from "socket.io";
 import { io } from "socket.io-client";
@@ -555,8 +556,47 @@ test("one terminal: a script that ends ends them all, with its code; Ctrl-C clos
     expect([did.length, did.at(-1)]).toEqual([closed, "closed"]); // at once: none says it lost its server
     expect(await stopped).toBe(1); // forever, stopped
     expect(did).toHaveLength(closed); // closed once, not again as the terminal ends
+    // neither handler left behind: the other signal's would still be there, unfired
+    expect(signals.map((signal) => process.listenerCount(signal))).toEqual(before);
   }
-  expect(signals.map((signal) => process.listenerCount(signal))).toEqual(before);
+});
+
+test("one terminal: the clients start once, when every server has said it listens, and never before", async () => {
+  const did: string[] = [];
+  const client = {
+    name: "client",
+    start: () => (did.push("started"), { close: () => void did.push("closed") }),
+  };
+  const output = new PassThrough().resume();
+  const compiling = { name: "compiling", command: node(`console.log("compiling")`) };
+  expect(await together([compiling], [client], output)).toBe(0);
+  expect(did).toEqual([]); // it never said it listens
+  const listening = 'console.log("listening on port 1")';
+  const saved = {
+    name: "saved",
+    command: node(`${listening}; setTimeout(() => ${listening}, 200)`),
+  };
+  expect(await together([saved], [client], output)).toBe(0);
+  expect(did).toEqual(["started", "closed"]); // a save, and it says so again: the clients go on
+});
+
+test("one terminal: each client's label has a colour of its own, after the servers'", async (t) => {
+  vi.stubEnv("FORCE_COLOR", "1"); // a terminal: from Node 22, styleText() checks that it has colours
+  t.onTestFinished(() => void vi.unstubAllEnvs());
+  const output = new PassThrough();
+  const out = recorder("the one terminal");
+  createInterface({ input: output }).on("line", out.line);
+  const server = { name: "server", command: node('console.log("listening on port 1")') };
+  const speaks = (name: string) => ({
+    name,
+    start: (print: (line: string) => void) => (print("hello"), { close: () => {} }),
+  });
+  await together([server], [speaks("logger"), speaks("app")], output);
+  await out.until((lines) => lines.filter((line) => line.endsWith(" hello")).length >= 2);
+  const labels = out.lines.flatMap((line) => /^(\S+) \d\d:\d\d:\d\d hello$/.exec(line)?.[1] ?? []);
+  // the server's is blue, the first of the colours: concurrently's, which goes by the real terminal
+  expect(labels).toEqual([styleText("green", "[logger]"), styleText("magenta", "[app]")]);
+  expect(labels[0]).toBe("\x1b[32m[logger]\x1b[39m");
 });
 
 test("one terminal: a client's first line is a connect, not no server: clients start once every server listens", async () => {

@@ -305,13 +305,60 @@ test.concurrent(
 );
 
 test.concurrent(
+  "the server's first line says where it keeps the sessions, and what a restart costs them",
+  async (t) => {
+    const { url } = await startRedis(t);
+    const [inMemory, inRedis] = [await server(t), await server(t, { redisUrl: url })];
+    const back = `a client back within ${AWAY_MS / 1000} s gets what it missed`;
+    expect(inMemory.log.lines[0]).toBe(
+      `sessions in this server's memory: ${back}, but a restart loses them all`,
+    );
+    const version = /^sessions in Redis (\d+\.\d+\.\d+) at /.exec(inRedis.log.lines[0])?.[1];
+    expect(inRedis.log.lines[0]).toBe(
+      `sessions in Redis ${version} at ${url}: ${back}, across a restart too when the server ` +
+        "stops gracefully (Ctrl-C, a save); a kill -9 loses the sessions of all its clients",
+    );
+  },
+);
+
+test.concurrent("a REDIS_URL with no Redis behind it is one line, at once", async () => {
+  const url = `redis://127.0.0.1:${await freePort()}`;
+  await expect(startServer({ port: 0, print: () => {}, redisUrl: url })).rejects.toMatchObject({
+    code: "NO_REDIS",
+    message: `no Redis at ${url}: start it (redis-server), or run without --redis-url (REDIS_URL)`,
+  });
+});
+
+test.concurrent(
+  "a server whose Redis comes back says so once: what it said meanwhile reaches the clients late",
+  async (t) => {
+    const redis = await startRedis(t);
+    const { port, log } = await server(t, { redisUrl: redis.url });
+    const listener = await ioClient(t, port);
+    const speaker = await ioClient(t, port);
+    await redis.stop();
+    await log.until(/^lost Redis at /);
+    speaker.socket.emit("speak", "while Redis is gone"); // waits in the client's queue
+    await log.until(/: while Redis is gone$/);
+    expect(listener.heard.lines.join("\n")).not.toContain("while Redis is gone");
+    await redis.start();
+    await log.until(/ is back$/);
+    await listener.heard.until(/"while Redis is gone"/);
+    expect(log.lines.filter((line) => /^(lost )?Redis /.test(line))).toEqual([
+      `lost Redis at ${redis.url}: what is sent waits for it, and it is retried`,
+      `Redis at ${redis.url} is back`,
+    ]);
+  },
+);
+
+test.concurrent(
   "a server closed leaves no Redis behind: its private redis-server stops with it",
   async (t) => {
     needRedisServer(t);
     const { log, close } = await server(t, {});
     const url = /at (redis:\/\/[\d.:]+)/.exec(log.lines[0])?.[1] ?? "";
     expect(log.lines[0]).toMatch(
-      /^sessions in a private Redis [\d.]+ at \S+, which stops with this /,
+      /^sessions in a private Redis \d+\.\d+\.\d+ at redis:\/\/127\.0\.0\.1:\d+, which stops with this server: a client back within /,
     );
     expect(await accepts(redisPort(url))).toBe(true);
     await close();
