@@ -8,7 +8,9 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { transform } from "esbuild";
 
-export const COMPILED = join("scratch", "js");
+// Stryker's test runners share one sandbox, and each runs this setup: each compiles into a folder
+// of its own, so that none removes the scripts another's tests are running
+export const COMPILED = join("scratch", `js${process.env.STRYKER_MUTATOR_WORKER ?? ""}`);
 const FOLDERS = [
   "classroom",
   "check",
