@@ -563,21 +563,31 @@ test("one terminal: a script that ends ends them all, with its code; Ctrl-C clos
 
 test("one terminal: the clients start once, when every server has said it listens, and never before", async () => {
   const did: string[] = [];
-  const client = {
-    name: "client",
-    start: () => (did.push("started"), { close: () => void did.push("closed") }),
-  };
   const output = new PassThrough().resume();
   const compiling = { name: "compiling", command: node(`console.log("compiling")`) };
-  expect(await together([compiling], [client], output)).toBe(0);
+  const nothing = { name: "client", start: () => (did.push("started"), { close: () => {} }) };
+  expect(await together([compiling], [nothing], output)).toBe(0);
   expect(did).toEqual([]); // it never said it listens
-  const listening = 'console.log("listening on port 1")';
+  // a server that says it listens again once the client is in, as a save would have it say
+  const port = await freePort();
+  const listening = `console.log("listening on port ${port}")`;
   const saved = {
     name: "saved",
-    command: node(`${listening}; setTimeout(() => ${listening}, 200)`),
+    command: node(
+      `const s = require("net").createServer((c) => (c.end(), s.close(), ${listening}));` +
+        `s.listen(${port}, "127.0.0.1", () => ${listening})`,
+    ),
+  };
+  const client = {
+    name: "client",
+    start: () => {
+      did.push("started");
+      const socket = connect(port, "127.0.0.1").on("error", () => {});
+      return { close: () => void (socket.destroy(), did.push("closed")) };
+    },
   };
   expect(await together([saved], [client], output)).toBe(0);
-  expect(did).toEqual(["started", "closed"]); // a save, and it says so again: the clients go on
+  expect(did).toEqual(["started", "closed"]); // not started again
 });
 
 test("one terminal: each client's label has a colour of its own, after the servers'", async (t) => {
