@@ -809,3 +809,22 @@ test.concurrent("each check's clients are closed before the next check starts", 
   t.expect(most.socketio).toBeLessThanOrEqual(5);
   t.expect(most.namespaces).toBeLessThanOrEqual(7);
 });
+
+// A delivery server whose speaker never hears itself fails each check that needs the sender's
+// own message, the first named for it; with nothing to wait for but a second each.
+test.concurrent(
+  "a delivery server that skips the sender fails the checks that need it to hear itself",
+  async (t) => {
+    const { port } = await broken(t, "delivery-server skips-the-sender");
+    const { code, failed, lines } = await check("delivery", port, 1);
+    t.expect(failed).toEqual([
+      "speak becomes message to every client, the sender included",
+      "a client back from a dropped connection gets what it missed, once, in order",
+      "a client that joins later gets only what follows",
+    ]);
+    t.expect(lines[1]).toBe(
+      '✗ speak becomes message to every client, the sender included: expected a message with "check ID: to all", got nothing. Hint: io.emit("message", …) on each speak: every client, the sender included',
+    );
+    t.expect([lines.at(-1), code]).toEqual(["1 passed, 3 failed", 1]);
+  },
+);

@@ -4,7 +4,8 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 
-export type DeliveryFault = "forgets-sessions" | "passes-duplicates" | "replays-the-last";
+export type DeliveryFault =
+  "forgets-sessions" | "passes-duplicates" | "replays-the-last" | "skips-the-sender";
 
 export async function startBrokenDelivery(fault: DeliveryFault) {
   // the first fault: no connectionStateRecovery, so a client that comes back starts afresh
@@ -19,7 +20,11 @@ export async function startBrokenDelivery(fault: DeliveryFault) {
       if (record && passedOn.has(record) && fault !== "passes-duplicates")
         return ack?.({ ok: true, duplicate: true });
       if (record) passedOn.add(record);
-      io.emit("message", (last = { from: socket.id, speech }));
+      // the fourth: socket.broadcast, which every client hears but the one that spoke
+      (fault === "skips-the-sender" ? socket.broadcast : io).emit(
+        "message",
+        (last = { from: socket.id, speech }),
+      );
       ack?.({ ok: true });
     });
   });
