@@ -22,6 +22,7 @@ import {
   speechIn,
   urlOf,
   type Print,
+  CLIENT,
 } from "./report.ts";
 
 const USAGE = `usage: npm run check:delivery -- --port 3000 [--host localhost]
@@ -60,7 +61,7 @@ export async function checkDelivery(settings: DeliverySettings, print: Print = p
   // A client that keeps what each message of this run carried, the speech in it or the whole
   // payload. It reconnects only when told: a check drops its connection on purpose.
   async function client() {
-    const socket = io(url, { forceNew: true, reconnection: false });
+    const socket = io(url, CLIENT);
     open.add(socket);
     const heard = new Heard<unknown>(wait); // from the start: what a server replays comes first
     socket.on(message, (payload: unknown) => {

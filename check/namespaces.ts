@@ -19,6 +19,7 @@ import {
   Stop,
   urlOf,
   printed,
+  CLIENT,
 } from "./report.ts";
 import type { Print } from "./report.ts";
 
@@ -77,7 +78,7 @@ export async function checkNamespaces(settings: NamespacesSettings, print: Print
   // A logger: its own connection to one namespace, keeping each event of this run that it hears,
   // as "event speech".
   async function logger(namespace: string) {
-    const socket = io(`${o.url}${namespace}`, { forceNew: true, reconnection: false });
+    const socket = io(`${o.url}${namespace}`, CLIENT);
     open.add(socket);
     await connected(socket, namespace);
     const heard = new Heard<string>(o.wait);
@@ -116,7 +117,7 @@ export async function checkNamespaces(settings: NamespacesSettings, print: Print
       await logger(o.school),
       await member(),
     ];
-    const manager = new Manager(o.url, { reconnection: false });
+    const manager = new Manager(o.url, CLIENT);
     const namespaces = ["/", o.home, o.school];
     const speaker = Object.fromEntries(namespaces.map((nsp) => [nsp, manager.socket(nsp)]));
     for (const socket of Object.values(speaker)) open.add(socket);

@@ -21,6 +21,7 @@ import {
   speechIn,
   urlOf,
   type Print,
+  CLIENT,
 } from "./report.ts";
 
 const USAGE = `usage: npm run check:socketio -- --port 3000 [--host localhost]
@@ -61,7 +62,7 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
   // A client that keeps what each message carried, the speech in it or the whole payload: this
   // run's, not what a class says meanwhile.
   async function client() {
-    const socket = io(url, { forceNew: true, reconnection: false });
+    const socket = io(url, CLIENT);
     open.add(socket);
     const heard = new Heard<unknown>(wait); // from the start: what a server replays comes first
     socket.on(message, (payload: unknown) => {
