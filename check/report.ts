@@ -218,9 +218,9 @@ export class Heard<T> {
   }
 }
 
-// How a checker's clients connect: each on its own, never again once dropped, and over WebSocket from
-// the start, as any Socket.IO server allows: a run opens dozens, and polling first, then upgrading,
-// costs each one three times the CPU and the time.
+// How a checker's clients connect: each on its own, never again once dropped, and over WebSocket
+// from the start, as any Socket.IO server allows: a run opens dozens, and polling first, then
+// upgrading, costs each one three times the CPU and the time.
 export const CLIENT = { forceNew: true, reconnection: false, transports: ["websocket"] };
 
 // Throws a Stop unless a Socket.IO server answers at the URL.
