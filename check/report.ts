@@ -223,17 +223,22 @@ export class Heard<T> {
 // upgrading, costs each one three times the CPU and the time.
 export const CLIENT = { forceNew: true, reconnection: false, transports: ["websocket"] };
 
-// Throws a Stop unless a Socket.IO server answers at the URL.
+// Throws a Stop unless a Socket.IO server answers at the URL, over WebSocket.
 export async function answersSocketIo(url: string) {
-  const probe = io(url, CLIENT);
-  try {
-    await new Promise((done, fail) =>
-      probe.once("connect", () => done(null)).once("connect_error", fail),
+  // resolves with why the connection failed, or with nothing once it is made
+  const reach = (transports: string[]) => {
+    const probe = io(url, { ...CLIENT, transports });
+    return new Promise<Error | void>((done) =>
+      probe.once("connect", done).once("connect_error", done),
+    ).finally(() => probe.disconnect());
+  };
+  const error = await reach(CLIENT.transports);
+  if (!error) return;
+  if (!(await reach(["polling"])))
+    throw new Stop(
+      `the Socket.IO server at ${url} allows HTTP polling alone, and the checkers connect over ` +
+        'WebSocket: let it allow both (drop transports: ["polling"])',
     );
-  } catch (error) {
-    const start = "start your server, or pass --port and --host, or --url";
-    throw new Stop(`nothing answers Socket.IO at ${url} (${(error as Error).message}): ${start}`);
-  } finally {
-    probe.disconnect();
-  }
+  const start = "start your server, or pass --port and --host, or --url";
+  throw new Stop(`nothing answers Socket.IO at ${url} (${error.message}): ${start}`);
 }

@@ -2,6 +2,9 @@
 // class uses them, and each small server in test/broken/ fails the one check that names its fault,
 // and no other. The checkers run in this process; one run of each from the command line checks
 // what a student sees of it and its exit code.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server } from "socket.io";
 import { expect, test, vi } from "vitest";
 import { startServer as startTcp } from "../tcp-demo/server.ts";
 import { startServer as startSocketIo } from "../socketio-demo/server.ts";
@@ -12,7 +15,7 @@ import { checkSocketIo, socketIoSettings } from "../check/socketio.ts";
 import { checkNamespaces, namespacesSettings } from "../check/namespaces.ts";
 import { checkDelivery, deliverySettings } from "../check/delivery.ts";
 import { Heard, printed, runChecks, speechIn, Stop, type Print } from "../check/report.ts";
-import { ioClient, recorder, runScript, tcpClient, type Context } from "./helpers.ts";
+import { ioClient, recorder, runScript, tcpClient, waitFor, type Context } from "./helpers.ts";
 import { startBrokenTcp, type TcpFault } from "./broken/tcp-server.ts";
 import { startBrokenSocketIo, type SocketIoFault } from "./broken/socketio-server.ts";
 import { startBrokenDelivery, type DeliveryFault } from "./broken/delivery-server.ts";
@@ -202,6 +205,25 @@ test("with nothing listening, each checker says so in one line", async () => {
     );
     await expect(checking, lesson).rejects.toBeInstanceOf(Stop);
   }
+});
+
+test("a Socket.IO server that allows HTTP polling alone: each Socket.IO checker says so in one line", async (t) => {
+  const http = createServer();
+  const pollingAlone = new Server(http, { transports: ["polling"] });
+  t.onTestFinished(() => pollingAlone.close());
+  http.listen(0, "127.0.0.1");
+  await waitFor(http, "listening");
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  for (const lesson of ["socketio", "namespaces", "delivery"] as const)
+    await expect(
+      checkers[lesson](["--url", url], () => {}),
+      lesson,
+    ).rejects.toThrow(
+      new Stop(
+        `the Socket.IO server at ${url} allows HTTP polling alone, and the checkers connect over ` +
+          'WebSocket: let it allow both (drop transports: ["polling"])',
+      ),
+    );
 });
 
 // What the four checkers share, check/report.ts, on its own: no server, and no wait but a fake one
