@@ -7,7 +7,6 @@ import { isDeepStrictEqual } from "node:util";
 import { pathToFileURL } from "node:url";
 import { io, type Socket } from "socket.io-client";
 import {
-  answersSocketIo,
   cli,
   connected,
   disconnectAll,
@@ -18,11 +17,11 @@ import {
   Heard,
   must,
   printed,
+  reachSocketIo,
   runChecks,
   speechIn,
   urlOf,
   type Print,
-  CLIENT,
 } from "./report.ts";
 
 const USAGE = `usage: npm run check:delivery -- --port 3000 [--host localhost]
@@ -61,7 +60,7 @@ export async function checkDelivery(settings: DeliverySettings, print: Print = p
   // A client that keeps what each message of this run carried, the speech in it or the whole
   // payload. It reconnects only when told: a check drops its connection on purpose.
   async function client() {
-    const socket = io(url, CLIENT);
+    const socket = io(url, connecting);
     open.add(socket);
     const heard = new Heard<unknown>(wait); // from the start: what a server replays comes first
     socket.on(message, (payload: unknown) => {
@@ -77,7 +76,7 @@ export async function checkDelivery(settings: DeliverySettings, print: Print = p
   const basics = `io.emit("${message}", …) on each ${speak}: every client, the sender included`;
   const RECONNECT =
     "nothing lost across a reconnect: what is said while a client is away, it gets back";
-  await answersSocketIo(url);
+  const connecting = await reachSocketIo(url, wait); // before the first client()
   return runChecks(
     [
       {

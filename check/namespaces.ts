@@ -5,7 +5,6 @@ import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { io, Manager, type Socket } from "socket.io-client";
 import {
-  answersSocketIo,
   cli,
   disconnectAll,
   Failed,
@@ -14,12 +13,12 @@ import {
   WAIT_USAGE,
   waitOf,
   Heard,
+  reachSocketIo,
   runChecks,
   speechIn,
   Stop,
   urlOf,
   printed,
-  CLIENT,
 } from "./report.ts";
 import type { Print } from "./report.ts";
 
@@ -78,7 +77,7 @@ export async function checkNamespaces(settings: NamespacesSettings, print: Print
   // A logger: its own connection to one namespace, keeping each event of this run that it hears,
   // as "event speech".
   async function logger(namespace: string) {
-    const socket = io(`${o.url}${namespace}`, CLIENT);
+    const socket = io(`${o.url}${namespace}`, connecting);
     open.add(socket);
     await connected(socket, namespace);
     const heard = new Heard<string>(o.wait);
@@ -117,7 +116,7 @@ export async function checkNamespaces(settings: NamespacesSettings, print: Print
       await logger(o.school),
       await member(),
     ];
-    const manager = new Manager(o.url, CLIENT);
+    const manager = new Manager(o.url, connecting);
     const namespaces = ["/", o.home, o.school];
     const speaker = Object.fromEntries(namespaces.map((nsp) => [nsp, manager.socket(nsp)]));
     for (const socket of Object.values(speaker)) open.add(socket);
@@ -140,7 +139,7 @@ export async function checkNamespaces(settings: NamespacesSettings, print: Print
       throw new Failed(`${seen ? "" : "no "}"${what}" at ${l.name}`, l.heard.got(), hint);
   };
 
-  await answersSocketIo(o.url);
+  const connecting = await reachSocketIo(o.url, o.wait); // before the first client()
   const MATRIX = "the who-sees-what table";
   return runChecks(
     [

@@ -2,8 +2,9 @@
 // was expected, what came instead and a hint), "N passed, M failed" last, and the exit code: 0 when
 // all pass, 1 when one fails, 2 with one line for a bad flag or when nothing answers there.
 import { printable } from "../classroom/terminal.ts";
+import { connect } from "node:net";
 import { isDeepStrictEqual, parseArgs, type ParseArgsConfig } from "node:util";
-import { io, type Socket } from "socket.io-client";
+import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 
 export type Print = (line: string) => void;
 
@@ -219,26 +220,47 @@ export class Heard<T> {
 }
 
 // How a checker's clients connect: each on its own, never again once dropped, and over WebSocket
-// from the start, as any Socket.IO server allows: a run opens dozens, and polling first, then
-// upgrading, costs each one three times the CPU and the time.
-export const CLIENT = { forceNew: true, reconnection: false, transports: ["websocket"] };
+// from the start: a run opens dozens, and polling first, then upgrading, costs each one three
+// times the CPU and the time.
+const WEBSOCKET = {
+  forceNew: true,
+  reconnection: false,
+  transports: ["websocket"],
+} satisfies Partial<ManagerOptions & SocketOptions>;
 
-// Throws a Stop unless a Socket.IO server answers at the URL, over WebSocket.
-export async function answersSocketIo(url: string) {
+// The options a checker's clients connect with: WebSocket, or, where only HTTP polling gets
+// through (a proxy that passes no upgrade, a server that allows polling alone), polling first, as
+// a browser starts. Throws a Stop when no Socket.IO server answers at the URL within the wait.
+export async function reachSocketIo(url: string, wait: number) {
+  const pollingFirst = { ...WEBSOCKET, transports: ["polling", "websocket"] };
   // resolves with why the connection failed, or with nothing once it is made
-  const reach = (transports: string[]) => {
-    const probe = io(url, { ...CLIENT, transports });
+  const reach = (options: Partial<ManagerOptions & SocketOptions>) => {
+    const probe = io(url, { ...options, timeout: wait });
     return new Promise<Error | void>((done) =>
       probe.once("connect", done).once("connect_error", done),
     ).finally(() => probe.disconnect());
   };
-  const error = await reach(CLIENT.transports);
-  if (!error) return;
-  if (!(await reach(["polling"])))
+  const error = await reach(WEBSOCKET);
+  if (!error) return WEBSOCKET;
+  const [polling, open] = await Promise.all([reach(pollingFirst), listens(new URL(url), wait)]);
+  if (!polling) return pollingFirst;
+  const where = "pass --port and --host, or --url";
+  if (open)
     throw new Stop(
-      `the Socket.IO server at ${url} allows HTTP polling alone, and the checkers connect over ` +
-        'WebSocket: let it allow both (drop transports: ["polling"])',
+      `something listens at ${url}, but it does not answer Socket.IO (${error.message}): is it ` +
+        `your Socket.IO server's port? ${where}`,
     );
-  const start = "start your server, or pass --port and --host, or --url";
-  throw new Stop(`nothing answers Socket.IO at ${url} (${error.message}): ${start}`);
+  throw new Stop(
+    `nothing answers Socket.IO at ${url} (${error.message}): start your server, or ${where}`,
+  );
+}
+
+// Whether anything accepts a TCP connection at the URL's host and port, within the wait.
+function listens({ hostname, port, protocol }: URL, wait: number) {
+  const host = hostname.replace(/^\[(.*)\]$/, "$1"); // an IPv6 address, without its brackets
+  const probe = connect({ host, port: Number(port) || (protocol === "https:" ? 443 : 80) });
+  return new Promise<boolean>((done) => {
+    probe.once("connect", () => done(true)).once("error", () => done(false));
+    probe.setTimeout(wait, () => done(false));
+  }).finally(() => probe.destroy());
 }

@@ -6,7 +6,6 @@ import { isDeepStrictEqual } from "node:util";
 import { pathToFileURL } from "node:url";
 import { io, type Socket } from "socket.io-client";
 import {
-  answersSocketIo,
   cli,
   connected,
   flags,
@@ -17,11 +16,11 @@ import {
   disconnectAll,
   must,
   printed,
+  reachSocketIo,
   runChecks,
   speechIn,
   urlOf,
   type Print,
-  CLIENT,
 } from "./report.ts";
 
 const USAGE = `usage: npm run check:socketio -- --port 3000 [--host localhost]
@@ -62,7 +61,7 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
   // A client that keeps what each message carried, the speech in it or the whole payload: this
   // run's, not what a class says meanwhile.
   async function client() {
-    const socket = io(url, CLIENT);
+    const socket = io(url, connecting);
     open.add(socket);
     const heard = new Heard<unknown>(wait); // from the start: what a server replays comes first
     socket.on(message, (payload: unknown) => {
@@ -111,7 +110,7 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
     return heard;
   }
 
-  await answersSocketIo(url);
+  const connecting = await reachSocketIo(url, wait); // before the first client()
   const BASICS = "basics: what the lesson plan asks for";
   const BEYOND = "beyond the lesson plan";
   return runChecks(

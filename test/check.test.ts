@@ -2,9 +2,8 @@
 // class uses them, and each small server in test/broken/ fails the one check that names its fault,
 // and no other. The checkers run in this process; one run of each from the command line checks
 // what a student sees of it and its exit code.
-import { createServer } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Server } from "socket.io";
 import { expect, test, vi } from "vitest";
 import { startServer as startTcp } from "../tcp-demo/server.ts";
 import { startServer as startSocketIo } from "../socketio-demo/server.ts";
@@ -207,21 +206,19 @@ test("with nothing listening, each checker says so in one line", async () => {
   }
 });
 
-test("a Socket.IO server that allows HTTP polling alone: each Socket.IO checker says so in one line", async (t) => {
-  const http = createServer();
-  const pollingAlone = new Server(http, { transports: ["polling"] });
-  t.onTestFinished(() => pollingAlone.close());
-  http.listen(0, "127.0.0.1");
-  await waitFor(http, "listening");
-  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+// A student's likely slip: the TCP lesson's port
+test("where something other than a Socket.IO server listens, each Socket.IO checker says so in one line", async (t) => {
+  const tcp = await startTcp({ ...quiet, host: "127.0.0.1" });
+  t.onTestFinished(tcp.close);
+  const url = `http://127.0.0.1:${tcp.port}`;
   for (const lesson of ["socketio", "namespaces", "delivery"] as const)
     await expect(
       checkers[lesson](["--url", url], () => {}),
       lesson,
     ).rejects.toThrow(
       new Stop(
-        `the Socket.IO server at ${url} allows HTTP polling alone, and the checkers connect over ` +
-          'WebSocket: let it allow both (drop transports: ["polling"])',
+        `something listens at ${url}, but it does not answer Socket.IO (websocket error): is it ` +
+          "your Socket.IO server's port? pass --port and --host, or --url",
       ),
     );
 });
@@ -472,6 +469,43 @@ test.concurrent.for(LESSONS)("the %s lesson's own server passes every check", as
   t.expect(lines).toEqual(PASSING[lesson]);
   t.expect(code, lesson).toBe(0);
 });
+
+// A proxy that passes HTTP on to the port, and refuses an upgrade to WebSocket: polling alone gets
+// through, as where a proxy or a tunnel knows nothing of WebSocket.
+async function httpOnlyProxy(t: Context, port: number) {
+  const proxy = createServer((request, response) => {
+    const { method, url: path, headers } = request;
+    const upstream = httpRequest(
+      { host: "127.0.0.1", port, method, path, headers, agent: false },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    upstream.on("error", () => response.destroy());
+    request.pipe(upstream);
+  });
+  proxy.on("upgrade", (_request, socket) => socket.destroy());
+  proxy.listen(0, "127.0.0.1");
+  await waitFor(proxy, "listening");
+  t.onTestFinished(() => {
+    proxy.closeAllConnections(); // kept alive for the next request: none will come
+    return new Promise<void>((done) => proxy.close(() => done()));
+  });
+  return (proxy.address() as AddressInfo).port;
+}
+
+test.concurrent.for(["socketio", "namespaces", "delivery"] as const)(
+  "the %s lesson's own server behind a proxy that passes no WebSocket passes every check",
+  async (lesson, t) => {
+    const { code, lines } = await check(
+      lesson,
+      await httpOnlyProxy(t, (await lessonServer(t, lesson)).port),
+    );
+    t.expect(lines).toEqual(PASSING[lesson]);
+    t.expect(code, lesson).toBe(0);
+  },
+);
 
 // TCP is a stream: what a client reads need not end at a line's end, and a line may end in \r\n.
 // And a server need not close its side when a client closes its own: the checker lets go of such
