@@ -258,9 +258,12 @@ export async function reachSocketIo(url: string, wait: number) {
 // Whether anything accepts a TCP connection at the URL's host and port, within the wait.
 function listens({ hostname, port, protocol }: URL, wait: number) {
   const host = hostname.replace(/^\[(.*)\]$/, "$1"); // an IPv6 address, without its brackets
-  const probe = connect({ host, port: Number(port) || (protocol === "https:" ? 443 : 80) });
-  return new Promise<boolean>((done) => {
-    probe.once("connect", () => done(true)).once("error", () => done(false));
-    probe.setTimeout(wait, () => done(false));
-  }).finally(() => probe.destroy());
+  const probe = connect({
+    host,
+    port: Number(port) || (protocol === "https:" ? 443 : 80),
+    signal: AbortSignal.timeout(wait),
+  });
+  return new Promise<boolean>((done) =>
+    probe.once("connect", () => done(true)).once("error", () => done(false)),
+  ).finally(() => probe.destroy());
 }

@@ -4,6 +4,7 @@
 // what a student sees of it and its exit code.
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Server } from "socket.io";
 import { expect, test, vi } from "vitest";
 import { startServer as startTcp } from "../tcp-demo/server.ts";
 import { startServer as startSocketIo } from "../socketio-demo/server.ts";
@@ -14,7 +15,15 @@ import { checkSocketIo, socketIoSettings } from "../check/socketio.ts";
 import { checkNamespaces, namespacesSettings } from "../check/namespaces.ts";
 import { checkDelivery, deliverySettings } from "../check/delivery.ts";
 import { Heard, printed, runChecks, speechIn, Stop, type Print } from "../check/report.ts";
-import { ioClient, recorder, runScript, tcpClient, waitFor, type Context } from "./helpers.ts";
+import {
+  ioClient,
+  recorder,
+  runScript,
+  tcpClient,
+  waitFor,
+  WAIT_MS,
+  type Context,
+} from "./helpers.ts";
 import { startBrokenTcp, type TcpFault } from "./broken/tcp-server.ts";
 import { startBrokenSocketIo, type SocketIoFault } from "./broken/socketio-server.ts";
 import { startBrokenDelivery, type DeliveryFault } from "./broken/delivery-server.ts";
@@ -129,6 +138,11 @@ const starters = {
   delivery: startDelivery, // with a private Redis where redis-server is installed, as npm run gives it
 };
 
+// How many clients are connected to a lesson's server: a checker that is done leaves none
+const connections = (server: { pool: Map<string, unknown> } | { io: Server }) =>
+  "pool" in server ? server.pool.size : server.io.engine.clientsCount;
+const WAIT = { timeout: WAIT_MS };
+
 async function lessonServer<L extends Lesson>(t: Context, lesson: L) {
   const server = (await starters[lesson](quiet)) as Awaited<ReturnType<(typeof starters)[L]>>;
   t.onTestFinished(server.close);
@@ -213,7 +227,7 @@ test("where something other than a Socket.IO server listens, each Socket.IO chec
   const url = `http://127.0.0.1:${tcp.port}`;
   for (const lesson of ["socketio", "namespaces", "delivery"] as const)
     await expect(
-      checkers[lesson](["--url", url], () => {}),
+      checkers[lesson](["--url", url, "--wait", "60"], () => {}), // a probe is closed, not timed out
       lesson,
     ).rejects.toThrow(
       new Stop(
@@ -221,6 +235,7 @@ test("where something other than a Socket.IO server listens, each Socket.IO chec
           "your Socket.IO server's port? pass --port and --host, or --url",
       ),
     );
+  await expect.poll(() => tcp.pool.size, WAIT).toBe(0); // no probe left open
 });
 
 // What the four checkers share, check/report.ts, on its own: no server, and no wait but a fake one
@@ -465,9 +480,11 @@ test.concurrent(
 
 // A test a lesson, and a test a broken server: a change to one checker runs only its own tests
 test.concurrent.for(LESSONS)("the %s lesson's own server passes every check", async (lesson, t) => {
-  const { code, lines } = await check(lesson, (await lessonServer(t, lesson)).port);
+  const server = await lessonServer(t, lesson);
+  const { code, lines } = await check(lesson, server.port);
   t.expect(lines).toEqual(PASSING[lesson]);
   t.expect(code, lesson).toBe(0);
+  await t.expect.poll(() => connections(server), WAIT).toBe(0); // its probe too
 });
 
 // A proxy that passes HTTP on to the port, and refuses an upgrade to WebSocket: polling alone gets
@@ -498,12 +515,11 @@ async function httpOnlyProxy(t: Context, port: number) {
 test.concurrent.for(["socketio", "namespaces", "delivery"] as const)(
   "the %s lesson's own server behind a proxy that passes no WebSocket passes every check",
   async (lesson, t) => {
-    const { code, lines } = await check(
-      lesson,
-      await httpOnlyProxy(t, (await lessonServer(t, lesson)).port),
-    );
+    const server = await lessonServer(t, lesson);
+    const { code, lines } = await check(lesson, await httpOnlyProxy(t, server.port));
     t.expect(lines).toEqual(PASSING[lesson]);
     t.expect(code, lesson).toBe(0);
+    await t.expect.poll(() => connections(server), WAIT).toBe(0); // its probes too
   },
 );
 

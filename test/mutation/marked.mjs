@@ -230,6 +230,39 @@ export const MARKED = [
       "timing; a reset to one already dropped does nothing",
   },
   {
+    file: "check/report.ts",
+    code: '{ ...WEBSOCKET, transports: ["polling", "websocket"] }',
+    why:
+      "through a proxy that passes no WebSocket, the client's defaults (polling first, one " +
+      "connection for the run's clients) check the same; only the CPU and the time differ",
+  },
+  {
+    file: "check/report.ts",
+    code: '"websocket"',
+    within: '["polling", "websocket"]',
+    why: "where WebSocket did not get through, an upgrade to it fails: polling carries the checks",
+  },
+  {
+    file: "check/report.ts",
+    code: "/^\\[(.*)\\]$/",
+    why: "an IPv6 address in --url: the tests stay on 127.0.0.1",
+  },
+  {
+    file: "check/report.ts",
+    code: '"$1"',
+    why: "an IPv6 address in --url: the tests stay on 127.0.0.1",
+  },
+  {
+    file: "check/report.ts",
+    code: 'protocol === "https:"',
+    why: "a URL with no port: 80 or 443, where no test may listen",
+  },
+  {
+    file: "check/report.ts",
+    code: '"https:"',
+    why: "a URL with no port: 80 or 443, where no test may listen",
+  },
+  {
     file: "check/socketio.ts",
     code: "true",
     within: "forceNew: true",
