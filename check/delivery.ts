@@ -76,7 +76,7 @@ export async function checkDelivery(settings: DeliverySettings, print: Print = p
   const basics = `io.emit("${message}", …) on each ${speak}: every client, the sender included`;
   const RECONNECT =
     "nothing lost across a reconnect: what is said while a client is away, it gets back";
-  const connecting = await reachSocketIo(url, wait); // before the first client()
+  const connecting = await reachSocketIo(url, wait, print); // before the first client()
   return runChecks(
     [
       {

@@ -139,7 +139,7 @@ export async function checkNamespaces(settings: NamespacesSettings, print: Print
       throw new Failed(`${seen ? "" : "no "}"${what}" at ${l.name}`, l.heard.got(), hint);
   };
 
-  const connecting = await reachSocketIo(o.url, o.wait); // before the first client()
+  const connecting = await reachSocketIo(o.url, o.wait, print); // before the first client()
   const MATRIX = "the who-sees-what table";
   return runChecks(
     [

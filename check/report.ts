@@ -230,32 +230,55 @@ const WEBSOCKET = {
 
 // The options a checker's clients connect with: WebSocket, or, where only HTTP polling gets
 // through (a proxy that passes no upgrade, a server that allows polling alone), polling first, as
-// a browser starts. Throws a Stop when no Socket.IO server answers at the URL within the wait.
-export async function reachSocketIo(url: string, wait: number) {
+// a browser starts, and it says so. Throws a Stop with what is wrong when no client gets in. Each
+// probe waits up to the wait.
+export async function reachSocketIo(url: string, wait: number, print: Print) {
   const pollingFirst = { ...WEBSOCKET, transports: ["polling", "websocket"] };
-  // resolves with why the connection failed, or with nothing once it is made
-  const reach = (options: Partial<ManagerOptions & SocketOptions>) => {
-    const probe = io(url, { ...options, timeout: wait });
-    return new Promise<Error | void>((done) =>
-      probe.once("connect", done).once("connect_error", done),
-    ).finally(() => probe.disconnect());
-  };
-  const error = await reach(WEBSOCKET);
-  if (!error) return WEBSOCKET;
-  const [polling, open] = await Promise.all([reach(pollingFirst), listens(new URL(url), wait)]);
-  if (!polling) return pollingFirst;
-  const where = "pass --port and --host, or --url";
-  if (open)
+  const ws = await probe(url, WEBSOCKET, wait);
+  if (!ws) return WEBSOCKET;
+  const [polling, tcp] = await Promise.all([
+    probe(url, pollingFirst, wait),
+    listens(new URL(url), wait),
+  ]);
+  if (!polling) {
+    print(`WebSocket did not get through (${ws.why}): the checks connect by HTTP polling first`);
+    return pollingFirst;
+  }
+  if (polling.answered)
     throw new Stop(
-      `something listens at ${url}, but it does not answer Socket.IO (${error.message}): is it ` +
-        `your Socket.IO server's port? ${where}`,
+      `the Socket.IO server at ${url} does not let the checker in (${polling.why}): a middleware ` +
+        "(io.use) must call next() for every client",
     );
-  throw new Stop(
-    `nothing answers Socket.IO at ${url} (${error.message}): start your server, or ${where}`,
-  );
+  const where = "pass --port and --host, or --url";
+  if (tcp === "open")
+    throw new Stop(
+      `something listens at ${url}, but no Socket.IO server answers there (${ws.why}): is that ` +
+        `your Socket.IO server's port? If not, ${where}`,
+    );
+  throw new Stop(`nothing answers Socket.IO at ${url} (${tcp}): start your server, or ${where}`);
 }
 
-// Whether anything accepts a TCP connection at the URL's host and port, within the wait.
+// A client that connects and leaves. Resolves with nothing once it got in, or with why not, and
+// whether a Socket.IO server answered the handshake: then a middleware kept the client out.
+async function probe(url: string, options: Partial<ManagerOptions & SocketOptions>, wait: number) {
+  const socket = io(url, { ...options, timeout: wait }); // the handshake's bound
+  let admitting: NodeJS.Timeout | undefined; // the handshake answered: the wait to be let in
+  try {
+    return await new Promise<{ why: string; answered: boolean } | void>((done) => {
+      const no = (why: string) => done({ why, answered: admitting !== undefined });
+      socket.once("connect", done).once("connect_error", ({ message }) => no(message));
+      socket.io.once("open", () => {
+        admitting = setTimeout(() => no(`not let in after ${wait / 1000} s`), wait);
+      });
+    });
+  } finally {
+    clearTimeout(admitting);
+    socket.disconnect();
+  }
+}
+
+// Whether anything accepts a TCP connection at the URL's host and port within the wait: "open",
+// or why not (ECONNREFUSED).
 function listens({ hostname, port, protocol }: URL, wait: number) {
   const host = hostname.replace(/^\[(.*)\]$/, "$1"); // an IPv6 address, without its brackets
   const probe = connect({
@@ -263,7 +286,11 @@ function listens({ hostname, port, protocol }: URL, wait: number) {
     port: Number(port) || (protocol === "https:" ? 443 : 80),
     signal: AbortSignal.timeout(wait),
   });
-  return new Promise<boolean>((done) =>
-    probe.once("connect", () => done(true)).once("error", () => done(false)),
+  return new Promise<string>((done) =>
+    probe
+      .once("connect", () => done("open"))
+      .once("error", ({ code }: NodeJS.ErrnoException) =>
+        done(code === "ABORT_ERR" ? `no answer in ${wait / 1000} s` : String(code)),
+      ),
   ).finally(() => probe.destroy());
 }

@@ -110,7 +110,7 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
     return heard;
   }
 
-  const connecting = await reachSocketIo(url, wait); // before the first client()
+  const connecting = await reachSocketIo(url, wait, print); // before the first client()
   const BASICS = "basics: what the lesson plan asks for";
   const BEYOND = "beyond the lesson plan";
   return runChecks(
