@@ -257,16 +257,17 @@ test("where no checker's client gets in, each Socket.IO checker says why in one 
   const keptOut = (port: number, why: string) =>
     `the Socket.IO server at ${url(port)} does not let the checker in (${why}): a middleware ` +
     "(io.use) must call next() for every client";
+  // the wait: a second where a probe must wait it out, else a minute, so that a probe left open
+  // is seen open, rather than timed out
   const cases = [
-    [tcp.port, elsewhere(tcp.port, "websocket error")],
-    [portOf(silent), elsewhere(portOf(silent), "timeout")],
-    [refusing, keptOut(refusing, "unauthorized")],
-    [holding, keptOut(holding, "not let in after 1 s")],
+    [tcp.port, 60, elsewhere(tcp.port, "websocket error")],
+    [portOf(silent), 1, elsewhere(portOf(silent), "timeout")],
+    [refusing, 60, keptOut(refusing, "unauthorized")],
+    [holding, 1, keptOut(holding, "not let in after 1 s")],
   ] as const;
   const runs = (["socketio", "namespaces", "delivery"] as const).flatMap((lesson) =>
-    cases.map(async ([port, line]) => {
-      // --wait 1: a probe that waits, waits a second; one that is done is closed, not timed out
-      const args = ["--url", url(port), "--wait", "1"];
+    cases.map(async ([port, wait, line]) => {
+      const args = ["--url", url(port), "--wait", String(wait)];
       await expect(
         checkers[lesson](args, () => {}),
         lesson,

@@ -254,6 +254,17 @@ export const MARKED = [
   },
   {
     file: "check/report.ts",
+    code: "`no answer in ${wait / 1000} s`",
+    why: "a host that never answers a connection, not even with a refusal: beyond loopback",
+  },
+  {
+    file: "check/report.ts",
+    code: "wait / 1000",
+    within: "`no answer in ${wait / 1000} s`",
+    why: "a host that never answers a connection, not even with a refusal: beyond loopback",
+  },
+  {
+    file: "check/report.ts",
     code: '"$1"',
     why: "an IPv6 address in --url: the tests stay on 127.0.0.1",
   },
