@@ -238,7 +238,7 @@ export async function reachSocketIo(url: string, wait: number, print: Print) {
   if (!ws) return WEBSOCKET;
   const [polling, tcp] = await Promise.all([
     probe(url, pollingFirst, wait),
-    listens(new URL(url), wait),
+    listens(...hostAndPort(url), wait),
   ]);
   if (!polling) {
     print(`WebSocket did not get through (${ws.why}): the checks connect by HTTP polling first`);
@@ -277,20 +277,23 @@ async function probe(url: string, options: Partial<ManagerOptions & SocketOption
   }
 }
 
-// Whether anything accepts a TCP connection at the URL's host and port within the wait: "open",
-// or why not (ECONNREFUSED).
-function listens({ hostname, port, protocol }: URL, wait: number) {
-  const host = hostname.replace(/^\[(.*)\]$/, "$1"); // an IPv6 address, without its brackets
-  const probe = connect({
-    host,
-    port: Number(port) || (protocol === "https:" ? 443 : 80),
-    signal: AbortSignal.timeout(wait),
-  });
+// Where a URL points: its host (an IPv6 address without its brackets), and its port or its
+// protocol's
+function hostAndPort(url: string) {
+  const { hostname, port, protocol } = new URL(url);
+  const host = hostname.replace(/^\[(.*)\]$/, "$1");
+  return [host, Number(port) || (protocol === "https:" ? 443 : 80)] as const;
+}
+
+// Whether anything accepts a TCP connection at the host and port within the wait: "open", or why
+// not (ECONNREFUSED).
+export function listens(host: string, port: number, wait: number) {
+  const socket = connect({ host, port, signal: AbortSignal.timeout(wait) });
   return new Promise<string>((done) =>
-    probe
+    socket
       .once("connect", () => done("open"))
       .once("error", ({ code }: NodeJS.ErrnoException) =>
         done(code === "ABORT_ERR" ? `no answer in ${wait / 1000} s` : String(code)),
       ),
-  ).finally(() => probe.destroy());
+  ).finally(() => socket.destroy());
 }

@@ -9,6 +9,7 @@ import {
   Failed,
   flags,
   Heard,
+  listens,
   must,
   portOf,
   printed,
@@ -147,13 +148,11 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
     }
   }
 
-  await new Promise<void>((done, fail) => {
-    const probe = connect({ port, host }, () => done(void probe.destroy()));
-    probe.once("error", ({ code }: NodeJS.ErrnoException) => {
-      const start = "start your server, or pass --port and --host";
-      fail(new Stop(`nothing listens on ${host}:${port} (${code}): ${start}`));
-    });
-  });
+  const reached = await listens(host, port, wait);
+  if (reached !== "open") {
+    const start = "start your server, or pass --port and --host";
+    throw new Stop(`nothing listens on ${host}:${port} (${reached}): ${start}`);
+  }
 
   const BASICS = "basics: what the lesson plan asks for";
   const BEYOND = "beyond the lesson plan";
