@@ -114,6 +114,7 @@ type Check = { group: string; name: string; run: () => Promise<void> };
 // Runs every check, each bounded by twice the wait for one answer (10 s at least), in the order
 // given, the `last` ones at the end (a check that may stop a broken server must not take the others
 // with it), closing each one's clients before the next starts; prints them in the declared order.
+// A check that throws a Stop (no server of the lesson's kind there) ends the run with its line.
 export async function runChecks(
   checks: Check[],
   {
@@ -140,6 +141,7 @@ export async function runChecks(
       await Promise.race([check.run(), timeout]);
       results.set(check, `✓ ${check.name}`);
     } catch (error) {
+      if (error instanceof Stop) throw error; // no server of the lesson's kind: nothing to judge
       results.set(check, `✗ ${check.name}: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);

@@ -60,10 +60,18 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
   const mark = (what: string) => `{"check":"${what}","run":"${run}"}`;
   const broadcast = (line: string) => settings.events.some((e) => line.startsWith(`${e} `));
   const open = new Set<Socket>();
+  // An HTTP server (a Socket.IO lesson's, say) answers the first line with its status, and closes
+  let http = "";
+  const answersInHttp = () =>
+    new Stop(
+      `something listens on ${host}:${port}, but it answers in HTTP ("${http}"), not in lines: ` +
+        "is that your TCP server's port? If not, pass --port and --host",
+    );
 
   // A client that keeps the lines it hears (without a trailing \r), as nc would show them: this
   // run's, and the server's answers, not what a class passes on meanwhile.
   async function client() {
+    if (http) throw answersInHttp();
     const socket = connect({ port, host });
     open.add(socket);
     await new Promise<void>((done, fail) =>
@@ -80,13 +88,17 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
     socket.setEncoding("utf8").on("data", (text: string) => {
       const lines = (unfinished + text).split("\n");
       unfinished = lines.pop() ?? "";
-      for (const line of lines.map((l) => l.replace(/\r$/, "")))
+      for (const line of lines.map((l) => l.replace(/\r$/, ""))) {
+        if (heard.items.length === 0 && /^HTTP\/\d(\.\d)? \d{3}\b/.test(line)) http ||= line;
         if (line.includes(`{"ready":`))
           ready.add(line); // settle()'s, not the check's
         else if (line.includes(run) || !broadcast(line)) heard.add(line);
+      }
     });
     const until = (line: string, hint: string, sentinel?: string) =>
-      heard.until(line, `"${line}"`, hint, sentinel);
+      heard.until(line, `"${line}"`, hint, sentinel).catch((error: unknown) => {
+        throw http ? answersInHttp() : error;
+      });
     const send = (data: string | Buffer) => socket.write(data);
     return { socket, heard, ready, closed, until, send };
   }
@@ -100,7 +112,7 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
     const line = `${first} {"ready":${++readies},"run":"${run}"}`;
     clients[clients.length - 1].send(`${line}\n`);
     const heard = (c: Client) => c.ready.has(line) || c.heard.ended; // a client gone hears nothing
-    for (let waited = 0; waited < 1000 && !clients.every(heard); waited += 20)
+    for (let waited = 0; waited < 1000 && !clients.every(heard) && !http; waited += 20)
       await new Promise((done) => setTimeout(done, 20));
   }
 

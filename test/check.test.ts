@@ -278,6 +278,22 @@ test("where no checker's client gets in, each Socket.IO checker says why in one 
   await expect.poll(() => tcp.pool.size, WAIT).toBe(0); // no probe left open
 });
 
+// The slip the other way round: the TCP checker at a Socket.IO lesson's port, whose HTTP server
+// answers a line with its status and closes. One line, not eight checks that fail on it.
+test("the TCP checker at a port that answers in HTTP says so in one line", async (t) => {
+  const port = await socketIoServer(t, (_socket, next) => next());
+  const printed = recorder("check:tcp");
+  const checking = checkers.tcp(["--host", "127.0.0.1", "--port", String(port)], printed.line);
+  const status = "HTTP/1.1 400 Bad Request";
+  await expect(checking).rejects.toThrow(
+    new Stop(
+      `something listens on 127.0.0.1:${port}, but it answers in HTTP ("${status}"), not in ` +
+        "lines: is that your TCP server's port? If not, pass --port and --host",
+    ),
+  );
+  expect(printed.lines).toEqual([]);
+});
+
 // What the four checkers share, check/report.ts, on its own: no server, and no wait but a fake one
 test("what a client heard is shown as its last three items, each cut short, and how it ended", () => {
   const heard = new Heard<unknown>(1000);
