@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { styleText } from "node:util";
-import concurrently from "concurrently";
+import concurrently, { Logger, type Command } from "concurrently";
 import type { Settings } from "./settings.ts";
 import { settings, stamped, type Print } from "./terminal.ts";
 
@@ -24,6 +24,16 @@ export interface ClientTerminal {
   start: (print: Print) => { close: () => unknown };
 }
 
+// concurrently's line as a server's command ends ("[server] exec node … exited with code 0") is
+// left out where it has nothing to add: after Ctrl-C (0), a mistake the server has said in one line
+// of its own (2), or a signal from this terminal as another script ended
+class Ends extends Logger {
+  override logCommandEvent(text: string, command: Command) {
+    if (!/ exited with code ([02]|SIGINT|SIGTERM)$/.test(text))
+      super.logCommandEvent(text, command);
+  }
+}
+
 // One ends, all end. Resolves with the exit code for the whole terminal.
 export async function together(
   servers: ServerTerminal[],
@@ -36,7 +46,7 @@ export async function together(
       command: `${EXEC}${command}`,
       prefixColor: COLORS[i % COLORS.length],
     })),
-    { killOthersOn: ["failure", "success"], outputStream: output },
+    { killOthersOn: ["failure", "success"], outputStream: output, logger: new Ends({}) },
   );
   const started: { close: () => unknown }[] = [];
   const waiting = new Set(lesson.commands);

@@ -542,12 +542,19 @@ test("one terminal: a script that ends ends them all, with its code; Ctrl-C clos
     name: "client",
     start: () => (did.push("started"), { close: () => void did.push("closed") }),
   };
-  const output = new PassThrough().resume(); // what the terminal shows is the test above's
+  const output = new PassThrough();
+  const shown = recorder("the one terminal");
+  createInterface({ input: output }).on("line", shown.line);
   // a failure, or an end, stops forever too: the terminal's code is 0 only if every script's is
   expect(await together([forever, ending(3)], [], output)).toBe(1);
+  expect(await together([forever, ending(2)], [], output)).toBe(1);
   expect(await together([forever, ending(0)], [], output)).toBe(1);
   expect(await together([ending(0)], [client], output)).toBe(0);
   expect(did).toEqual(["started", "closed"]);
+  // concurrently's word on an end, but where the script has said why itself (a mistake: 2), there
+  // is nothing to say (0), or the terminal stopped it (forever, by SIGTERM, three times)
+  const ends = shown.lines.filter((line) => / exited with code /.test(line));
+  expect(ends).toEqual([expect.stringMatching(/^\[exits 3\] exec node -e .* exited with code 3$/)]);
   for (const signal of signals) {
     const stopped = together([forever], [client], output);
     await vi.waitFor(() => expect(did.at(-1)).toBe("started"), { timeout: 10_000 });
