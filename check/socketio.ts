@@ -8,6 +8,7 @@ import { io, type Socket } from "socket.io-client";
 import {
   cli,
   connected,
+  Failed,
   flags,
   WAIT,
   WAIT_USAGE,
@@ -125,6 +126,12 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
           const toAll = `io.emit("${message}", …)`;
           const not = (i: number) => (i === 0 ? "socket.broadcast.emit" : "socket.emit");
           const results = await hearing(clients, said, (i) => `${toAll}, not ${not(i)}`);
+          if (results.every((result) => result.status === "rejected")) {
+            // no one: the server's events may have other names than the checker's
+            const named = "named otherwise? pass --speak and --message";
+            const hint = `socket.on("${speak}", …), then ${toAll}; ${named}`;
+            throw new Failed(`a ${message} at any client`, clients[0].heard.got(), hint);
+          }
           for (const result of results) if (result.status === "rejected") throw result.reason;
         },
       },

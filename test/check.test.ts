@@ -941,6 +941,22 @@ test.concurrent("each check's clients are closed before the next check starts", 
   t.expect(most.namespaces).toBeLessThanOrEqual(7);
 });
 
+// A server whose events have other names than the checker's: no client hears a thing, and the
+// first check says which names it used, and the flags that change them. A second for each wait.
+test.concurrent(
+  "where no client hears the first speak, the Socket.IO checker names its events, and the flags",
+  async (t) => {
+    const { port } = await lessonServer(t, "socketio");
+    const { code, lines } = await check("socketio", port, 1, "--speak", "talk");
+    t.expect(lines[1]).toBe(
+      "✗ talk becomes message to every client, the sender included: expected a message at any " +
+        'client, got nothing. Hint: socket.on("talk", …), then io.emit("message", …); named ' +
+        "otherwise? pass --speak and --message",
+    );
+    t.expect(code).toBe(1);
+  },
+);
+
 // A delivery server whose speaker never hears itself fails each check that needs the sender's
 // own message, the first named for it; with nothing to wait for but a second each.
 test.concurrent(
