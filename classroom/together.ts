@@ -2,27 +2,16 @@
 // Ctrl-C stops them all. A server runs as its npm script runs it, under watch, in a process of its
 // own; the clients run in this one, once every server says it listens, so that none begins with
 // "no server": as processes, five clients would be five Nodes of about 90 MB each.
-import { spawn, type SpawnOptions } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { styleText } from "node:util";
-import {
-  createConcurrently,
-  KillOnSignal,
-  KillOthers,
-  LogError,
-  LogExit,
-  LogOutput,
-  Logger,
-  type Command,
-} from "concurrently";
+import concurrently, { Logger, type Command } from "concurrently";
 import type { Settings } from "./settings.ts";
 import { settings, stamped, type Print } from "./terminal.ts";
 
 const COLORS = ["blue", "green", "magenta", "yellow", "cyan", "red", "white"] as const;
 const EXEC = process.platform === "win32" ? "" : "exec "; // no shell left waiting for each script
-const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
 export interface ServerTerminal {
   name: string; // its label: [server]
@@ -45,42 +34,19 @@ class Ends extends Logger {
   }
 }
 
-// Each server in a process group of its own, where there are groups: Ctrl-C reaches it from here,
-// after the clients have closed, not from the terminal at the same moment, when a client could hear
-// it go first and say it lost its server
-const ownGroups =
-  process.platform === "win32"
-    ? {}
-    : {
-        spawn: (command: string, options: SpawnOptions) =>
-          spawn("/bin/sh", ["-c", command], { ...options, detached: true }),
-      };
-
 // One ends, all end. Resolves with the exit code for the whole terminal.
 export async function together(
   servers: ServerTerminal[],
   clients: ClientTerminal[],
   output: Writable = process.stdout,
 ) {
-  const logger = new Ends({});
-  const lesson = createConcurrently(
+  const lesson = concurrently(
     servers.map(({ command, ...server }, i) => ({
       ...server,
       command: `${EXEC}${command}`,
       prefixColor: COLORS[i % COLORS.length],
     })),
-    {
-      logger,
-      outputStream: output,
-      ...ownGroups,
-      controllers: [
-        new LogError({ logger }),
-        new LogOutput({ logger }),
-        new LogExit({ logger }),
-        new KillOnSignal({ process }),
-        new KillOthers({ logger, conditions: ["failure", "success"], killSignal: undefined }),
-      ],
-    },
+    { killOthersOn: ["failure", "success"], outputStream: output, logger: new Ends({}) },
   );
   const started: { close: () => unknown }[] = [];
   const waiting = new Set(lesson.commands);
@@ -95,16 +61,15 @@ export async function together(
       }
     }),
   );
-  // Ctrl-C closes the clients first; concurrently then passes it on to the servers, and no client
-  // says it lost its server
+  // Ctrl-C reaches the servers too: the clients go first, so that none says it lost its server
   const closeClients = () => Promise.all(started.splice(0).map((client) => client.close()));
-  for (const signal of SIGNALS) process.prependOnceListener(signal, closeClients);
+  for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, closeClients);
   const code = await lesson.result.then(
     () => 0,
     () => 1,
   );
   for (const subscription of listening) subscription.unsubscribe();
-  for (const signal of SIGNALS) process.off(signal, closeClients);
+  for (const signal of ["SIGINT", "SIGTERM"]) process.off(signal, closeClients);
   await closeClients();
   return code;
 }

@@ -235,27 +235,12 @@ function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void)
 // The processes of a group still running (zombies waiting to be reaped do not count), read from /proc:
 // Linux only, where CI runs; elsewhere it finds none.
 export function stillRunning(group = 0) {
-  return running((pid) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const [state, , processGroup] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(processGroup) === group && state !== "Z";
-  });
-}
-
-// The processes whose environment holds a setting, PORT=4123: the servers of a one-terminal run,
-// each in a process group of its own. Linux only, as above.
-export function stillRunningWith(setting: string) {
-  return running((pid) => {
-    const zombie = /\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-    return !zombie && readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(setting);
-  });
-}
-
-function running(matches: (pid: string) => boolean) {
   const pids = existsSync("/proc") ? readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)) : [];
   return pids.filter((pid) => {
     try {
-      return matches(pid);
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const [state, , processGroup] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return Number(processGroup) === group && state !== "Z";
     } catch {
       return false; // gone while we looked
     }
