@@ -12,6 +12,7 @@ import { settings, stamped, type Print } from "./terminal.ts";
 
 const COLORS = ["blue", "green", "magenta", "yellow", "cyan", "red", "white"] as const;
 const EXEC = process.platform === "win32" ? "" : "exec "; // no shell left waiting for each script
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
 export interface ServerTerminal {
   name: string; // its label: [server]
@@ -26,11 +27,10 @@ export interface ClientTerminal {
 
 // concurrently's line as a server's command ends ("[server] exec node … exited with code 0") is
 // left out where it has nothing to add: after Ctrl-C (0), a mistake the server has said in one line
-// of its own (2), or a signal from this terminal as another script ended
+// of its own (2), or a SIGTERM from this terminal as another script ended
 class Ends extends Logger {
   override logCommandEvent(text: string, command: Command) {
-    if (!/ exited with code ([02]|SIGINT|SIGTERM)$/.test(text))
-      super.logCommandEvent(text, command);
+    if (!/ exited with code ([02]|SIGTERM)$/.test(text)) super.logCommandEvent(text, command);
   }
 }
 
@@ -61,15 +61,16 @@ export async function together(
       }
     }),
   );
-  // Ctrl-C reaches the servers too: the clients go first, so that none says it lost its server
+  // Ctrl-C reaches the servers from the terminal too: the clients close at once, ahead of
+  // concurrently's signal to them, so that none says it lost its server (if no server is quicker)
   const closeClients = () => Promise.all(started.splice(0).map((client) => client.close()));
-  for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, closeClients);
+  for (const signal of SIGNALS) process.prependOnceListener(signal, closeClients);
   const code = await lesson.result.then(
     () => 0,
     () => 1,
   );
   for (const subscription of listening) subscription.unsubscribe();
-  for (const signal of ["SIGINT", "SIGTERM"]) process.off(signal, closeClients);
+  for (const signal of SIGNALS) process.off(signal, closeClients);
   await closeClients();
   return code;
 }
