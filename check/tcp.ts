@@ -60,8 +60,13 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
   const mark = (what: string) => `{"check":"${what}","run":"${run}"}`;
   const broadcast = (line: string) => settings.events.some((e) => line.startsWith(`${e} `));
   const open = new Set<Socket>();
-  // An HTTP server (a Socket.IO lesson's, say) answers the first line with its status, and closes
+  // An HTTP server (a Socket.IO lesson's, say) answers the first line with a status, headers and a
+  // blank line, and closes: no event server's answer looks like that
   let http = "";
+  const isHttpAnswer = ([status = "", ...headers]: string[]) =>
+    /^HTTP\/\d(\.\d)? \d{3}\b/.test(status) &&
+    headers.at(-1) === "" &&
+    headers.slice(0, -1).every((header) => /^[\w-]+: /.test(header));
   const answersInHttp = () =>
     new Stop(
       `something listens on ${host}:${port}, but it answers in HTTP ("${http}"), not in lines: ` +
@@ -82,18 +87,21 @@ export async function checkTcp(settings: TcpSettings, print: Print = printed) {
     const heard = new Heard<string>(wait);
     const ready = new Set<string>();
     const closed = new Promise<void>((done) =>
-      socket.on("error", () => {}).once("close", () => done(heard.end("a disconnect"))),
+      socket
+        .on("error", () => {})
+        .once("close", () => {
+          if (isHttpAnswer(heard.items)) http ||= heard.items[0];
+          done(heard.end("a disconnect"));
+        }),
     );
     let unfinished = "";
     socket.setEncoding("utf8").on("data", (text: string) => {
       const lines = (unfinished + text).split("\n");
       unfinished = lines.pop() ?? "";
-      for (const line of lines.map((l) => l.replace(/\r$/, ""))) {
-        if (heard.items.length === 0 && /^HTTP\/\d(\.\d)? \d{3}\b/.test(line)) http ||= line;
+      for (const line of lines.map((l) => l.replace(/\r$/, "")))
         if (line.includes(`{"ready":`))
           ready.add(line); // settle()'s, not the check's
         else if (line.includes(run) || !broadcast(line)) heard.add(line);
-      }
     });
     const until = (line: string, hint: string, sentinel?: string) =>
       heard.until(line, `"${line}"`, hint, sentinel).catch((error: unknown) => {

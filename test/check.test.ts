@@ -593,6 +593,7 @@ test.concurrent.for([
   ["TCP", "that leaves a client's connection half open", "tcp-server keeps-one-half-open"],
   ["TCP", "that answers no unknown event", "tcp-server ignores-unknown"],
   ["TCP", "that drops a client for a line that is not UTF-8", "tcp-server drops-bad-utf8"],
+  ["TCP", "that greets each client with a line like an HTTP status", "tcp-server greets-like-http"],
   [
     "Socket.IO",
     "that refuses null with { ok: false } alone",

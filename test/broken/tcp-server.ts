@@ -1,7 +1,7 @@
 // A TCP event server as a student might write one, for the checker's tests: it does all that the
 // lesson asks, but for the one fault it is started with (startBrokenTcp("passes-everything")), or
 // it does as TCP allows and a lesson server does not (crlf-in-pieces, keeps-one-half-open,
-// ignores-unknown, drops-bad-utf8), which is no fault.
+// ignores-unknown, drops-bad-utf8, greets-like-http), which is no fault.
 import { isUtf8 } from "node:buffer";
 import { once } from "node:events";
 import { createServer, type AddressInfo, type Socket } from "node:net";
@@ -23,7 +23,8 @@ export type TcpFault =
   | "crlf-in-pieces"
   | "ignores-unknown"
   | "drops-bad-utf8"
-  | "keeps-one-half-open";
+  | "keeps-one-half-open"
+  | "greets-like-http";
 const EVENTS = ["create", "update", "delete"];
 
 export async function startBrokenTcp(fault: TcpFault, print: (line: string) => void = () => {}) {
@@ -71,6 +72,7 @@ export async function startBrokenTcp(fault: TcpFault, print: (line: string) => v
       if (fault !== "keeps-one-half-open" || socket !== firstSpeaker) socket.end();
     });
     if (fault === "no-line-limit") socket.write("welcome\n"); // a greeting is no answer to a line
+    if (fault === "greets-like-http") socket.write("HTTP/1.1 200 OK, says the server\n"); // no HTTP
     pool.add(socket);
     // the fault: a pool of the two latest, as if a chat had two ends
     if (fault === "pool-of-two" && pool.size > 2) pool.delete([...pool][0]);
