@@ -65,7 +65,9 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
     const socket = io(url, connecting);
     open.add(socket);
     const heard = new Heard<unknown>(wait); // from the start: what a server replays comes first
+    let messages = 0; // anyone's, in any shape
     socket.on(message, (payload: unknown) => {
+      messages += 1;
       const speech = speechIn(payload);
       if (mine(speech)) heard.add(speech);
     });
@@ -82,7 +84,8 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
             .emitWithAck(speak, speech)
             .catch(() => undefined)
         : undefined;
-    return { socket, heard, until, ask, speak: (speech: unknown) => socket.emit(speak, speech) };
+    const speakIt = (speech: unknown) => socket.emit(speak, speech);
+    return { socket, heard, until, ask, speak: speakIt, messages: () => messages };
   }
   type Client = Awaited<ReturnType<typeof client>>;
   // What was heard, less the sentinels of earlier waits: they may still be on their way
@@ -127,9 +130,13 @@ export async function checkSocketIo(settings: SocketIoSettings, print: Print = p
           const not = (i: number) => (i === 0 ? "socket.broadcast.emit" : "socket.emit");
           const results = await hearing(clients, said, (i) => `${toAll}, not ${not(i)}`);
           if (results.every((result) => result.status === "rejected")) {
-            // no one: the server's events may have other names than the checker's
+            // no one: the server's events have other names than the checker's, or its messages
+            // carry what was said in another shape
             const named = "named otherwise? pass --speak and --message";
-            const hint = `socket.on("${speak}", …), then ${toAll}; ${named}`;
+            const shaped = "pass it on as it came, or as { speech }";
+            const hint = clients.some((c) => c.messages() > 0)
+              ? `a ${message} came, but not with what was said: ${shaped}`
+              : `socket.on("${speak}", …), then ${toAll}; ${named}`;
             throw new Failed(`a ${message} at any client`, clients[0].heard.got(), hint);
           }
           for (const result of results) if (result.status === "rejected") throw result.reason;
