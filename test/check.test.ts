@@ -491,6 +491,7 @@ test("each checker's settings: the defaults, and the bounds of every flag", () =
 
 test.concurrent(
   "from the command line: the checks then exit 0 or 1, or one line and exit 2",
+  { tags: ["processes"] },
   async (t) => {
     const server = await startSocketIo(quiet);
     t.onTestFinished(server.close);

@@ -188,11 +188,15 @@ test("a server that cannot listen says why in one line", () => {
   );
 });
 
-test("a script given a bad flag prints the one line and exits with 2; the rest is settings' own", async (t) => {
-  const run = runScript(t, "tcp-demo/logger.ts", {}, { args: ["--admin-password", "x"] });
-  expect(await run.exitCode()).toBe(2);
-  expect(run.out.lines).toEqual(["Unknown option '--admin-password': see --help"]); // a logger takes none
-});
+test(
+  "a script given a bad flag prints the one line and exits with 2; the rest is settings' own",
+  { tags: ["processes"] },
+  async (t) => {
+    const run = runScript(t, "tcp-demo/logger.ts", {}, { args: ["--admin-password", "x"] });
+    expect(await run.exitCode()).toBe(2);
+    expect(run.out.lines).toEqual(["Unknown option '--admin-password': see --help"]); // a logger takes none
+  },
+);
 
 test("--help says what the script does and every setting it reads", () => {
   const help = readSettings("namespaces:server", ["--help"]).help?.split("\n") ?? [];

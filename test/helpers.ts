@@ -13,7 +13,7 @@ import { freePort as freeLoopbackPort, startRedisServer } from "../classroom/red
 import { expect, type TestContext } from "vitest";
 
 // What a helper needs of the test that calls it: its own cleanups, so that tests can run at once.
-export type Context = Pick<TestContext, "onTestFinished">;
+export type Context = Pick<TestContext, "onTestFinished" | "task">;
 
 // An app in a child process speaks at this pace (TICK_MS), not the lesson's: tests need not wait.
 export const FAST = { TICK_MS: "100" };
@@ -193,6 +193,9 @@ function runCommand(
   name: string,
   ownGroup = false,
 ) {
+  // npm run test:quick runs every test but these, in half a minute: the tag must be true
+  if (!t.task.tags?.includes("processes"))
+    throw new Error(`"${t.task.name}" starts ${name}: give it { tags: ["processes"] }`);
   const child = spawn(command, args, {
     env: { ...process.env, ...env, FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -87,7 +87,7 @@ const TROUBLE = /^(?:\S+ )?(missed |id \d+ again|the server says)/; // a logger'
 // Five restarts under tsx, each of which compiles the server again: on a loaded machine, a minute
 test.concurrent(
   "live coding: five saves of the server, and the logger hears every id from the first to the last, once",
-  { timeout: 120_000 },
+  { timeout: 120_000, tags: ["processes"] },
   async (t) => {
     needRedisServer(t); // the watcher starts a private one, which outlives each save
     const folder = await scratchCopy(t, "socketio-delivery", "socketio-demo", "classroom");
@@ -205,6 +205,7 @@ for (const where of ["memory", "redis"] as const) {
 
 test.concurrent(
   "what a kill -9 costs: a graceful restart keeps every session, a killed server loses them all",
+  { tags: ["processes"] },
   async (t) => {
     const redis = await startRedis(t);
     const port = String(await freePort());
@@ -284,6 +285,7 @@ test.concurrent("two servers behind one Redis recover each other's clients", asy
 
 test.concurrent(
   "npm run delivery:server without redis-server: the watcher says so once, and every restart keeps to memory",
+  { tags: ["processes"] },
   async (t) => {
     const folder = await scratchCopy(t, "socketio-delivery", "socketio-demo", "classroom");
     const port = String(await freePort());
@@ -442,7 +444,7 @@ test.concurrent(
 
 test.concurrent(
   "one terminal: npm run delivery labels each script's lines, and Ctrl-C stops them all, Redis too",
-  { timeout: 90_000 }, // LESSON_MS to start, then up to START_MS to stop
+  { timeout: 90_000, tags: ["processes"] }, // LESSON_MS to start, then up to START_MS to stop
   async (t) => {
     needRedisServer(t);
     const port = await freePort(); // --port reaches all three

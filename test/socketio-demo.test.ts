@@ -394,6 +394,7 @@ test.concurrent("a namespace that does not exist gets a clear error", async (t) 
 
 test.concurrent(
   "three terminals: the logger prints each message the app speaks; escape codes show as text",
+  { tags: ["processes"] },
   async (t) => {
     const server = runScript(t, "socketio-demo/server.ts", { PORT: "0" });
     const port =
@@ -470,6 +471,7 @@ test("a logger with no server says so once while it retries from 0.1 s, backing 
 
 test.concurrent(
   "npm run socketio:server with a bad value ends with one line, not waiting for a save; a busy port is one line",
+  { tags: ["processes"] },
   async (t) => {
     const invalid = runScriptCommand(t, "socketio:server", ["--port", "70000"]);
     t.expect(await invalid.exitCode()).toBe(2);
@@ -528,6 +530,7 @@ test.concurrent(
 
 test.concurrent(
   "live coding: saving the server, or a file it imports, restarts it; logger and app ride through",
+  { tags: ["processes"] },
   async (t) => {
     const folder = await scratchCopy(t, "socketio-demo", "classroom"); // a copy to edit
     const port = await freePort(); // a free port
@@ -696,6 +699,7 @@ test("a listening app counts once a second what reached it and what it handled",
 
 test.concurrent(
   "one terminal: npm run socketio:busy labels the server, the busy app and ten listening apps; Ctrl-C stops them all",
+  { tags: ["processes"] },
   async (t) => {
     const port = await freePort(); // --port reaches every script
     const options = { ownGroup: true, env: FAST };

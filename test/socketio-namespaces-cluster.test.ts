@@ -182,6 +182,7 @@ test.concurrent(
 
 test.concurrent(
   "with no Redis at REDIS_URL the server says so in one line and exits, instead of running alone",
+  { tags: ["processes"] },
   async (t) => {
     const nothingThere = await startServer({ port: 0, print: () => {} }); // a free port, closed again at once
     await nothingThere.close();

@@ -308,6 +308,7 @@ test.concurrent(
 
 test.concurrent(
   "npm run namespaces:server on a busy port ends with one line, not waiting for a save",
+  { tags: ["processes"] },
   async (t) => {
     const { port } = await server(t);
     const busy = runScriptCommand(t, "namespaces:server", ["--port", String(port)]);
@@ -420,43 +421,47 @@ test.concurrent(
   },
 );
 
-test.concurrent("six terminals: every logger's output matches the matrix", async (t) => {
-  const server = runScript(t, "socketio-namespaces/server.ts", { PORT: "0" });
-  const port =
-    /listening on port (\d+)/.exec(
-      (await server.out.until(/listening on port \d+/)).join("\n"),
-    )?.[1] ?? "";
-  const runs = Object.fromEntries(
-    ["logger", "home-logger", "school-logger", "codefellows-logger"].map((name) => [
-      name,
-      runScript(t, `socketio-namespaces/${name}.ts`, { PORT: port }),
-    ]),
-  );
-  await runs["codefellows-logger"].out.until(/joined room codefellows/);
-  const app = runScript(t, "socketio-namespaces/app.ts", { PORT: port, ...FAST });
-  await app.out.until(/ \/school receipt for lesson/, 10_000);
-  await runs["codefellows-logger"].out.until(/ \/school lesson /);
-  const printed = (name: string) => events(runs[name].out.lines.map(withoutTime));
-  await runs["logger"].out.until(/ \/ message /);
-  await runs["home-logger"].out.until(/ \/home message /);
-  await runs["school-logger"].out.until(/ \/school message /);
-  await runs["codefellows-logger"].out.until(/ \/school message /);
-  t.expect(printed("logger").every((l) => l.startsWith("/ message "))).toBe(true);
-  t.expect(printed("home-logger").every((l) => l.startsWith("/home message "))).toBe(true);
-  t.expect(printed("school-logger").every((l) => l.startsWith("/school message "))).toBe(true);
-  t.expect(new Set(printed("codefellows-logger").map((l) => l.split(" ", 2).join(" ")))).toEqual(
-    new Set(["/school message", "/school lesson"]),
-  );
-  expectReadmeOutput("namespaces", {
-    server: server.out.lines,
-    app: app.out.lines,
-    logger: runs["logger"].out.lines,
-    home: runs["home-logger"].out.lines,
-    school: runs["school-logger"].out.lines,
-    codefellows: runs["codefellows-logger"].out.lines,
-  });
-  for (const run of [app, ...Object.values(runs), server]) t.expect(await run.stop()).toBe(0);
-});
+test.concurrent(
+  "six terminals: every logger's output matches the matrix",
+  { tags: ["processes"] },
+  async (t) => {
+    const server = runScript(t, "socketio-namespaces/server.ts", { PORT: "0" });
+    const port =
+      /listening on port (\d+)/.exec(
+        (await server.out.until(/listening on port \d+/)).join("\n"),
+      )?.[1] ?? "";
+    const runs = Object.fromEntries(
+      ["logger", "home-logger", "school-logger", "codefellows-logger"].map((name) => [
+        name,
+        runScript(t, `socketio-namespaces/${name}.ts`, { PORT: port }),
+      ]),
+    );
+    await runs["codefellows-logger"].out.until(/joined room codefellows/);
+    const app = runScript(t, "socketio-namespaces/app.ts", { PORT: port, ...FAST });
+    await app.out.until(/ \/school receipt for lesson/, 10_000);
+    await runs["codefellows-logger"].out.until(/ \/school lesson /);
+    const printed = (name: string) => events(runs[name].out.lines.map(withoutTime));
+    await runs["logger"].out.until(/ \/ message /);
+    await runs["home-logger"].out.until(/ \/home message /);
+    await runs["school-logger"].out.until(/ \/school message /);
+    await runs["codefellows-logger"].out.until(/ \/school message /);
+    t.expect(printed("logger").every((l) => l.startsWith("/ message "))).toBe(true);
+    t.expect(printed("home-logger").every((l) => l.startsWith("/home message "))).toBe(true);
+    t.expect(printed("school-logger").every((l) => l.startsWith("/school message "))).toBe(true);
+    t.expect(new Set(printed("codefellows-logger").map((l) => l.split(" ", 2).join(" ")))).toEqual(
+      new Set(["/school message", "/school lesson"]),
+    );
+    expectReadmeOutput("namespaces", {
+      server: server.out.lines,
+      app: app.out.lines,
+      logger: runs["logger"].out.lines,
+      home: runs["home-logger"].out.lines,
+      school: runs["school-logger"].out.lines,
+      codefellows: runs["codefellows-logger"].out.lines,
+    });
+    for (const run of [app, ...Object.values(runs), server]) t.expect(await run.stop()).toBe(0);
+  },
+);
 
 test("a logger that finds another lesson's server after an outage says so once, and stops trying when closed", async (t) => {
   const first = await startServer({ port: 0, print: () => {} });

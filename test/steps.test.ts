@@ -642,6 +642,7 @@ for (const { readme, lesson, n } of stepNames.map((name) =>
 )) {
   test.concurrent(
     `README step ${lesson} ${n} runs as written and prints what the README shows`,
+    { tags: ["processes"] },
     async (t) => {
       const run = await typedUpTo(t, lesson, n);
       const printed = await checks[`${lesson} ${n}`](run, await freePort(), t);

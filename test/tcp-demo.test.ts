@@ -369,6 +369,7 @@ test.concurrent(
 
 test.concurrent(
   "npm run tcp:server with --help or a busy port ends, not waiting for a save",
+  { tags: ["processes"] },
   async (t) => {
     const help = runScriptCommand(t, "tcp:server", ["--help"]);
     t.expect(await help.exitCode()).toBe(0);
@@ -384,6 +385,7 @@ test.concurrent(
 
 test.concurrent(
   "one terminal: npm run tcp labels each script's lines as the README shows, and Ctrl-C stops them all",
+  { tags: ["processes"] },
   async (t) => {
     const port = await freePort(); // a free port: --port reaches all three scripts
     const lesson = runScriptCommand(t, "tcp", ["--port", String(port)], {
@@ -556,7 +558,7 @@ test.concurrent(
 // Three restarts under tsx, one after another: on a loaded machine, over a minute
 test(
   "live coding: saving the server restarts it, a crash waits for the next save, and the logger rides through",
-  { timeout: 150_000 },
+  { timeout: 150_000, tags: ["processes"] },
   async (t) => {
     const folder = await scratchCopy(t, "tcp-demo", "classroom"); // a copy to edit; the real file stays put
     const serverFile = join(folder, "tcp-demo", "server.ts");
