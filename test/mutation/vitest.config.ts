@@ -7,17 +7,11 @@ import QuickestFirst from "./sequencer.ts";
 // scores were measured: Stryker runs every file in one worker, one after the other. With a test at a
 // time, the checkers' answers come in milliseconds: a 3 s wait (CHECK_WAIT, check.test.ts) is
 // ample, and a mutant that makes a check wait for nothing costs 3 s, not 15.
-// The tests tagged "processes" are left out: what they hold runs in child processes, where no mutant
-// is ever switched on, so they could only make each mutant's run longer.
-// a command-line option (--tags-filter), which Vitest also takes from a config, though its type leaves it out
-const leaveOut = { tagsFilter: ["!processes"] };
-
 export default mergeConfig(
   project,
   defineConfig({
     test: {
       exclude: ["test/layout.test.ts"],
-      ...leaveOut,
       isolate: true,
       env: { CHECK_WAIT: "3" },
       sequence: { sequencer: QuickestFirst },
