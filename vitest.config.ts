@@ -1,12 +1,14 @@
 import { defineConfig } from "vitest/config";
 
+// npm run test:quick leaves these out: a test that starts a process must carry the tag (helpers.ts)
+export const tags = [
+  { name: "processes", description: "starts this repository's scripts, npm or tsx watch" },
+];
+
 export default defineConfig({
   test: {
     include: ["test/*.test.ts"],
-    // npm run test:quick leaves these out: a test that starts a process must carry the tag (helpers.ts)
-    tags: [
-      { name: "processes", description: "starts this repository's scripts, npm or tsx watch" },
-    ],
+    tags,
     exclude: ["test/browser.test.ts"], // npm run test:browser runs it, in Chromium
     testTimeout: 60_000, // a bound, not a pace: every wait inside a test has its own, shorter one
     hookTimeout: 30_000,

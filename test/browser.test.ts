@@ -210,17 +210,21 @@ test("CORS in a real browser: a page on another local origin connects and speaks
   expect(await outsider.title()).toMatch(/^refused: /);
 });
 
-test("Ctrl-C stops a server even while the Admin UI is open in a browser", async (t) => {
-  const server = runScript(t, "socketio-namespaces/server.ts", { PORT: "0" });
-  const port = /listening on port (\d+)/.exec(
-    (await server.out.until(/listening on port \d+/)).join("\n"),
-  )?.[1];
-  const tab = await page(t);
-  await tab.goto(`http://localhost:${port}/admin/`);
-  await tab.getByText("connected", { exact: true }).first().waitFor();
-  expect(await server.stop()).toBe(0);
-  await tab.getByText("disconnected", { exact: true }).first().waitFor();
-});
+test(
+  "Ctrl-C stops a server even while the Admin UI is open in a browser",
+  { tags: ["processes"] },
+  async (t) => {
+    const server = runScript(t, "socketio-namespaces/server.ts", { PORT: "0" });
+    const port = /listening on port (\d+)/.exec(
+      (await server.out.until(/listening on port \d+/)).join("\n"),
+    )?.[1];
+    const tab = await page(t);
+    await tab.goto(`http://localhost:${port}/admin/`);
+    await tab.getByText("connected", { exact: true }).first().waitFor();
+    expect(await server.stop()).toBe(0);
+    await tab.getByText("disconnected", { exact: true }).first().waitFor();
+  },
+);
 
 // Every request a page makes, so a test can prove that none leaves the server it came from.
 function requestsOf(tab: Awaited<ReturnType<typeof page>>) {
