@@ -13,7 +13,9 @@ import { freePort as freeLoopbackPort, startRedisServer } from "../classroom/red
 import { expect, type TestContext } from "vitest";
 
 // What a helper needs of the test that calls it: its own cleanups, so that tests can run at once.
-export type Context = Pick<TestContext, "onTestFinished" | "task">;
+export type Context = Pick<TestContext, "onTestFinished">;
+// and, of a test that starts a script, its tags (below)
+export type ProcessContext = Context & Pick<TestContext, "task">;
 
 // An app in a child process speaks at this pace (TICK_MS), not the lesson's: tests need not wait.
 export const FAST = { TICK_MS: "100" };
@@ -132,7 +134,7 @@ export async function tcpClient(t: Context, port: number) {
 // line by line, stopped with SIGTERM.
 // A JavaScript file (a step the test has stripped of its types) runs with node alone.
 export function runScript(
-  t: Context,
+  t: ProcessContext,
   file: string,
   env: Record<string, string> = {},
   { watch = "", args = [] as string[] } = {},
@@ -153,7 +155,7 @@ export function runScript(
 
 // A file as the class runs a server it types, `npx tsx watch --clear-screen=false live/server.ts`:
 // each save of the file restarts it.
-export function runWatched(t: Context, file: string, env: Record<string, string> = {}) {
+export function runWatched(t: ProcessContext, file: string, env: Record<string, string> = {}) {
   const tsx = new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname;
   const args = [tsx, "watch", "--clear-screen=false", file];
   return runCommand(t, process.execPath, args, env, `tsx watch ${file}`);
@@ -162,7 +164,7 @@ export function runWatched(t: Context, file: string, env: Record<string, string>
 // An npm script's own command, as npm runs it but without npm: node and tsx are this Node and the
 // project's tsx.
 export function runScriptCommand(
-  t: Context,
+  t: ProcessContext,
   script: string,
   args: string[] = [],
   { ownGroup = false, env = {} as Record<string, string> } = {},
@@ -180,22 +182,25 @@ export function runScriptCommand(
 
 // An npm script as a student types it, in a process group of its own, so that stop() is Ctrl-C: SIGINT
 // to the script and every process it started.
-export function runNpm(t: Context, script: string, args: string[] = []) {
+export function runNpm(t: ProcessContext, script: string, args: string[] = []) {
   const npm = ["run", "-s", script, "--", ...args];
   return runCommand(t, "npm", npm, {}, `npm run ${script}`, true);
 }
 
 function runCommand(
-  t: Context,
+  t: ProcessContext,
   command: string,
   args: string[],
   env: Record<string, string>,
   name: string,
   ownGroup = false,
 ) {
-  // npm run test:quick runs every test but these, in half a minute: the tag must be true
+  // npm run test:quick leaves out the tests tagged processes: the tag must be true
   if (!t.task.tags?.includes("processes"))
-    throw new Error(`"${t.task.name}" starts ${name}: give it { tags: ["processes"] }`);
+    throw new Error(
+      `"${t.task.name}" starts ${name}: a test that starts a script is ` +
+        `test(name, { tags: ["processes"] }, fn), so that npm run test:quick leaves it out`,
+    );
   const child = spawn(command, args, {
     env: { ...process.env, ...env, FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],

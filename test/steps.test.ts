@@ -24,7 +24,7 @@ import {
   recorder,
   tcpClient,
   upTo,
-  type Context,
+  type ProcessContext,
   type Lesson,
 } from "./helpers.ts";
 
@@ -90,7 +90,7 @@ test("each step gives the command that runs it, and says what to save or start a
 // `npx tsx live/x.ts` strips the types with esbuild and runs node on the rest; the test does the
 // same in two steps, once per file, so that no process pays for tsx's loader, which costs more
 // than the step's own work.
-async function typedUpTo(t: Context, lesson: string, n: number) {
+async function typedUpTo(t: ProcessContext, lesson: string, n: number) {
   const folder = join("scratch", "steps", `${lesson}-${n}`);
   await rm(folder, { recursive: true, force: true });
   t.onTestFinished(() => rm(folder, { recursive: true, force: true }));
@@ -115,14 +115,14 @@ type Run = Awaited<ReturnType<Awaited<ReturnType<typeof typedUpTo>>>>;
 type Check = (
   run: Awaited<ReturnType<typeof typedUpTo>>,
   port: number,
-  t: Context & { skip: (note: string) => never },
+  t: ProcessContext & { skip: (note: string) => never },
 ) => Promise<Record<string, Run>>;
 const listening = (server: Run) => server.out.until(/^listening on port/);
 const events = (lines: string[]) => lines.filter((l) => /^(create|update|delete|read) /.test(l));
 
 // The TCP server typed so far, the nc of step 1 still connected, and the step 2 logger: where steps
 // 2 to 4 start.
-async function serverAndLogger(run: Parameters<Check>[0], port: number, t: Context) {
+async function serverAndLogger(run: Parameters<Check>[0], port: number, t: ProcessContext) {
   const server = await run("server.ts", [], port);
   await listening(server);
   await tcpClient(t, port); // nc localhost 4000, left connected
