@@ -1,13 +1,19 @@
 // npm run <lesson>:server: the server under tsx watch, so that saving it restarts it. tsx watch
 // waits for a save even when the server could not start, so what would stop it at once (--help, a
 // bad flag, a busy port, no Redis) is found here first, and ends the script with one line.
+import childProcess from "node:child_process";
 import { once } from "node:events";
 import { connect, createServer } from "node:net";
+import { constants } from "node:os";
 import { freePort, startRedisServer } from "./redis-server.ts";
 import { SCRIPTS } from "./scripts.ts";
 import { explainListenError, fail, log, settings } from "./terminal.ts";
 
 const [script = "", file = "", ...args] = process.argv.slice(2);
+// Ctrl-C before tsx watch has taken it over ends the script here, as it ends every script (0), and
+// so stops the private Redis too; from then on, tsx watch stops the server first
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.on(signal, () => process.listenerCount(signal) === 1 && process.exit(0));
 const { port, host, redisUrl, sessions } = settings(script, args); // --help: exit 0; a mistake: 2
 const probe = createServer().listen(port, host);
 await once(probe, "listening").catch((error) =>
@@ -16,10 +22,29 @@ await once(probe, "listening").catch((error) =>
 await new Promise((done) => probe.close(done));
 if (redisUrl) await reachRedis(redisUrl);
 else if (SCRIPTS[script].privateRedis && sessions !== "memory") await privateRedis();
+serverKilledIsEnded();
 // tsx's own command line, run in this process: the watcher restarts the server on each save
 process.argv = [process.argv[0], "tsx", "watch", "--clear-screen=false", file, ...args];
 // @ts-expect-error tsx/cli has no types: it is a command line, not a library
 await import("tsx/cli");
+
+// tsx watch takes a server killed by a signal (kill -9) for one still running: the next save, or
+// Ctrl-C, then waits for good for an exit that has come and gone. The exit code a shell gives such a
+// process tells it that the server has ended, so that a save starts it again.
+function serverKilledIsEnded() {
+  const { spawn } = childProcess;
+  childProcess.spawn = ((...command: Parameters<typeof spawn>) => {
+    const child = spawn(...command);
+    child.once(
+      "exit",
+      (_, signal) => signal && Object.assign(child, { exitCode: exitCode(signal) }),
+    );
+    return child;
+  }) as typeof spawn;
+}
+function exitCode(signal: NodeJS.Signals) {
+  return 128 + constants.signals[signal]; // as a shell says it
+}
 
 // A server that keeps its sessions in Redis gets its private redis-server from here, not from
 // itself: this process outlives every save, and so does the Redis, with the sessions in it. It

@@ -464,6 +464,22 @@ test.concurrent(
   },
 );
 
+test.concurrent(
+  "Ctrl-C as the watcher starts, before the server: it ends at once, and its private Redis with it",
+  { tags: ["processes"] },
+  async (t) => {
+    needRedisServer(t);
+    const port = String(await freePort());
+    const file = "socketio-delivery/server.ts";
+    const server = runScript(t, file, { PORT: port }, { watch: "delivery:server" });
+    const [said] = await server.out.until(/a private Redis at /); // then it starts tsx watch
+    const url = /(redis:\/\/\S+) keeps/.exec(said)?.[1] ?? "";
+    // 0 before tsx watch has started; tsx's own 128 + 15 where the SIGTERM reached it first
+    expect([0, 143]).toContain(await server.stop());
+    await t.expect.poll(() => accepts(redisPort(url)), { timeout: WAIT_MS }).toBe(false);
+  },
+);
+
 test.concurrent("--sessions takes redis or memory, and a mistake is one line", () => {
   expect(readSettings("delivery:server", ["--sessions", "memory"]).settings?.sessions).toBe(
     "memory",

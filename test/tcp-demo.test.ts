@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -590,9 +591,27 @@ test(
     const speaker = await tcpClient(t, port);
     speaker.send("create after-the-fix\n");
     await heard.until(/^create after-the-fix$/);
+
+    // kill -9 of the server, not of the watcher: the next save starts it again
+    const [killed] = childrenOf(server.child.pid);
+    process.kill(killed, "SIGKILL");
+    await heard.until(/^lost the server at /);
+    await appendFile(serverFile, "\n// saved after a kill -9\n");
+    await listening(4);
+    await heard.until(
+      (lines) => lines.filter((l) => l.startsWith("back: reconnected")).length >= 3,
+      START_MS,
+    );
     expect(await server.stop()).toBe(0);
   },
 );
+
+// The processes a process started, as pgrep lists them (on Linux and macOS alike)
+const childrenOf = (pid = 0) =>
+  execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean)
+    .map(Number);
 
 test("past 30 lines a second the server prints one summary a second instead, until the flood is over", async (t) => {
   vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] }); // the summary's tick: ours to move
