@@ -79,6 +79,7 @@ export async function listen(
   });
   const bound = (http.address() as AddressInfo).port;
   dropWhoStopsReading(io, say);
+  dropWhoBreaksTheProtocol(io, say);
   const admin = serveAdminUi(io, bound, settings);
   const ours = thisMachine(host);
   http.on("request", (request: IncomingMessage, response: ServerResponse) => {
@@ -114,6 +115,19 @@ function dropWhoStopsReading(io: Server, say: Commentary) {
       connection.close(true); // its buffer goes with it
     });
   });
+}
+
+// A packet Socket.IO cannot take, malformed or nested too deep (shallow.ts), drops its sender, as a
+// line over the limit does on TCP: the sender hears why, as a receipt, and so does the log.
+function dropWhoBreaksTheProtocol(io: Server, say: Commentary) {
+  for (const namespace of io._nsps.values())
+    namespace.on("connection", (socket: Socket) =>
+      socket.on("error", ({ message }: Error) => {
+        const where = socket.nsp.name === "/" ? "" : `${socket.nsp.name} `;
+        say.droppedClient(`${where}${socket.id} dropped: ${message}`);
+        socket.emit("receipt", { ok: false, error: `dropped: ${message}` }); // sent before it goes
+      }),
+    );
 }
 
 const PAGE_TYPES: Record<string, string> = {

@@ -29,8 +29,8 @@ process.argv = [process.argv[0], "tsx", "watch", "--clear-screen=false", file, .
 await import("tsx/cli");
 
 // tsx watch takes a server killed by a signal (kill -9) for one still running: the next save, or
-// Ctrl-C, then waits for good for an exit that has come and gone. The exit code a shell gives such a
-// process tells it that the server has ended, so that a save starts it again.
+// Ctrl-C, then waits for good for an exit that has come and gone. The exit code a shell gives
+// such a process tells it that the server has ended, so that a save starts it again.
 function serverKilledIsEnded() {
   const { spawn } = childProcess;
   childProcess.spawn = ((...command: Parameters<typeof spawn>) => {

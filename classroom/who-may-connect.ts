@@ -7,6 +7,7 @@ import { isIPv4 } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
 import type { ServerOptions } from "socket.io";
 import type { Settings } from "./settings.ts";
+import { shallowParser } from "./shallow.ts";
 
 const DEFAULT_ORIGINS = "https://amritb.github.io,http://localhost:*,http://127.0.0.1:*";
 const SECRETS = ["cookie", "authorization", "proxy-authorization"]; // never shown in the Admin UI
@@ -42,7 +43,8 @@ export function thisMachine(listensOn?: string) {
   };
 }
 
-// Options for new Server(): who may connect over polling (CORS) and WebSocket (which skips CORS).
+// Options for new Server(): who may connect over polling (CORS) and WebSocket (which skips CORS),
+// and on what terms: with data no deeper than a lesson's (shallow.ts).
 export function whoMayConnect({
   corsOrigins,
   host,
@@ -61,6 +63,7 @@ export function whoMayConnect({
       for (const secret of SECRETS) delete request.headers[secret]; // no lesson needs them
       callback(null, allowed(request));
     },
+    parser: shallowParser,
   };
 }
 

@@ -27,7 +27,10 @@ const MAX_SPEECH_BYTES = 10_000; // far below Socket.IO's 1 MB, which drops a cl
 export function checkSpeech(event: string, speech: unknown) {
   const note = speech as Note;
   const isNote =
-    typeof note?.id === "number" && CHANGES.includes(note.change) && !Array.isArray(note);
+    typeof note?.id === "number" &&
+    CHANGES.includes(note.change) &&
+    ["undefined", "string"].includes(typeof note.at) && // a time, as the app writes it
+    !Array.isArray(note);
   if (typeof speech === "string" ? !speech.trim() : !isNote) {
     const shown = JSON.stringify(speech)?.slice(0, 40) ?? "nothing";
     return `${event} takes text or a record like {"id":1,"change":"created"}, not ${shown}`;

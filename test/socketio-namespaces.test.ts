@@ -10,6 +10,7 @@ import { hostname, networkInterfaces } from "node:os";
 import { io, Manager } from "socket.io-client";
 import { expect, test, vi } from "vitest";
 import type { Options } from "../classroom/settings.ts";
+import { MOST_NESTED } from "../classroom/shallow.ts";
 import { startLogger as startCodefellowsLogger } from "../socketio-namespaces/codefellows-logger.ts";
 import { startLogger as startHomeLogger } from "../socketio-namespaces/home-logger.ts";
 import { startLogger as startSchoolLogger } from "../socketio-namespaces/school-logger.ts";
@@ -184,6 +185,19 @@ test.concurrent(
       said("/home", home.socket, "message", "sentinel"),
     ]);
     t.expect(log.lines.filter((l) => / refused: /.test(l))).toHaveLength(bad.length + 2);
+  },
+);
+
+test.concurrent(
+  "data nested too deep drops its sender from its namespace, and the log names the namespace",
+  async (t) => {
+    const { port, log } = await server(t);
+    const student = await ioClient(t, port, "/school");
+    const id = student.socket.id;
+    const deep = "[".repeat(MOST_NESTED) + "]".repeat(MOST_NESTED); // one deeper, in its packet
+    student.socket.io.engine.send(`2/school,["join",${deep}]`);
+    await log.until(new RegExp(`^/school ${id} disconnected: `));
+    t.expect(log.lines).toContain(`/school ${id} dropped: data nested over ${MOST_NESTED} deep`);
   },
 );
 

@@ -1,0 +1,34 @@
+// Socket.IO's parser, but for data nested deeper than anything a lesson sends: to copy or print
+// such data (the Admin UI, JSON.stringify) would overflow the stack, and end the server with it.
+// Such a packet is refused as it arrives, as a malformed one is: its sender is dropped, told why.
+import { Decoder, Encoder, protocol } from "socket.io-parser";
+
+export const MOST_NESTED = 32; // a lesson's events nest 2 deep; stacks overflow in the thousands
+
+class ShallowDecoder extends Decoder {
+  override add(chunk: unknown) {
+    if (typeof chunk === "string" && nestedOver(chunk, MOST_NESTED))
+      throw new Error(`data nested over ${MOST_NESTED} deep`);
+    super.add(chunk);
+  }
+}
+
+// How deep the JSON in a packet nests, counting the brackets outside its strings.
+function nestedOver(packet: string, most: number) {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < packet.length; i++) {
+    const c = packet[i];
+    if (inString) {
+      if (c === "\\")
+        i++; // an escaped character, a quote perhaps
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "[" || c === "{") {
+      if (++depth > most) return true;
+    } else if (c === "]" || c === "}") depth--;
+  }
+  return false;
+}
+
+export const shallowParser = { protocol, Encoder, Decoder: ShallowDecoder };
