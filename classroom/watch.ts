@@ -5,6 +5,7 @@ import childProcess from "node:child_process";
 import { once } from "node:events";
 import { connect, createServer } from "node:net";
 import { constants } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { freePort, startRedisServer } from "./redis-server.ts";
 import { SCRIPTS } from "./scripts.ts";
 import { explainListenError, fail, log, settings } from "./terminal.ts";
@@ -63,10 +64,19 @@ async function privateRedis() {
 
 async function reachRedis(url: string) {
   if (!URL.canParse(url)) fail(`the Redis URL is redis://host:port, not "${url}"`);
-  const { hostname, port } = new URL(url);
+  const { hostname, port, password } = new URL(url);
   const redis = connect({ host: hostname || "localhost", port: Number(port || 6379) });
   await once(redis, "connect").catch(() =>
     fail(`no Redis at ${url}: start it (redis-server), or run without --redis-url (REDIS_URL)`),
   );
+  // a Redis answers a PING with +PONG, or -NOAUTH where it asks for a password; another server
+  // would keep the server waiting, or fail it, and tsx watch would wait for a save
+  redis.write("PING\r\n");
+  const answer = await Promise.race([once(redis, "data"), sleep(2000)]).catch(() => undefined);
   redis.destroy();
+  const said = String(answer?.[0] ?? "");
+  if (said.startsWith("-NOAUTH") && !password)
+    fail(`the Redis at ${url} asks for a password: redis://:password@${hostname}:${port || 6379}`);
+  if (!/^(\+PONG|-NOAUTH)/.test(said))
+    fail(`${url} is not a Redis: is it another server's port? Redis listens on 6379`);
 }

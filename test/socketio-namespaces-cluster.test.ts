@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import { io } from "socket.io-client";
 import { test, vi } from "vitest";
 import { startServer } from "../socketio-namespaces/server.ts";
@@ -195,5 +197,32 @@ test.concurrent(
     const watched = runScriptCommand(t, "namespaces:server", ["--port", "0", "--redis-url", url]);
     t.expect(await watched.exitCode()).toBe(2);
     t.expect(watched.out.lines).toEqual([said]);
+  },
+);
+
+test.concurrent(
+  "a REDIS_URL at another server, or at a Redis that asks for a password, is one line before tsx watch",
+  { tags: ["processes"] },
+  async (t) => {
+    // a lesson's TCP server answers a PING with an error line; a Redis with a password, -NOAUTH
+    const answering = (answer: string) => async () => {
+      const server = createServer((socket) => socket.on("data", () => socket.end(answer)));
+      t.onTestFinished(() => void server.close());
+      await once(server.listen(0, "127.0.0.1"), "listening");
+      return `redis://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    const other = await answering('error unknown event "PING"\n')();
+    const locked = await answering("-NOAUTH Authentication required.\r\n")();
+    for (const [url, said] of [
+      [other, `${other} is not a Redis: is it another server's port? Redis listens on 6379`],
+      [
+        locked,
+        `the Redis at ${locked} asks for a password: ${locked.replace("//", "//:password@")}`,
+      ],
+    ]) {
+      const watched = runScriptCommand(t, "namespaces:server", ["--port", "0", "--redis-url", url]);
+      t.expect(await watched.exitCode()).toBe(2);
+      t.expect(watched.out.lines).toEqual([said]);
+    }
   },
 );
