@@ -37,7 +37,8 @@ export function flags<O extends NonNullable<ParseArgsConfig["options"]>>(
   try {
     parsed = parseArgs({ args, options: { ...options, help: { type: "boolean" } } });
   } catch (error) {
-    throw new Stop(`${(error as Error).message.split(/\. /)[0]}. ${usage.split("\n")[0]}`);
+    // its first sentence: some of Node's messages go on over more lines, with advice for code
+    throw new Stop(`${(error as Error).message.split(/\.(\s|$)/)[0]}. ${usage.split("\n")[0]}`);
   }
   if ((parsed.values as { help?: boolean }).help) throw new Stop(usage, 0);
   return parsed.values;

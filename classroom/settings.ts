@@ -81,7 +81,8 @@ export function readSettings(
   const found = Object.fromEntries(names.map((name) => [camel(name), raw(name) || undefined]));
 
   const port = Number(raw("port") ?? defaultPort);
-  if (raw("port")?.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) {
+  // digits, not 1e3 nor 0x13ee; spaces around them, as cmd's set PORT=4001 && npm run … leaves
+  if (!/^\s*\d+\s*$/.test(raw("port") ?? "0") || port > 65535) {
     throw new Error(`${from("port")} must be a whole number from 0 to 65535, not "${raw("port")}"`);
   }
   if (found.adminUi && !["on", "off"].includes(found.adminUi)) {

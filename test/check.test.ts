@@ -181,6 +181,7 @@ test("a bad flag is one line that says what to do, and --help the usage", () => 
     [() => tcpSettings(["--events", "speak,shout,a b"]), /not speak,shout,a b$/],
     [() => tcpSettings(["--unknown", "create"]), /^--unknown takes an event name not in --ev/],
     [() => tcpSettings(["--prot", "4000"]), /^Unknown option '--prot'. usage: npm run check:tcp/],
+    [() => tcpSettings(["--wait", "-1"]), /^Option '--wait' argument is ambiguous. usage: [^\n]*$/],
     [() => deliverySettings(["--wait", "soon"]), /^--wait takes a number of seconds from 1 to 6/],
     [() => socketIoSettings(["--port", "0"]), '--port takes a number from 1 to 65535, not "0"'],
     [() => socketIoSettings(["--url", "localhost:3000"]), /^--url takes a URL like http:/],

@@ -100,6 +100,9 @@ test("a bad setting is one line that says which, and what it takes", () => {
   expect(refused("tcp:logger", ["--port=-1"])).toThrow(`--port ${port}, not "-1"`);
   expect(refused("tcp:logger", ["--port", "65536"])).toThrow(`--port ${port}, not "65536"`);
   expect(refused("tcp:logger", ["--port", "1.5"])).toThrow(`--port ${port}, not "1.5"`);
+  for (const typed of ["1e3", "0x13ee", "+4000"])
+    expect(refused("tcp:logger", ["--port", typed])).toThrow(`--port ${port}, not "${typed}"`);
+  expect(readSettings("tcp:logger", [], { PORT: "4001 " }).settings?.port).toBe(4001);
   expect(refused("socketio:server", ["--admin-ui", "maybe"])).toThrow(
     '--admin-ui is on or off, not "maybe"',
   );
