@@ -6,6 +6,13 @@ const NEWLINE = 0x0a;
 // Passed on, an escape code would reach every nc in the class: it could clear or retitle a screen.
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/; // C0 but tab, DEL, C1
 
+// The first line of a browser or a Socket.IO client at the wrong port: headers follow, not events
+const HTTP_REQUEST = /^[A-Z]+ \S+ HTTP\/\d(\.\d)?$/;
+const NOT_LINES = {
+  error: "an HTTP request: this server speaks lines (nc), not HTTP",
+  fatal: true,
+};
+
 export type Line = { text: string; event: string } | { error: string; fatal?: boolean };
 const TOO_LONG = { error: "line longer than 64 KiB", fatal: true };
 
@@ -33,6 +40,7 @@ function decode(latin1: string): Line {
   const text = bytes.toString().replace(/\r$/, "");
   if (CONTROL.test(text))
     return { error: "line holds control characters, escape codes among them" };
+  if (HTTP_REQUEST.test(text)) return NOT_LINES;
   const event = text.split(" ", 1)[0]; // the first word: the rest is its data
   return Buffer.byteLength(text) > MAX_LINE_BYTES ? TOO_LONG : { text, event };
 }

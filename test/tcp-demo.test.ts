@@ -134,6 +134,25 @@ test("the line reader holds a line to 64 KiB, whole or unfinished, with or witho
   ]);
 });
 
+test("a web client at the TCP port is dropped at its first line, not answered line by line", async (t) => {
+  const { port, log } = await server(t);
+  const other = await tcpClient(t, port);
+  const lost = await tcpClient(t, port); // a Socket.IO client pointed at the TCP lesson's port
+  lost.send("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  const why = "an HTTP request: this server speaks lines (nc), not HTTP";
+  t.expect(await lost.heard.until(1)).toEqual([`error ${why}: disconnecting`]);
+  await log.until(/disconnected \(1 in the pool\)$/);
+  const told = log.lines.filter((line) => / (dropped:|sent) /.test(line));
+  t.expect(told.map((line) => line.replace(/^\w{6} /, ""))).toEqual([`dropped: ${why}`]);
+  other.send("create still-here\n");
+  await other.heard.until(/^create still-here$/);
+  // a line that only looks like one is an event: lower case, or more words
+  t.expect(lineReader()(Buffer.from("get / HTTP/1.1\nGET a b HTTP/1.1\n"))).toEqual([
+    { text: "get / HTTP/1.1", event: "get" },
+    { text: "GET a b HTTP/1.1", event: "GET" },
+  ]);
+});
+
 test("a line of bad bytes is refused, and the lines around it in the same chunk are not", () => {
   const bad = Buffer.from([0x63, 0xff, 0xfe]);
   const chunk = Buffer.concat([Buffer.from("create 1\n"), bad, Buffer.from("\nupdate ☃\n")]);
