@@ -18,6 +18,7 @@ export type ServerToClientEvents = {
 export const AWAY_MS = 2 * 60 * 1000; // how long a session waits for its client, as Socket.IO's
 
 // A retry sends the very same record: the same id, from the same moment. An app started again
-// counts from 1 again, at another time; text has no id, and is never taken for a retry.
+// counts from 1 again, at another time; text, or a record with no time (another student's, by
+// hand), is never taken for a retry.
 export const recordKey = (speech: Speech) =>
-  typeof speech === "string" ? undefined : `${speech.id} ${speech.at ?? ""}`;
+  typeof speech === "string" || speech.at === undefined ? undefined : `${speech.id} ${speech.at}`;

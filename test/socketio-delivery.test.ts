@@ -160,7 +160,7 @@ test.concurrent(
 );
 
 test.concurrent(
-  "text is passed on each time it is said, and the same id from another moment is another record",
+  "text is passed on each time it is said, and the same id from another moment, or none, is another record",
   async (t) => {
     const { port } = await server(t);
     const listener = await ioClient(t, port);
@@ -169,9 +169,11 @@ test.concurrent(
     for (const speech of ["hello", "hello", { id: 1, change: "created", at: at(1) }])
       speaker.socket.emit("speak", speech);
     speaker.socket.emit("speak", { id: 1, change: "created", at: at(2) }); // an app started again
+    for (const change of ["created", "updated"] as const)
+      speaker.socket.emit("speak", { id: 9, change }); // typed by hand, with no moment
     speaker.socket.emit("speak", "sentinel");
     await listener.heard.until(/"sentinel"/);
-    expect(listener.heard.lines.filter((l) => l.startsWith("message"))).toHaveLength(5);
+    expect(listener.heard.lines.filter((l) => l.startsWith("message"))).toHaveLength(7);
   },
 );
 
