@@ -3,21 +3,22 @@
 // Such a packet is refused as it arrives, as a malformed one is: its sender is dropped, told why.
 import { Decoder, Encoder, protocol } from "socket.io-parser";
 
-export const MOST_NESTED = 32; // a lesson's events nest 2 deep; stacks overflow in the thousands
+export const MOST_NESTED = 32; // a lesson's packets nest 2 deep; stacks overflow in the thousands
 
 class ShallowDecoder extends Decoder {
   override add(chunk: unknown) {
     if (typeof chunk === "string" && nestedOver(chunk, MOST_NESTED))
-      throw new Error(`data nested over ${MOST_NESTED} deep`);
+      throw new Error(`a packet nested over ${MOST_NESTED} deep`);
     super.add(chunk);
   }
 }
 
-// How deep the JSON in a packet nests, counting the brackets outside its strings.
+// How deep the JSON in a packet nests, its own array included: the brackets outside its strings,
+// from the first one on (a namespace before it may hold a quote, which opens no string).
 function nestedOver(packet: string, most: number) {
   let depth = 0;
   let inString = false;
-  for (let i = 0; i < packet.length; i++) {
+  for (let i = packet.search(/[[{]/); i !== -1 && i < packet.length; i++) {
     const c = packet[i];
     if (inString) {
       if (c === "\\")

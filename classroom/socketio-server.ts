@@ -79,8 +79,8 @@ export async function listen(
   });
   const bound = (http.address() as AddressInfo).port;
   dropWhoStopsReading(io, say);
-  dropWhoBreaksTheProtocol(io, say);
   const admin = serveAdminUi(io, bound, settings);
+  dropWhoBreaksTheProtocol(io, say); // on every namespace, the Admin UI's too
   const ours = thisMachine(host);
   http.on("request", (request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? "/").split("?")[0];
@@ -118,14 +118,18 @@ function dropWhoStopsReading(io: Server, say: Commentary) {
 }
 
 // A packet Socket.IO cannot take, malformed or nested too deep (shallow.ts), drops its sender, as a
-// line over the limit does on TCP: the sender hears why, as a receipt, and so does the log.
+// line over the limit does on TCP: the sender hears why, as a receipt on each of its namespaces,
+// and the log once, for its connection.
 function dropWhoBreaksTheProtocol(io: Server, say: Commentary) {
+  const told = new WeakSet<EngineSocket>();
   for (const namespace of io._nsps.values())
     namespace.on("connection", (socket: Socket) =>
       socket.on("error", ({ message }: Error) => {
+        socket.emit("receipt", { ok: false, error: `dropped: ${message}` }); // sent before it goes
+        if (told.has(socket.conn)) return;
+        told.add(socket.conn);
         const where = socket.nsp.name === "/" ? "" : `${socket.nsp.name} `;
         say.droppedClient(`${where}${socket.id} dropped: ${message}`);
-        socket.emit("receipt", { ok: false, error: `dropped: ${message}` }); // sent before it goes
       }),
     );
 }

@@ -21,16 +21,18 @@ export type StoreClientToServerEvents = ClientToServerEvents &
   Record<Kind, ClientToServerEvents["speak"]>;
 export type StoreServerToClientEvents = ServerToClientEvents & Record<Kind, (m: Message) => void>;
 
+const AT = "2026-01-01T09:00:00.000Z"; // a record's time, as toISOString() writes it
 const MAX_SPEECH_BYTES = 10_000; // far below Socket.IO's 1 MB, which drops a client
 
 // What is wrong with what an event carries, in one line, or undefined when it is a speech.
 export function checkSpeech(event: string, speech: unknown) {
   const note = speech as Note;
   const isNote =
-    typeof note?.id === "number" &&
-    CHANGES.includes(note.change) &&
-    ["undefined", "string"].includes(typeof note.at) && // a time, as the app writes it
-    !Array.isArray(note);
+    typeof note?.id === "number" && CHANGES.includes(note.change) && !Array.isArray(note);
+  if (isNote && !["undefined", "string"].includes(typeof note.at)) {
+    const shown = JSON.stringify(note.at)?.slice(0, 40);
+    return `${event} takes a record's at as a time in text, like "${AT}", not ${shown}`;
+  }
   if (typeof speech === "string" ? !speech.trim() : !isNote) {
     const shown = JSON.stringify(speech)?.slice(0, 40) ?? "nothing";
     return `${event} takes text or a record like {"id":1,"change":"created"}, not ${shown}`;

@@ -172,6 +172,7 @@ test.concurrent(
     const speaker = await ioClient(t, port);
     const speak = (...args: unknown[]) => ask(speaker.socket, "speak", ...args);
     const takes = 'speak takes text or a record like {"id":1,"change":"created"}, not';
+    const at = `speak takes a record's at as a time in text, like "2026-01-01T09:00:00.000Z", not`;
     const bad: [unknown[], string][] = [
       [[], `${takes} nothing`],
       [[null], `${takes} null`],
@@ -182,10 +183,8 @@ test.concurrent(
       [[{ name: "x".repeat(50) }], `${takes} {"name":"${"x".repeat(31)}`], // 40 characters of it
       [[{ id: "1", change: "created" }], `${takes} {"id":"1","change":"created"}`],
       [[{ id: 1, change: "moved" }], `${takes} {"id":1,"change":"moved"}`],
-      [
-        [{ id: 1, change: "created", at: { toString: 1 } }],
-        `${takes} {"id":1,"change":"created","at":{"toStri`,
-      ],
+      [[{ id: 1, change: "created", at: { toString: 1 } }], `${at} {"toString":1}`],
+      [[{ id: 1, change: "created", at: 1767225600000 }], `${at} 1767225600000`], // Date.now()
       [[""], `${takes} ""`],
       [["   "], `${takes} "   "`],
       [["x".repeat(9_999)], "speak is too big: 10001 bytes, at most 10000"],
@@ -229,7 +228,7 @@ test.concurrent(
     // ...and far deeper drops its sender: to copy or print it would overflow the stack
     speaker.socket.io.engine.send(nested(100_000));
     await speaker.heard.until(/dropped/);
-    const dropped = `dropped: data nested over ${MOST_NESTED} deep`;
+    const dropped = `dropped: a packet nested over ${MOST_NESTED} deep`;
     t.expect(speaker.heard.lines.at(-1)).toBe(`receipt [{"ok":false,"error":"${dropped}"}]`);
     await log.until(new RegExp(`^${id} disconnected: `));
     t.expect(log.lines.filter((l) => l.includes(dropped))).toEqual([`${id} ${dropped}`]);

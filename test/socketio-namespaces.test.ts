@@ -189,15 +189,25 @@ test.concurrent(
 );
 
 test.concurrent(
-  "data nested too deep drops its sender from its namespace, and the log names the namespace",
+  "a packet nested too deep drops its connection, every namespace on it: one line in the log",
   async (t) => {
     const { port, log } = await server(t);
-    const student = await ioClient(t, port, "/school");
-    const id = student.socket.id;
-    const deep = "[".repeat(MOST_NESTED) + "]".repeat(MOST_NESTED); // one deeper, in its packet
-    student.socket.io.engine.send(`2/school,["join",${deep}]`);
-    await log.until(new RegExp(`^/school ${id} disconnected: `));
-    t.expect(log.lines).toContain(`/school ${id} dropped: data nested over ${MOST_NESTED} deep`);
+    // one connection, two namespaces, as the lesson's app has
+    const manager = new Manager(`http://localhost:${port}`, { reconnection: false });
+    const [school, home] = ["/school", "/home"].map((nsp) => manager.socket(nsp));
+    t.onTestFinished(() => void [school, home].map((socket) => socket.disconnect()));
+    const receipts = [school, home].map((socket) => waitFor(socket as never, "receipt"));
+    await Promise.all([school, home].map((socket) => waitFor(socket as never, "connect")));
+    const ids = [school.id, home.id];
+    const deep = "[".repeat(MOST_NESTED) + "]".repeat(MOST_NESTED); // one more in its packet
+    manager.engine.send(`2/sch"ool,["join",${deep}]`); // a quote in a namespace is no string
+    const dropped = `dropped: a packet nested over ${MOST_NESTED} deep`;
+    for (const [receipt] of await Promise.all(receipts))
+      t.expect(receipt).toEqual({ ok: false, error: dropped });
+    for (const id of ids) await log.until(new RegExp(`^/\\w+ ${id} disconnected: `));
+    t.expect(log.lines.filter((line) => line.endsWith(dropped))).toEqual([
+      expect.stringMatching(new RegExp(`^/(school ${ids[0]}|home ${ids[1]}) ${dropped}$`)),
+    ]);
   },
 );
 
