@@ -26,11 +26,13 @@ export interface ClientTerminal {
 }
 
 // concurrently's line as a server's command ends ("[server] exec node … exited with code 0") is
-// left out where it has nothing to add: after Ctrl-C (0), a mistake the server has said in one line
-// of its own (2), or a SIGTERM from this terminal as another script ended
+// left out where it has nothing to add: after Ctrl-C (0; 130 or SIGINT as the server was starting),
+// a mistake the server has said in one line of its own (2), or a SIGTERM from this terminal as
+// another script ended
 class Ends extends Logger {
   override logCommandEvent(text: string, command: Command) {
-    if (!/ exited with code ([02]|SIGTERM)$/.test(text)) super.logCommandEvent(text, command);
+    if (!/ exited with code ([02]|130|SIGINT|SIGTERM)$/.test(text))
+      super.logCommandEvent(text, command);
   }
 }
 

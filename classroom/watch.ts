@@ -11,9 +11,10 @@ import { SCRIPTS } from "./scripts.ts";
 import { explainListenError, fail, log, settings } from "./terminal.ts";
 
 const [script = "", file = "", ...args] = process.argv.slice(2);
-// Ctrl-C before tsx watch has taken it over ends the script here, as it ends every script (0), and
-// so stops the private Redis too; from then on, tsx watch stops the server first
-for (const signal of ["SIGINT", "SIGTERM"] as const)
+// Ctrl-C before tsx watch has taken over ends the script here, and so stops the private Redis too;
+// from then on tsx watch stops the server first. A closed terminal (SIGHUP), which tsx watch leaves
+// alone, ends it here at any time: the server has a SIGHUP of its own from that terminal.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
   process.on(signal, () => process.listenerCount(signal) === 1 && process.exit(0));
 const { port, host, redisUrl, sessions } = settings(script, args); // --help: exit 0; a mistake: 2
 const probe = createServer().listen(port, host);
@@ -69,14 +70,16 @@ async function reachRedis(url: string) {
   await once(redis, "connect").catch(() =>
     fail(`no Redis at ${url}: start it (redis-server), or run without --redis-url (REDIS_URL)`),
   );
-  // a Redis answers a PING with +PONG, or -NOAUTH where it asks for a password; another server
+  // a Redis answers a PING with +PONG, or an error (-NOAUTH: it wants a password); another server
   // would keep the server waiting, or fail it, and tsx watch would wait for a save
+  if (!url.startsWith("redis://")) return redis.destroy(); // rediss:// is TLS: no PING in the clear
   redis.write("PING\r\n");
   const answer = await Promise.race([once(redis, "data"), sleep(2000)]).catch(() => undefined);
   redis.destroy();
-  const said = String(answer?.[0] ?? "");
-  if (said.startsWith("-NOAUTH") && !password)
+  const [said = ""] = String(answer?.[0] ?? "").split("\r\n");
+  if (said === "+PONG" || (said.startsWith("-NOAUTH") && password)) return;
+  if (said.startsWith("-NOAUTH"))
     fail(`the Redis at ${url} asks for a password: redis://:password@${hostname}:${port || 6379}`);
-  if (!/^(\+PONG|-NOAUTH)/.test(said))
-    fail(`${url} is not a Redis: is it another server's port? Redis listens on 6379`);
+  if (said.startsWith("-")) fail(`the Redis at ${url} says: ${said.slice(1)}`);
+  fail(`${url} is not a Redis: is it another server's port? Redis listens on 6379`);
 }

@@ -201,7 +201,7 @@ test.concurrent(
 );
 
 test.concurrent(
-  "a REDIS_URL at another server, or at a Redis that asks for a password, is one line before tsx watch",
+  "a REDIS_URL at another server, or at a Redis that refuses, is one line before tsx watch",
   { tags: ["processes"] },
   async (t) => {
     // a lesson's TCP server answers a PING with an error line; a Redis with a password, -NOAUTH
@@ -213,8 +213,10 @@ test.concurrent(
     };
     const other = await answering('error unknown event "PING"\n')();
     const locked = await answering("-NOAUTH Authentication required.\r\n")();
+    const denied = await answering("-DENIED Redis is running in protected mode\r\n")();
     for (const [url, said] of [
       [other, `${other} is not a Redis: is it another server's port? Redis listens on 6379`],
+      [denied, `the Redis at ${denied} says: DENIED Redis is running in protected mode`],
       [
         locked,
         `the Redis at ${locked} asks for a password: ${locked.replace("//", "//:password@")}`,

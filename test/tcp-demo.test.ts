@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -582,6 +581,7 @@ test(
   async (t) => {
     const folder = await scratchCopy(t, "tcp-demo", "classroom"); // a copy to edit; the real file stays put
     const serverFile = join(folder, "tcp-demo", "server.ts");
+    await appendFile(serverFile, "\nconsole.log(`pid ${process.pid}`);\n"); // for a kill -9
     const port = await freePort();
     const server = runScript(t, serverFile, { PORT: String(port) }, { watch: "tcp:server" });
     // each wait for the server under watch is one for a child process to start
@@ -612,8 +612,9 @@ test(
     await heard.until(/^create after-the-fix$/);
 
     // kill -9 of the server, not of the watcher: the next save starts it again
-    const [killed] = childrenOf(server.child.pid);
-    process.kill(killed, "SIGKILL");
+    const pids = await server.out.until((l) => l.filter((x) => x.startsWith("pid ")).length >= 3);
+    const pid = pids.findLast((line) => line.startsWith("pid "))?.slice(4); // the third start's
+    process.kill(Number(pid), "SIGKILL");
     await heard.until(/^lost the server at /);
     await appendFile(serverFile, "\n// saved after a kill -9\n");
     await listening(4);
@@ -624,13 +625,6 @@ test(
     expect(await server.stop()).toBe(0);
   },
 );
-
-// The processes a process started, as pgrep lists them (on Linux and macOS alike)
-const childrenOf = (pid = 0) =>
-  execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
-    .split("\n")
-    .filter(Boolean)
-    .map(Number);
 
 test("past 30 lines a second the server prints one summary a second instead, until the flood is over", async (t) => {
   vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] }); // the summary's tick: ours to move
