@@ -16,7 +16,7 @@ export async function freePort() {
 export async function startRedisServer(port: number) {
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
   // In a process group of its own, Ctrl-C does not reach it: the servers using it close first,
-  // then their owner stops it. It never outlives that owner.
+  // then their owner stops it as it exits. Only an owner killed outright (kill -9) leaves it.
   const redis = spawn("redis-server", args, { stdio: "ignore", detached: true });
   const stop = () => redis.kill();
   process.once("exit", stop);
